@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Ward",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ward", targets: ["ward"]),
+        .library(name: "WardKit", targets: ["WardKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        // Turns templates/ and data/ into Swift source so an installed `ward` needs no files beside it.
+        .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
+        .plugin(name: "EmbedPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"],
+                path: "Plugins/EmbedPlugin"),
+        .target(
+            name: "WardKit",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            plugins: ["EmbedPlugin"]
+        ),
+        .executableTarget(
+            name: "ward",
+            dependencies: [
+                "WardKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // A small program that rewrites one record in a loop, for the kill -9 tests.
+        .executableTarget(name: "ward-torture", dependencies: ["WardKit"], path: "Sources/WardTorture"),
+        .testTarget(
+            name: "WardKitTests",
+            dependencies: ["WardKit", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "WardCLITests", dependencies: ["WardKit"]),
+    ]
+)

@@ -1,0 +1,20 @@
+#ifndef WARD_CNCURSESW_SHIM_H
+#define WARD_CNCURSESW_SHIM_H
+// SwiftPM drops pkg-config's -D_XOPEN_SOURCE: without this, get_wch, cchar_t and setcchar are missing.
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <ncursesw/curses.h>
+
+// Swift 6 cannot use C mutable globals or function-like macros: wrap them.
+static inline WINDOW *ward_stdscr(void) { return stdscr; }
+static inline int ward_lines(void) { return LINES; }
+static inline int ward_cols(void) { return COLS; }
+static inline attr_t ward_a_bold(void) { return A_BOLD; }
+static inline attr_t ward_a_reverse(void) { return A_REVERSE; }
+static inline attr_t ward_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t ward_a_dim(void) { return A_DIM; }
+static inline attr_t ward_a_normal(void) { return A_NORMAL; }
+static inline int ward_key_resize(void) { return KEY_RESIZE; }
+static inline int ward_key_mouse(void) { return KEY_MOUSE; }
+
+#endif

@@ -1,0 +1,153 @@
+import Foundation
+import Yams
+
+/// A Markdown document with optional YAML front matter between `---` lines.
+public struct FrontMatterDocument {
+    /// The front matter's mapping, or nil when the document has none.
+    public let fields: Fields?
+    public let body: String
+    /// The file line on which the body starts.
+    public let bodyLine: Int
+
+    /// Splits and parses `text` (LF line ends). Errors name the file line.
+    public init(_ text: String, path: String) throws {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
+            fields = nil
+            body = text
+            bodyLine = 1
+            return
+        }
+        guard let closing = lines.dropFirst().firstIndex(where: {
+            let trimmed = $0.trimmingCharacters(in: .whitespaces)
+            return trimmed == "---" || trimmed == "..."
+        }) else {
+            throw WardError("the front matter opened here is never closed: add a line '---' after it", path: path, line: 1)
+        }
+        let yaml = lines[1..<closing].joined(separator: "\n")
+        body = lines[(closing + 1)...].joined(separator: "\n")
+        bodyLine = closing + 2
+        fields = try Self.fields(yaml: yaml, path: path, firstLine: 2)
+    }
+
+    /// Parses YAML text that must be a mapping; `firstLine` is the file line the YAML starts on.
+    public static func fields(yaml: String, path: String, firstLine: Int) throws -> Fields {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            let (line, message) = Self.describe(error)
+            throw WardError("not valid YAML: \(message)", path: path, line: firstLine - 1 + (line ?? 1))
+        } catch {
+            throw WardError("not valid YAML: \(error)", path: path, line: firstLine)
+        }
+        guard let node else { return Fields(pairs: [], path: path, firstLine: firstLine) }
+        guard let mapping = node.mapping else {
+            throw WardError("must be a set of 'key: value' lines", path: path, line: firstLine)
+        }
+        var pairs: [(String, Node)] = []
+        for (key, value) in mapping {
+            let line = firstLine - 1 + (key.mark?.line ?? 1)
+            guard let name = key.string else { throw WardError("a key is not text", path: path, line: line) }
+            if pairs.contains(where: { $0.0 == name }) {
+                throw WardError("the key '\(name)' appears twice", path: path, line: line)
+            }
+            pairs.append((name, value))
+        }
+        return Fields(pairs: pairs, path: path, firstLine: firstLine)
+    }
+
+    static func describe(_ error: YamlError) -> (line: Int?, message: String) {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let prefix = context.map { "\($0.text), " } ?? ""
+            return (mark.line, prefix + problem)
+        case let .reader(problem, _, _, _):
+            return (nil, problem)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return (context.mark.line, "duplicate keys: \(duplicates.joined(separator: ", "))")
+        default:
+            return (nil, "\(error)")
+        }
+    }
+
+    /// Typed, line-aware access to front matter values. Wrong types are errors naming the key's line.
+    public struct Fields {
+        public let pairs: [(String, Node)]
+        let path: String
+        let firstLine: Int
+
+        public var keys: [String] { pairs.map(\.0) }
+
+        public func node(_ key: String) -> Node? { pairs.first { $0.0 == key }?.1 }
+
+        /// The file line of a key's value, for messages.
+        public func line(_ key: String) -> Int {
+            guard let mark = node(key)?.mark else { return firstLine }
+            return firstLine - 1 + mark.line
+        }
+
+        func error(_ key: String, _ message: String) -> WardError {
+            WardError("'\(key)' \(message)", path: path, line: line(key))
+        }
+
+        public func string(_ key: String) throws -> String? {
+            guard let node = node(key) else { return nil }
+            if node.null != nil { return nil }
+            guard let scalar = node.scalar else { throw error(key, "must be text, not a list or a mapping") }
+            return scalar.string
+        }
+
+        public func requiredString(_ key: String) throws -> String {
+            guard let value = try string(key), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw WardError("the required key '\(key)' is missing or empty", path: path, line: node(key) == nil ? 1 : line(key))
+            }
+            return value
+        }
+
+        /// A list of text; a single value is read as a list of one, an empty or absent key as an empty list.
+        public func strings(_ key: String) throws -> [String] {
+            guard let node = node(key) else { return [] }
+            if node.null != nil { return [] }
+            if let scalar = node.scalar { return scalar.string.isEmpty ? [] : [scalar.string] }
+            guard let sequence = node.sequence else { throw error(key, "must be a list, such as [a, b]") }
+            return try sequence.map {
+                guard let scalar = $0.scalar else { throw error(key, "must be a list of plain values") }
+                return scalar.string
+            }
+        }
+
+        public func ints(_ key: String) throws -> [Int] {
+            try strings(key).map { text in
+                let digits = text.hasPrefix("ADR-") ? String(text.dropFirst(4)) : text
+                guard let value = Int(digits), value > 0 else { throw error(key, "must be a list of record numbers, such as [3, 7]") }
+                return value
+            }
+        }
+
+        public func date(_ key: String) throws -> Date? {
+            guard let text = try string(key) else { return nil }
+            guard let date = Timestamps.parseISO(text) else {
+                throw error(key, "is not a date or time (use 2026-11-23 or 2026-11-23T03:14:07Z)")
+            }
+            return date
+        }
+
+        public func bool(_ key: String) throws -> Bool? {
+            guard let text = try string(key) else { return nil }
+            switch text.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: throw error(key, "must be true or false")
+            }
+        }
+
+        /// Problems for keys a record type does not know: kept as they are, mentioned as warnings.
+        public func unknownKeyWarnings(known: Set<String>) -> [Problem] {
+            pairs.filter { !known.contains($0.0) }.map {
+                Problem(path: path, line: line($0.0), "unknown key '\($0.0)' (kept as it is)", level: .warning)
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+public enum IncidentStatus: String, CaseIterable, Sendable, Codable {
+    case investigating, identified, mitigated, monitoring, resolved
+
+    public static func parse(_ text: String) throws -> IncidentStatus {
+        guard let status = IncidentStatus(rawValue: text.lowercased()) else {
+            throw WardError("unknown status '\(text)': use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return status
+    }
+}
+
+public enum Milestone: String, CaseIterable, Sendable, Codable {
+    case impactStarted = "impact_started", detected, acknowledged, mitigated, resolved
+}
+
+/// `incident.md`: what a person wrote about the incident. What changes during it lives in the timeline.
+public struct IncidentRecord: Sendable, Equatable {
+    public var title: String
+    public var severity: String
+    public var services: [String]
+    public var declared: Date
+    public var declaredBy: String?
+    public var tags: [String]
+    public var body: String
+    public var warnings: [Problem]
+
+    public static let knownKeys: Set<String> = ["title", "severity", "services", "declared", "declared-by", "tags"]
+
+    public init(title: String, severity: String, services: [String], declared: Date, declaredBy: String?,
+                tags: [String] = [], body: String = "") {
+        self.title = title
+        self.severity = severity
+        self.services = services
+        self.declared = declared
+        self.declaredBy = declaredBy
+        self.tags = tags
+        self.body = body
+        warnings = []
+    }
+
+    public init(data: Data, path: String) throws {
+        let text = try RecordText(data, path: path)
+        let document = try FrontMatterDocument(text.text, path: path)
+        guard let fields = document.fields else {
+            throw WardError("has no front matter: it must start with a line '---', then title, severity and declared", path: path, line: 1)
+        }
+        title = try fields.requiredString("title")
+        severity = try fields.requiredString("severity")
+        services = try fields.strings("services")
+        guard let declared = try fields.date("declared") else {
+            throw WardError("the required key 'declared' is missing", path: path, line: 1)
+        }
+        self.declared = declared
+        declaredBy = try fields.string("declared-by")
+        tags = try fields.strings("tags")
+        body = document.body
+        warnings = text.warnings + fields.unknownKeyWarnings(known: Self.knownKeys)
+    }
+
+    /// The front matter and body of a new incident file.
+    public func rendered(templates: Templates) throws -> String {
+        try templates.render("incident.md", [
+            "title": FrontMatterEditor.scalar(title),
+            "severity": FrontMatterEditor.scalar(severity),
+            "services": FrontMatterEditor.list(services),
+            "declared": Timestamps.format(declared),
+            "declared_by": FrontMatterEditor.scalar(declaredBy ?? ""),
+        ])
+    }
+
+    public static func == (lhs: IncidentRecord, rhs: IncidentRecord) -> Bool {
+        lhs.title == rhs.title && lhs.severity == rhs.severity && lhs.services == rhs.services
+            && lhs.declared == rhs.declared && lhs.declaredBy == rhs.declaredBy && lhs.tags == rhs.tags
+    }
+}
+
+/// An incident as it stands: the fold of its timeline over what `incident.md` says.
+public struct IncidentState: Sendable, Equatable {
+    public var title: String
+    public var severity: String
+    public var services: [String]
+    public var status: IncidentStatus = .investigating
+    /// Role name to the person holding it.
+    public var roles: [String: String] = [:]
+    public var declared: Date
+    public var milestones: [Milestone: Date] = [:]
+    public var noteCount = 0
+    public var keyEventCount = 0
+    public var lastEvent: Date?
+
+    public var isActive: Bool { status != .resolved }
+    public var commander: String? { roles["commander"] }
+
+    /// Folds events sorted by (at, id), so the same events in any order give the same state.
+    public static func fold(_ events: [Event], record: IncidentRecord?) -> IncidentState {
+        let sorted = events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        let declaredEvent = sorted.first { $0.kind == "declared" }
+        var state = IncidentState(
+            title: record?.title ?? declaredEvent?["title"] ?? "(untitled)",
+            severity: record?.severity ?? declaredEvent?["severity"] ?? "?",
+            services: record?.services ?? declaredEvent?.fields["services"]?.strings ?? [],
+            declared: declaredEvent?.at ?? record?.declared ?? Date(timeIntervalSince1970: 0)
+        )
+        var explicit: Set<Milestone> = []
+        for event in sorted {
+            state.lastEvent = event.at
+            switch event.kind {
+            case "declared":
+                if let severity = event["severity"] { state.severity = severity }
+                if let commander = event["commander"], !commander.isEmpty { state.roles["commander"] = commander }
+                if state.milestones[.detected] == nil { state.milestones[.detected] = event.at }
+            case "note":
+                state.noteCount += 1
+                if event.fields["key"]?.bool == true { state.keyEventCount += 1 }
+            case "status":
+                guard let status = event["status"].flatMap(IncidentStatus.init(rawValue:)) else { continue }
+                state.status = status
+                if status == .mitigated, !explicit.contains(.mitigated), state.milestones[.mitigated] == nil {
+                    state.milestones[.mitigated] = event.at
+                }
+                if status == .resolved, !explicit.contains(.resolved) { state.milestones[.resolved] = event.at }
+                if status != .resolved, !explicit.contains(.resolved) { state.milestones[.resolved] = nil }
+            case "severity":
+                if let severity = event["severity"] { state.severity = severity }
+            case "role":
+                guard let role = event["role"] else { continue }
+                let name = event["name"] ?? ""
+                state.roles[role] = name.isEmpty ? nil : name
+            case "milestone":
+                guard let milestone = event["milestone"].flatMap(Milestone.init(rawValue:)) else { continue }
+                explicit.insert(milestone)
+                state.milestones[milestone] = event.at
+            default:
+                break
+            }
+        }
+        return state
+    }
+}
+
+/// An incident read from the store.
+public struct Incident: Sendable {
+    public let id: String
+    /// Nil when `incident.md` cannot be read; the timeline still gives a state.
+    public let record: IncidentRecord?
+    /// Events sorted by (at, id).
+    public let events: [Event]
+    public let state: IncidentState
+    public let problems: [Problem]
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+extension Store {
+    public static let incidentsDirectory = "incidents"
+
+    /// Every incident id (directory name), oldest first.
+    public func incidentIDs() -> [String] {
+        listDirectory(Self.incidentsDirectory).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: files.path("incidents/" + $0), isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }
+    }
+
+    /// Reads one incident. Problems with its files are collected, never thrown: the rest stays usable.
+    public func loadIncident(_ id: String) -> Incident {
+        let directory = Self.incidentsDirectory + "/" + id
+        var problems: [Problem] = []
+        var record: IncidentRecord?
+        do {
+            if let contents = try files.read(directory + "/incident.md", limit: RecordText.sizeLimit + 1) {
+                record = try IncidentRecord(data: contents.data, path: directory + "/incident.md")
+                problems += record?.warnings ?? []
+            } else {
+                problems.append(Problem(path: directory + "/incident.md", "is missing"))
+            }
+        } catch let error as WardError {
+            problems.append(Problem(path: error.path ?? directory + "/incident.md", line: error.line, error.message))
+        } catch {
+            problems.append(Problem(path: directory + "/incident.md", "\(error)"))
+        }
+        var events: [Event] = []
+        let timeline = directory + "/timeline.jsonl"
+        do {
+            if let contents = try files.read(timeline) {
+                let journal = Journal(data: contents.data, path: timeline)
+                events = journal.events
+                problems += journal.problems
+            } else {
+                problems.append(Problem(path: timeline, "is missing"))
+            }
+        } catch let error as WardError {
+            problems.append(Problem(path: error.path ?? timeline, line: error.line, error.message))
+        } catch {
+            problems.append(Problem(path: timeline, "\(error)"))
+        }
+        events.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return Incident(id: id, record: record, events: events, state: IncidentState.fold(events, record: record),
+                        problems: problems)
+    }
+
+    public func loadIncidents() -> [Incident] {
+        incidentIDs().map(loadIncident)
+    }
+
+    /// The incident a person named: its id or any unique part of it; with no name, the only active one.
+    public func findIncident(_ query: String?) throws -> Incident {
+        let ids = incidentIDs()
+        guard let query, !query.isEmpty else {
+            let active = ids.map(loadIncident).filter(\.state.isActive)
+            switch active.count {
+            case 1: return active[0]
+            case 0: throw WardError("no incident is active: name one (see 'ward incident list --all')")
+            default:
+                throw WardError("\(active.count) incidents are active, name one: \(active.map(\.id).joined(separator: ", "))")
+            }
+        }
+        if ids.contains(query) { return loadIncident(query) }
+        let matches = ids.filter { $0.localizedCaseInsensitiveContains(query) }
+        switch matches.count {
+        case 1: return loadIncident(matches[0])
+        case 0: throw WardError("no incident matches '\(query)' (see 'ward incident list --all')")
+        default:
+            throw WardError("'\(query)' matches \(matches.count) incidents, be more precise: \(matches.prefix(10).joined(separator: ", "))")
+        }
+    }
+
+    /// Declares an incident: its directory, `incident.md` and the first timeline events appear at once.
+    public func declare(title: String, severity: String, services: [String], commander: String?,
+                        impactStarted: Date? = nil) throws -> Incident {
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw WardError("the title is empty: say in a few words what is wrong") }
+        let severity = try config.severity(named: severity).name
+        let services = services.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let declaredAt = Timestamps.wholeSeconds(now())
+        if let impactStarted, impactStarted > declaredAt.addingTimeInterval(60) {
+            throw WardError("the impact cannot start in the future (\(Timestamps.format(impactStarted)))")
+        }
+        let record = IncidentRecord(title: title, severity: severity, services: services, declared: declaredAt,
+                                    declaredBy: author)
+        let markdown = try record.rendered(templates: templates)
+        var declared: [String: JSONValue] = [
+            "title": .string(title), "severity": .string(severity), "services": .array(services.map { .string($0) }),
+        ]
+        if let commander, !commander.isEmpty { declared["commander"] = .string(commander) }
+        var events = [Event(at: declaredAt, recorded: declaredAt, by: author, kind: "declared", fields: declared)]
+        if let impactStarted {
+            events.append(Event(at: impactStarted, recorded: declaredAt, by: author, kind: "milestone",
+                                fields: ["milestone": .string(Milestone.impactStarted.rawValue)]))
+        }
+        let journal = events.map { $0.jsonLine + "\n" }.joined()
+        try files.makeDirectories(Self.incidentsDirectory)
+        for _ in 0..<20 {
+            let id = Self.newIncidentID(title: title, date: declaredAt)
+            let created = try files.createDirectoryAtomically(Self.incidentsDirectory + "/" + id, files: [
+                ("incident.md", Data(markdown.utf8)), ("timeline.jsonl", Data(journal.utf8)),
+            ])
+            if created { return loadIncident(id) }
+        }
+        throw WardError("could not find a free incident id after 20 tries; nothing was written")
+    }
+
+    /// `2026-11-23-prod-db-deleted-q7wz`: date, slug, and four random characters so that two machines
+    /// declaring the same title on the same day do not collide.
+    static func newIncidentID(title: String, date: Date) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        let suffix = String((0..<4).map { _ in alphabet.randomElement()! })
+        return "\(Timestamps.formatDate(date))-\(Slug.make(title))-\(suffix)"
+    }
+
+    /// Appends an event to an incident's timeline, durably, and returns it once it is on disk.
+    @discardableResult
+    public func record(_ kind: String, _ fields: [String: JSONValue], at: Date? = nil, in incident: String) throws -> Event {
+        let recorded = Timestamps.wholeSeconds(now())
+        let at = at.map(Timestamps.wholeSeconds) ?? recorded
+        if at > recorded.addingTimeInterval(60) {
+            throw WardError("\(Timestamps.format(at)) is in the future; nothing was recorded")
+        }
+        let event = Event(at: at, recorded: recorded, by: author, kind: kind, fields: fields)
+        try files.append(Self.incidentsDirectory + "/" + incident + "/timeline.jsonl", line: Data((event.jsonLine + "\n").utf8))
+        return event
+    }
+}

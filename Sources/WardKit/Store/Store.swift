@@ -1,0 +1,79 @@
+import Foundation
+
+/// A Ward store: a directory with `ward.yaml` at its root. Reads are plain; every write goes through `files`.
+public final class Store: Sendable {
+    public let root: URL
+    public let config: StoreConfig
+    public let files: StoreFiles
+    public let templates: Templates
+    /// Who writes: `user@host`.
+    public let author: String
+    /// The clock, replaceable in tests.
+    public let now: @Sendable () -> Date
+    public let isDemo: Bool
+
+    public var isReadOnly: Bool { files.readOnlyReason != nil }
+
+    /// Opens the store at `root`. Fails with the path and line when `ward.yaml` cannot be read.
+    public init(root: URL, sys: any Syscalls = POSIXSyscalls(), readOnlyReason: String? = nil, isDemo: Bool = false,
+                author: String = Identity.current(), now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let root = root.standardizedFileURL
+        let files = StoreFiles(root: root, sys: sys, readOnlyReason: readOnlyReason)
+        guard let data = try files.read("ward.yaml") else {
+            throw WardError("no ward.yaml here: this is not a Ward store (create one with 'ward init')", path: root.path)
+        }
+        config = try StoreConfig(data: data.data, path: "ward.yaml")
+        self.root = root
+        self.files = files
+        self.isDemo = isDemo
+        self.author = author
+        self.now = now
+        templates = Templates(overrides: root.appending(path: "templates"))
+    }
+
+    /// Creates a store at `root` (which may exist and hold other files, such as a git repository's).
+    @discardableResult
+    public static func create(at root: URL, name: String?, sys: any Syscalls = POSIXSyscalls()) throws -> [String] {
+        let files = StoreFiles(root: root, sys: sys)
+        if try files.read("ward.yaml") != nil {
+            throw WardError("a Ward store already exists here; nothing was changed", path: root.appending(path: "ward.yaml").path)
+        }
+        try files.makeDirectories("")
+        let templates = Templates(overrides: nil)
+        let storeName = name ?? root.standardizedFileURL.lastPathComponent
+        let config = try templates.render("ward.yaml", ["name": FrontMatterEditor.scalar(storeName)])
+        var written: [String] = []
+        for directory in ["incidents", "decisions", "checklists", "runbooks"] {
+            try files.makeDirectories(directory)
+        }
+        try appendLineIfMissing(files, ".gitattributes", "incidents/*/timeline.jsonl merge=union")
+        try appendLineIfMissing(files, ".gitignore", ".ward/")
+        written += [".gitattributes", ".gitignore"]
+        try files.replace("ward.yaml", with: Data(config.utf8), expecting: .absent)
+        written.append("ward.yaml")
+        return written
+    }
+
+    /// Adds `line` to a file such as `.gitignore`, keeping whatever it already says.
+    private static func appendLineIfMissing(_ files: StoreFiles, _ name: String, _ line: String) throws {
+        let current = try files.read(name)
+        let text = current.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
+        if text.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == line }) { return }
+        let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
+        try files.replace(name, with: Data((text + separator + line + "\n").utf8),
+                          expecting: current.map { .content($0.hash) } ?? .absent)
+    }
+
+    /// A path relative to the store root, for messages.
+    public func relative(_ url: URL) -> String {
+        let full = url.standardizedFileURL.path
+        let prefix = root.path + "/"
+        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
+    }
+
+    /// Names of the entries of a store directory, sorted; hidden and temporary files left out.
+    func listDirectory(_ relative: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: files.path(relative))) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+}

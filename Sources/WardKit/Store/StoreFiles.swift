@@ -1,0 +1,350 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a file held when it was read: its bytes and the facts a rewrite must keep.
+public struct FileContents: Sendable {
+    public let data: Data
+    public let mode: mode_t
+    public let owner: uid_t
+    public let group: gid_t
+    public var hash: ContentHash { ContentHash(data) }
+}
+
+/// The store's one safe-write path. Every byte Ward writes goes through `replace`, `append` or
+/// `createDirectoryAtomically`, all of which reach the disk only through `Syscalls`.
+///
+/// - replace: lock, check nobody changed the file since it was read, write a temp file beside it with the
+///   old mode, fsync it, rename it over the record, fsync the directory.
+/// - append: O_APPEND, one write per line under flock, fsync; a partial write is cut back off.
+/// An fsync error ends the write with an error: it is never retried, since the kernel may have dropped the
+/// dirty pages and a second fsync would report success for data that is gone.
+public struct StoreFiles: Sendable {
+    public let root: URL
+    public let sys: any Syscalls
+    /// When set, every write is refused with this message (the bundled demo store).
+    public let readOnlyReason: String?
+
+    public init(root: URL, sys: any Syscalls = POSIXSyscalls(), readOnlyReason: String? = nil) {
+        self.root = root.standardizedFileURL
+        self.sys = sys
+        self.readOnlyReason = readOnlyReason
+    }
+
+    public func path(_ relative: String) -> String {
+        relative.isEmpty ? root.path : root.path + "/" + relative
+    }
+
+    // MARK: Reading
+
+    /// Reads a file without following a symlink at its name. Returns nil when it does not exist.
+    public func read(_ relative: String, limit: Int = 64 << 20) throws -> FileContents? {
+        let full = path(relative)
+        let fd = sys.open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { return nil }
+            if code == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+            throw WardError("cannot open: \(errnoDescription(code))", path: relative)
+        }
+        defer { _ = sys.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw WardError("cannot stat: \(errnoDescription(errno))", path: relative) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw WardError("is not a regular file", path: relative) }
+        let size = Int(info.st_size)
+        if size > limit {
+            throw WardError("is too large (\(size) bytes; the limit is \(limit) bytes)", path: relative)
+        }
+        var data = Data(count: max(size, 0))
+        var filled = 0
+        while true {
+            if filled == data.count { data.count += max(4096, data.count / 2) }
+            let got = data.withUnsafeMutableBytes { sys.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw WardError("cannot read: \(errnoDescription(errno))", path: relative)
+            }
+            if got == 0 { break }
+            filled += got
+            if filled > limit { throw WardError("is too large (over \(limit) bytes)", path: relative) }
+        }
+        data.count = filled
+        return FileContents(data: data, mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid)
+    }
+
+    // MARK: Replacing a file
+
+    /// Replaces (or creates) a file atomically and durably, after checking `expecting` under the file's lock.
+    public func replace(_ relative: String, with data: Data, expecting: Expectation) throws {
+        try refuseIfReadOnly()
+        let (directory, name) = split(relative)
+        try ensureNoSymlinks(directory)
+        try withLock(relative) {
+            sweepTemporaryFiles(in: directory)
+            let current = try read(relative)
+            switch (expecting, current) {
+            case (.absent, nil): break
+            case (.absent, .some):
+                throw WardError("already exists; nothing was written", path: relative)
+            case (.content, nil):
+                throw WardError("was removed by someone else since Ward read it; nothing was written", path: relative)
+            case let (.content(hash), current?):
+                if current.hash != hash {
+                    throw WardError("was changed by someone else since Ward read it; nothing was written. Run the command again to apply it to the new version", path: relative)
+                }
+            }
+            let temp = temporaryName(for: name, in: directory)
+            let fd = sys.open(path(temp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw failure("create a temporary file for it", relative, errno) }
+            var open = true
+            do {
+                if let current {
+                    if sys.fchmod(fd, current.mode) != 0 { throw failure("keep its mode", relative, errno) }
+                    keepOwnership(fd, of: current)
+                }
+                try writeAll(fd, data, relative)
+                if sys.fsync(fd) != 0 { throw failure("flush it to disk", relative, errno) }
+                open = false
+                if sys.close(fd) != 0 { throw failure("close its temporary file", relative, errno) }
+                if sys.rename(path(temp), path(relative)) != 0 { throw failure("rename the temporary file over it", relative, errno) }
+            } catch {
+                if open { _ = sys.close(fd) }
+                _ = sys.unlink(path(temp))
+                throw error
+            }
+            try syncDirectory(directory, holding: relative, renamed: true)
+        }
+    }
+
+    // MARK: Appending to a journal
+
+    /// Appends one line (which must end in "\n") with a single write under flock, then fsyncs.
+    /// A torn last line left by a writer that died is closed off first so the new line stays whole.
+    public func append(_ relative: String, line: Data) throws {
+        try refuseIfReadOnly()
+        precondition(line.last == UInt8(ascii: "\n"), "a journal line ends in a newline")
+        let (directory, _) = split(relative)
+        try ensureNoSymlinks(directory)
+        let fd = sys.open(path(relative), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+            throw failure("open it", relative, errno)
+        }
+        defer { _ = sys.close(fd) }
+        while sys.flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw failure("lock it", relative, errno) }
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("stat it", relative, errno) }
+        let size = info.st_size
+        var bytes = line
+        if size > 0 {
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") {
+                bytes.insert(UInt8(ascii: "\n"), at: 0)
+            }
+        }
+        let written = bytes.withUnsafeBytes { sys.write(fd, $0.baseAddress!, $0.count) }
+        if written != bytes.count {
+            let code = written < 0 ? errno : ENOSPC
+            // Cut a partial line back off so the journal never keeps half an event.
+            _ = sys.ftruncate(fd, size)
+            throw failure("append to it", relative, code)
+        }
+        if sys.fsync(fd) != 0 { throw failure("flush it to disk", relative, errno) }
+    }
+
+    // MARK: Directories
+
+    /// Creates `relative` with the given files in it, all at once: the files are written into a temporary
+    /// directory beside it, synced, and the directory renamed into place. Returns false when the name is taken.
+    public func createDirectoryAtomically(_ relative: String, files: [(name: String, data: Data)]) throws -> Bool {
+        try refuseIfReadOnly()
+        let (parent, name) = split(relative)
+        try makeDirectories(parent)
+        try withLock(parent.isEmpty ? "." : parent) {
+            sweepTemporaryFiles(in: parent)
+        }
+        let temp = temporaryName(for: name, in: parent)
+        guard sys.mkdir(path(temp), 0o777) == 0 else { throw failure("create a temporary directory for it", relative, errno) }
+        do {
+            for file in files {
+                let fd = sys.open(path(temp + "/" + file.name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+                guard fd >= 0 else { throw failure("create it", relative + "/" + file.name, errno) }
+                do {
+                    try writeAll(fd, file.data, relative + "/" + file.name)
+                    if sys.fsync(fd) != 0 { throw failure("flush it to disk", relative + "/" + file.name, errno) }
+                } catch {
+                    _ = sys.close(fd)
+                    throw error
+                }
+                if sys.close(fd) != 0 { throw failure("close it", relative + "/" + file.name, errno) }
+            }
+            try syncDirectory(temp, holding: relative, renamed: false)
+            if sys.rename(path(temp), path(relative)) != 0 {
+                let code = errno
+                if code == EEXIST || code == ENOTEMPTY {
+                    removeTemporary(temp)
+                    return false
+                }
+                throw failure("rename the temporary directory to it", relative, code)
+            }
+        } catch {
+            removeTemporary(temp)
+            throw error
+        }
+        try syncDirectory(parent, holding: relative, renamed: true)
+        return true
+    }
+
+    /// Creates a directory and its missing parents (mkdir -p), syncing each parent that gained an entry.
+    public func makeDirectories(_ relative: String) throws {
+        try refuseIfReadOnly()
+        guard !relative.isEmpty else { return }
+        var built = ""
+        for component in relative.split(separator: "/") {
+            let next = built.isEmpty ? String(component) : built + "/" + component
+            var info = stat()
+            if lstat(path(next), &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFLNK {
+                    throw WardError("is a symbolic link; Ward does not follow links inside the store", path: next)
+                }
+                guard (info.st_mode & S_IFMT) == S_IFDIR else { throw WardError("is not a directory", path: next) }
+            } else {
+                if sys.mkdir(path(next), 0o777) != 0 && errno != EEXIST { throw failure("create it", next, errno) }
+                try syncDirectory(built, holding: next, renamed: true)
+            }
+            built = next
+        }
+    }
+
+    // MARK: Locks
+
+    /// Runs `body` holding an exclusive flock on `.ward/locks/<name>.lock`. The kernel drops a flock when its
+    /// holder dies, so a lock left by a killed process never blocks the next writer.
+    public func withLock<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        try makeDirectories(".ward/locks")
+        let lockName = ".ward/locks/" + Self.lockFileName(for: name)
+        let fd = sys.open(path(lockName), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw failure("open it", lockName, errno) }
+        defer { _ = sys.close(fd) }
+        while sys.flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw failure("take it", lockName, errno) }
+        }
+        return try body()
+    }
+
+    static func lockFileName(for name: String) -> String {
+        let readable = name.map { $0 == "/" ? "!" : $0 }.prefix(80)
+        return String(readable) + "." + ContentHash(Data(name.utf8)).description + ".lock"
+    }
+
+    // MARK: Temporary files
+
+    static let temporarySuffix = ".ward-tmp"
+
+    private func temporaryName(for name: String, in directory: String) -> String {
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let short = String(name.prefix(100))
+        let temp = ".\(short).\(getpid()).\(random)\(Self.temporarySuffix)"
+        return directory.isEmpty ? temp : directory + "/" + temp
+    }
+
+    /// The temporary files and directories in `directory` left behind by writers that are no longer running.
+    public func orphanedTemporaries(in directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path(directory)) else { return [] }
+        return names.filter { name in
+            guard name.hasPrefix("."), name.hasSuffix(Self.temporarySuffix) else { return false }
+            let parts = name.dropLast(Self.temporarySuffix.count).split(separator: ".")
+            guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]) else { return true }
+            if pid == getpid() { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }.map { directory.isEmpty ? $0 : directory + "/" + $0 }.sorted()
+    }
+
+    /// Removes orphaned temporary files and directories in `directory`. They hold only unacknowledged
+    /// writes: the record they were meant to become was never renamed into place.
+    @discardableResult
+    public func sweepTemporaryFiles(in directory: String) -> [String] {
+        let orphans = orphanedTemporaries(in: directory)
+        for orphan in orphans { removeTemporary(orphan) }
+        return orphans
+    }
+
+    private func removeTemporary(_ relative: String) {
+        var info = stat()
+        guard lstat(path(relative), &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path(relative))) ?? [] {
+                _ = sys.unlink(path(relative + "/" + name))
+            }
+            _ = sys.rmdir(path(relative))
+        } else {
+            _ = sys.unlink(path(relative))
+        }
+    }
+
+    // MARK: Helpers
+
+    private func refuseIfReadOnly() throws {
+        if let readOnlyReason { throw WardError(readOnlyReason) }
+    }
+
+    private func split(_ relative: String) -> (directory: String, name: String) {
+        guard let slash = relative.lastIndex(of: "/") else { return ("", relative) }
+        return (String(relative[..<slash]), String(relative[relative.index(after: slash)...]))
+    }
+
+    /// Refuses to write below a directory reached through a symlink planted inside the store.
+    private func ensureNoSymlinks(_ directory: String) throws {
+        var built = ""
+        for component in directory.split(separator: "/") {
+            built = built.isEmpty ? String(component) : built + "/" + component
+            var info = stat()
+            if lstat(path(built), &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+                throw WardError("is a symbolic link; Ward does not follow links inside the store", path: built)
+            }
+        }
+    }
+
+    private func writeAll(_ fd: Int32, _ data: Data, _ relative: String) throws {
+        var offset = 0
+        while offset < data.count {
+            let wrote = data.withUnsafeBytes { sys.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                throw failure("write it", relative, errno)
+            }
+            if wrote == 0 { throw failure("write it", relative, ENOSPC) }
+            offset += wrote
+        }
+    }
+
+    private func syncDirectory(_ directory: String, holding relative: String, renamed: Bool) throws {
+        let fd = sys.open(path(directory), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        guard fd >= 0 else { throw failure("open the directory holding it", relative, errno, after: renamed) }
+        defer { _ = sys.close(fd) }
+        if sys.fsync(fd) != 0 { throw failure("flush the directory holding it", relative, errno, after: renamed) }
+    }
+
+    /// Rewrites keep the record's owner and group where the system allows it (root, or a group the user is
+    /// in); where it does not, the file keeps the writer's, which is what the system would do for a new file.
+    private func keepOwnership(_ fd: Int32, of current: FileContents) {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_uid != current.owner || info.st_gid != current.group else { return }
+        if fchown(fd, current.owner, current.group) != 0 {
+            _ = fchown(fd, uid_t.max, current.group)
+        }
+    }
+
+    /// `afterRename`: the new content is already in place, only its durability is unconfirmed.
+    private func failure(_ action: String, _ relative: String, _ code: Int32, after afterRename: Bool = false) -> WardError {
+        let outcome = afterRename
+            ? "the new content is in place but may not survive a crash or power loss"
+            : "nothing was changed"
+        return WardError("could not \(action): \(errnoDescription(code)); \(outcome)", path: relative)
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Times as Ward writes them (`2026-11-23T03:14:07Z`, whole seconds, UTC) and as people type them.
+public enum Timestamps {
+    /// `2026-11-23T03:14:07Z`.
+    public static func format(_ date: Date) -> String {
+        var seconds = time_t(floor(date.timeIntervalSince1970))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+
+    /// `2026-11-23`.
+    public static func formatDate(_ date: Date) -> String { String(format(date).prefix(10)) }
+
+    /// A date truncated to whole seconds, as it is stored.
+    public static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: floor(date.timeIntervalSince1970))
+    }
+
+    /// Parses ISO 8601 as found in files: `2026-11-23T03:14:07Z`, with fractions or a UTC offset, or a date.
+    public static func parseISO(_ text: String) -> Date? {
+        if let fast = parseCanonical(text) { return fast }
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
+        ] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+
+    /// The fast path for the canonical form, which is nearly every time in a journal.
+    static func parseCanonical(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+              bytes[19] == 90 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        // timegm normalises impossible dates (31 February); refuse them instead.
+        guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    /// Parses a time typed by a person: ISO 8601, a local clock time (`03:14`, `03:14:07`, the latest such
+    /// moment not in the future), a relative offset (`-5m`, `-2h`, `-1h30m`, `-90s`, `-2d`) or `now`.
+    public static func parseInput(_ text: String, now: Date, timeZone: TimeZone = .current) throws -> Date {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed == "now" { return wholeSeconds(now) }
+        if trimmed.hasPrefix("-"), let offset = parseOffset(trimmed.dropFirst()) {
+            return wholeSeconds(now.addingTimeInterval(-offset))
+        }
+        if let clock = parseClock(trimmed, now: now, timeZone: timeZone) { return clock }
+        if let date = parseISO(trimmed) { return wholeSeconds(date) }
+        throw WardError("cannot read the time '\(text)': use ISO 8601 (2026-11-23T03:14:07Z), a clock time (03:14) or an offset (-5m, -2h)")
+    }
+
+    static func parseOffset(_ text: Substring) -> TimeInterval? {
+        var total: TimeInterval = 0
+        var digits = ""
+        var sawUnit = false
+        for char in text {
+            if char.isASCII && char.isNumber {
+                digits.append(char)
+                continue
+            }
+            guard let value = Double(digits) else { return nil }
+            switch char {
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3600
+            case "d": total += value * 86400
+            default: return nil
+            }
+            digits = ""
+            sawUnit = true
+        }
+        guard digits.isEmpty, sawUnit else { return nil }
+        return total
+    }
+
+    static func parseClock(_ text: String, now: Date, timeZone: TimeZone) -> Date? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3,
+              parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let hour = Int(parts[0]), let minute = Int(parts[1]), hour < 24, minute < 60 else { return nil }
+        let second = parts.count == 3 ? Int(parts[2]) ?? 99 : 0
+        guard second < 60 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var components = calendar.dateComponents([.year, .month, .day], from: now)
+        components.hour = hour
+        components.minute = minute
+        components.second = second
+        guard var date = calendar.date(from: components) else { return nil }
+        // A clock time is its latest occurrence not in the future (a minute's grace): 23:50 typed at 00:10 is yesterday.
+        if date > now.addingTimeInterval(60) {
+            date = calendar.date(byAdding: .day, value: -1, to: date) ?? date
+        }
+        return date
+    }
+}
