@@ -1,2 +1,51 @@
 import ArgumentParser
-@main struct Ward: ParsableCommand { func run() {} }
+import Foundation
+import WardKit
+
+@main
+struct Ward: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ward",
+        abstract: "A terminal workbench for incidents and decisions, kept as plain files.",
+        discussion: """
+        With no command, ward shows the store it finds (walking up from here, like git), or the bundled \
+        demo store, read-only, when there is none.
+
+        Examples:
+          ward init                                  create a store in this directory
+          ward incident declare "Checkout 500s" --severity 2 --commander ana
+          ward log "p99 latency back under 300 ms"   note on the only active incident
+          ward timeline                              what happened, oldest first
+          ward adr new "Agents never hold production credentials"
+          ward search replica                        every line that mentions it
+          ward doctor                                check every file of the store
+        """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self,
+            ADRCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self,
+        ],
+        defaultSubcommand: OverviewCommand.self
+    )
+
+    /// Errors become one line on stderr: "ward: path:line: what is wrong". Exit status 2, or 1 where a
+    /// command reports a verdict (doctor found problems).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as WardError {
+            Output.error(error.description)
+            Foundation.exit(2)
+        } catch let exit as VerdictExit {
+            Foundation.exit(exit.code)
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
+}
+
+/// Thrown to end a command with a status that is not an error: 1 for "doctor found problems".
+struct VerdictExit: Error {
+    var code: Int32
+}

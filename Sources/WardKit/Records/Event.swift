@@ -13,6 +13,7 @@ public struct Event: Equatable, Hashable, Sendable {
     /// Every other key of the line, kept as it was.
     public var fields: [String: JSONValue]
 
+    /// A new event; its id is made from `recorded` to the millisecond, the times are kept to the second.
     public init(id: String = "", at: Date, recorded: Date, by: String, kind: String, fields: [String: JSONValue] = [:]) {
         self.id = id.isEmpty ? ULID.make(at: recorded) : id
         self.at = Timestamps.wholeSeconds(at)

@@ -93,9 +93,13 @@ public struct IncidentState: Sendable, Equatable {
     public var isActive: Bool { status != .resolved }
     public var commander: String? { roles["commander"] }
 
-    /// Folds events sorted by (at, id), so the same events in any order give the same state.
+    /// Folds the events in a fixed order, the first declaration then the rest by (at, id), so the same
+    /// events in any order give the same state.
     public static func fold(_ events: [Event], record: IncidentRecord?) -> IncidentState {
-        let sorted = events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        var sorted = events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        if let first = sorted.firstIndex(where: { $0.kind == "declared" }) {
+            sorted.insert(sorted.remove(at: first), at: 0)
+        }
         let declaredEvent = sorted.first { $0.kind == "declared" }
         var state = IncidentState(
             title: record?.title ?? declaredEvent?["title"] ?? "(untitled)",
@@ -105,7 +109,7 @@ public struct IncidentState: Sendable, Equatable {
         )
         var explicit: Set<Milestone> = []
         for event in sorted {
-            state.lastEvent = event.at
+            state.lastEvent = max(state.lastEvent ?? event.at, event.at)
             switch event.kind {
             case "declared":
                 if let severity = event["severity"] { state.severity = severity }

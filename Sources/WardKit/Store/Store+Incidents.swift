@@ -82,7 +82,8 @@ extension Store {
         guard !title.isEmpty else { throw WardError("the title is empty: say in a few words what is wrong") }
         let severity = try config.severity(named: severity).name
         let services = services.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let declaredAt = Timestamps.wholeSeconds(now())
+        let clock = now()
+        let declaredAt = Timestamps.wholeSeconds(clock)
         if let impactStarted, impactStarted > declaredAt.addingTimeInterval(60) {
             throw WardError("the impact cannot start in the future (\(Timestamps.format(impactStarted)))")
         }
@@ -93,9 +94,9 @@ extension Store {
             "title": .string(title), "severity": .string(severity), "services": .array(services.map { .string($0) }),
         ]
         if let commander, !commander.isEmpty { declared["commander"] = .string(commander) }
-        var events = [Event(at: declaredAt, recorded: declaredAt, by: author, kind: "declared", fields: declared)]
+        var events = [Event(at: declaredAt, recorded: clock, by: author, kind: "declared", fields: declared)]
         if let impactStarted {
-            events.append(Event(at: impactStarted, recorded: declaredAt, by: author, kind: "milestone",
+            events.append(Event(at: impactStarted, recorded: clock, by: author, kind: "milestone",
                                 fields: ["milestone": .string(Milestone.impactStarted.rawValue)]))
         }
         let journal = events.map { $0.jsonLine + "\n" }.joined()
@@ -121,8 +122,8 @@ extension Store {
     /// Appends an event to an incident's timeline, durably, and returns it once it is on disk.
     @discardableResult
     public func record(_ kind: String, _ fields: [String: JSONValue], at: Date? = nil, in incident: String) throws -> Event {
-        let recorded = Timestamps.wholeSeconds(now())
-        let at = at.map(Timestamps.wholeSeconds) ?? recorded
+        let recorded = now()
+        let at = at.map(Timestamps.wholeSeconds) ?? Timestamps.wholeSeconds(recorded)
         if at > recorded.addingTimeInterval(60) {
             throw WardError("\(Timestamps.format(at)) is in the future; nothing was recorded")
         }

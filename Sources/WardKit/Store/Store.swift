@@ -38,7 +38,7 @@ public final class Store: Sendable {
         if try files.read("ward.yaml") != nil {
             throw WardError("a Ward store already exists here; nothing was changed", path: root.appending(path: "ward.yaml").path)
         }
-        try files.makeDirectories("")
+        try createRoot(root, sys: sys)
         let templates = Templates(overrides: nil)
         let storeName = name ?? root.standardizedFileURL.lastPathComponent
         let config = try templates.render("ward.yaml", ["name": FrontMatterEditor.scalar(storeName)])
@@ -52,6 +52,22 @@ public final class Store: Sendable {
         try files.replace("ward.yaml", with: Data(config.utf8), expecting: .absent)
         written.append("ward.yaml")
         return written
+    }
+
+    /// mkdir -p for the store's own directory, which lies outside any store yet.
+    private static func createRoot(_ root: URL, sys: any Syscalls) throws {
+        var path = ""
+        for component in root.standardizedFileURL.pathComponents where component != "/" {
+            path += "/" + component
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw WardError("is not a directory", path: path) }
+                continue
+            }
+            if sys.mkdir(path, 0o777) != 0 && errno != EEXIST {
+                throw WardError("could not create it: \(errnoDescription(errno)); nothing was changed", path: path)
+            }
+        }
     }
 
     /// Adds `line` to a file such as `.gitignore`, keeping whatever it already says.

@@ -5,11 +5,10 @@ import Foundation
 public enum ULID {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
+    /// A new ULID. Within one process ids only grow, even within one millisecond, so events a process
+    /// writes in a row keep their order.
     public static func make(at date: Date = Date()) -> String {
-        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var generator = SystemRandomNumberGenerator()
-        let high = UInt16.random(in: 0...UInt16.max, using: &generator)
-        let low = UInt64.random(in: 0...UInt64.max, using: &generator)
+        let (millis, high, low) = state.next(millis: UInt64(max(0, date.timeIntervalSince1970 * 1000)))
         var chars = [UInt8](repeating: 0, count: 26)
         var time = millis
         for index in stride(from: 9, through: 0, by: -1) {
@@ -23,6 +22,26 @@ public enum ULID {
             bits >>= 5
         }
         return String(decoding: chars, as: UTF8.self)
+    }
+
+    private static let state = MonotonicState()
+
+    private final class MonotonicState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var last: (millis: UInt64, high: UInt16, low: UInt64) = (0, 0, 0)
+
+        func next(millis: UInt64) -> (UInt64, UInt16, UInt64) {
+            lock.lock()
+            defer { lock.unlock() }
+            if millis <= last.millis {
+                // Same (or an earlier) millisecond: add one to the random part of the last id.
+                let (low, carried) = last.low.addingReportingOverflow(1)
+                last = (last.millis, carried ? last.high &+ 1 : last.high, low)
+            } else {
+                last = (millis, UInt16.random(in: 0...UInt16.max), UInt64.random(in: 0...UInt64.max >> 1))
+            }
+            return last
+        }
     }
 
     public static func isValid(_ text: String) -> Bool {

@@ -1,0 +1,14 @@
+import Foundation
+
+/// Durations as people read them at a glance.
+public enum Durations {
+    /// `3d 4h`, `2h 05m`, `12m`, `40s`.
+    public static func short(_ seconds: TimeInterval) -> String {
+        let total = max(0, Int(seconds))
+        let days = total / 86400, hours = (total % 86400) / 3600, minutes = (total % 3600) / 60
+        if days > 0 { return "\(days)d \(hours)h" }
+        if hours > 0 { return "\(hours)h \(String(format: "%02d", minutes))m" }
+        if minutes > 0 { return "\(minutes)m" }
+        return "\(total)s"
+    }
+}

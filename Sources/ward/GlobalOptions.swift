@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import WardKit
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store's directory (default: $WARD_STORE, or the nearest ward.yaml above here).", valueName: "PATH"))
+    var store: String?
+
+    @Flag(name: .long, help: "Print exactly one JSON document on stdout.")
+    var json = false
+
+    /// The store to work on; the bundled demo store, read-only, when none is found.
+    func openStore() throws -> Store {
+        switch try StoreLocator.locate(explicit: store) {
+        case let .store(url):
+            return try Store(root: url)
+        case .none:
+            if !json {
+                Output.note("No Ward store here or above; using the bundled demo store (read-only). Create yours with 'ward init'.")
+            }
+            return try DemoStore.open()
+        }
+    }
+}
+
+/// A time option or argument as people type it: ISO 8601, 03:14, -5m.
+func parseTime(_ text: String?, store: Store, option: String) throws -> Date? {
+    guard let text else { return nil }
+    do {
+        return try Timestamps.parseInput(text, now: store.now())
+    } catch let error as WardError {
+        throw WardError("\(option): \(error.message)")
+    }
+}

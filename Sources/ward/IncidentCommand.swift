@@ -1,0 +1,237 @@
+import ArgumentParser
+import Foundation
+import WardKit
+
+struct IncidentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incident",
+        abstract: "Declare incidents and change their status, severity and roles.",
+        subcommands: [Declare.self, List.self, Show.self, Status.self, Severity.self, Assign.self]
+    )
+
+    struct Declare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Declare an incident; prints its id. The clock starts now.",
+            discussion: """
+            Severities are defined in ward.yaml (SEV1 to SEV4 by default). When unsure, pick the higher one.
+
+            Example:
+              ward incident declare "Production database deleted" --severity 1 --commander ana \\
+                --service api --service postgres --started -20m
+            """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "What is wrong, in a few words.") var title: [String]
+        @Option(help: "SEV1 to SEV4 (or 1 to 4).") var severity: String
+        @Option(help: "Who leads the response.") var commander: String?
+        @Option(name: .customLong("service"), help: "An affected service (repeat for more).") var services: [String] = []
+        @Option(parsing: .unconditional, help: ArgumentHelp("When the impact started, if earlier: 03:10, -20m, or ISO 8601.", valueName: "TIME")) var started: String?
+
+        func run() throws {
+            let store = try global.openStore()
+            let incident = try store.declare(title: title.joined(separator: " "), severity: severity, services: services,
+                                             commander: commander, impactStarted: try parseTime(started, store: store, option: "--started"))
+            if global.json {
+                Output.json(JSONShapes.incident(incident))
+            } else {
+                Output.line(incident.id)
+                Output.note("Declared \(incident.state.severity) \(incident.state.title) at \(Timestamps.format(incident.state.declared)).")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List active incidents (all with --all).",
+            discussion: "Example:\n  ward incident list --all --json"
+        )
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Include resolved incidents.") var all = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let incidents = store.loadIncidents().filter { all || $0.state.isActive }
+                .sorted { $0.state.declared > $1.state.declared }
+            if global.json {
+                Output.json(.array(incidents.map(JSONShapes.incident)))
+                return
+            }
+            if incidents.isEmpty {
+                Output.note(all ? "No incidents yet." : "No active incidents. (ward incident list --all shows the resolved ones.)")
+                return
+            }
+            let now = store.now()
+            Output.table([["ID", "SEV", "STATUS", "AGE", "COMMANDER", "TITLE"]] + incidents.map {
+                let end = $0.state.isActive ? now : ($0.state.milestones[.resolved] ?? now)
+                return [$0.id, $0.state.severity, $0.state.status.rawValue, Durations.short(end.timeIntervalSince($0.state.declared)),
+                        $0.state.commander ?? "-", $0.state.title]
+            })
+            warnAboutProblems(incidents.flatMap(\.problems))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one incident: its state, roles, times and what was written about it.",
+            discussion: "Example:\n  ward incident show prod-db"
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Its id or any unique part of it (default: the only active incident).") var incident: String?
+
+        func run() throws {
+            let store = try global.openStore()
+            let found = try store.findIncident(incident)
+            if global.json {
+                guard case var .object(object) = JSONShapes.incident(found) else { return }
+                object["body"] = .string(found.record?.body ?? "")
+                object["problems"] = .array(found.problems.map(JSONShapes.problem))
+                Output.json(.object(object))
+                return
+            }
+            let state = found.state
+            Output.line("\(found.id)")
+            Output.line("\(state.severity) \(state.status.rawValue.uppercased())  \(state.title)")
+            if !state.services.isEmpty { Output.line("Services: \(state.services.joined(separator: ", "))") }
+            if !state.roles.isEmpty {
+                Output.line("Roles:    " + state.roles.keys.sorted().map { "\($0) \(state.roles[$0]!)" }.joined(separator: ", "))
+            }
+            for milestone in Milestone.allCases {
+                if let date = state.milestones[milestone] {
+                    Output.line(String("\(milestone.rawValue.replacingOccurrences(of: "_", with: " ")):".padding(toLength: 16, withPad: " ", startingAt: 0)) + Timestamps.format(date))
+                }
+            }
+            Output.line("Timeline: \(found.events.count) events, \(state.noteCount) note\(state.noteCount == 1 ? "" : "s"), \(state.keyEventCount) key")
+            if let body = found.record?.body.trimmingCharacters(in: .whitespacesAndNewlines), !body.isEmpty {
+                Output.line()
+                Output.line(body)
+            }
+            warnAboutProblems(found.problems)
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change the status: investigating, identified, mitigated, monitoring, resolved.",
+            discussion: """
+            Reopening a resolved incident needs --reason.
+
+            Examples:
+              ward incident status mitigated
+              ward incident status prod-db resolved --at 04:52
+            """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "[INCIDENT] STATUS: the incident may be left out when exactly one is active.") var words: [String]
+        @Option(parsing: .unconditional, help: ArgumentHelp("When it changed, if earlier: 03:10, -5m, or ISO 8601.", valueName: "TIME")) var at: String?
+        @Option(help: "Why (required to reopen a resolved incident).") var reason: String?
+
+        func run() throws {
+            let store = try global.openStore()
+            let (query, value) = try splitIncidentAndValue(words, what: "STATUS")
+            let status = try IncidentStatus.parse(value)
+            let incident = try store.findIncident(query)
+            if incident.state.status == status {
+                Output.note("\(incident.id) is already \(status.rawValue); nothing recorded.")
+                if global.json { Output.json(.object(["id": .string(incident.id), "status": .string(status.rawValue)])) }
+                return
+            }
+            if incident.state.status == .resolved && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw WardError("\(incident.id) is resolved; reopening it needs --reason \"why\"")
+            }
+            var fields: [String: JSONValue] = ["status": .string(status.rawValue)]
+            if let reason, !reason.isEmpty { fields["reason"] = .string(reason) }
+            let event = try store.record("status", fields, at: try parseTime(at, store: store, option: "--at"), in: incident.id)
+            report(event, incident: incident.id, json: global.json, "\(incident.id) is now \(status.rawValue).")
+        }
+    }
+
+    struct Severity: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change the severity.",
+            discussion: "Example:\n  ward incident severity prod-db 1 --reason \"customer data lost\""
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "[INCIDENT] SEVERITY.") var words: [String]
+        @Option(help: "Why it changed.") var reason: String?
+
+        func run() throws {
+            let store = try global.openStore()
+            let (query, value) = try splitIncidentAndValue(words, what: "SEVERITY")
+            let severity = try store.config.severity(named: value).name
+            let incident = try store.findIncident(query)
+            if incident.state.severity == severity {
+                Output.note("\(incident.id) is already \(severity); nothing recorded.")
+                if global.json { Output.json(.object(["id": .string(incident.id), "severity": .string(severity)])) }
+                return
+            }
+            var fields: [String: JSONValue] = ["severity": .string(severity)]
+            if let reason, !reason.isEmpty { fields["reason"] = .string(reason) }
+            let event = try store.record("severity", fields, in: incident.id)
+            report(event, incident: incident.id, json: global.json, "\(incident.id) is now \(severity) (was \(incident.state.severity)).")
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a role to someone: commander, scribe, comms, or any responder role. Handovers are logged.",
+            discussion: """
+            Examples:
+              ward incident assign commander bo          hand command to bo
+              ward incident assign prod-db scribe chidi
+            """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "[INCIDENT] ROLE NAME.") var words: [String]
+
+        func run() throws {
+            let store = try global.openStore()
+            guard words.count == 2 || words.count == 3 else {
+                throw WardError("expected [INCIDENT] ROLE NAME, e.g. 'ward incident assign commander ana'")
+            }
+            let query = words.count == 3 ? words[0] : nil
+            let role = words[words.count - 2].trimmingCharacters(in: .whitespaces).lowercased()
+            let name = words[words.count - 1].trimmingCharacters(in: .whitespaces)
+            guard !role.isEmpty, role.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }) else {
+                throw WardError("the role '\(role)' may use only letters, digits, '-' and '_'")
+            }
+            guard !name.isEmpty else { throw WardError("the name is empty") }
+            let incident = try store.findIncident(query)
+            let previous = incident.state.roles[role]
+            if previous == name {
+                Output.note("\(name) is already \(role) of \(incident.id); nothing recorded.")
+                return
+            }
+            let event = try store.record("role", ["role": .string(role), "name": .string(name)], in: incident.id)
+            report(event, incident: incident.id, json: global.json,
+                   previous.map { "\(role): \($0) handed over to \(name)." } ?? "\(name) is now \(role).")
+        }
+    }
+}
+
+/// `[INCIDENT] VALUE` arguments: one word is the value, two are the incident and the value.
+func splitIncidentAndValue(_ words: [String], what: String) throws -> (String?, String) {
+    switch words.count {
+    case 1: return (nil, words[0])
+    case 2: return (words[0], words[1])
+    default: throw WardError("expected [INCIDENT] \(what)")
+    }
+}
+
+/// Confirms a recorded event: the message to a person, or the event as JSON.
+func report(_ event: Event, incident: String, json: Bool, _ message: String) {
+    if json {
+        guard case var .object(object) = JSONShapes.event(event) else { return }
+        object["incident"] = .string(incident)
+        Output.json(.object(object))
+    } else {
+        Output.line(message)
+    }
+}
+
+/// Tells a person, on stderr, that some files could not be read fully (details in 'ward doctor').
+func warnAboutProblems(_ problems: [Problem]) {
+    let errors = problems.filter { $0.level == .error }
+    guard !errors.isEmpty else { return }
+    for problem in errors.prefix(3) { Output.note("warning: \(problem.description)") }
+    if errors.count > 3 { Output.note("warning: \(errors.count - 3) more problems; run 'ward doctor'") }
+}

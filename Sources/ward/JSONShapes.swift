@@ -1,0 +1,70 @@
+import Foundation
+import WardKit
+
+/// The JSON documents `--json` prints: a contract with scripts (CLI.md), so keys only ever get added.
+enum JSONShapes {
+    static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
+    static func numbers(_ values: [Int]) -> JSONValue { .array(values.map { .number(Double($0)) }) }
+    static func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamps.format($0)) } ?? .null }
+
+    static func incident(_ incident: Incident) -> JSONValue {
+        let state = incident.state
+        var milestones: [String: JSONValue] = [:]
+        for milestone in Milestone.allCases { milestones[milestone.rawValue] = time(state.milestones[milestone]) }
+        return .object([
+            "id": .string(incident.id),
+            "title": .string(state.title),
+            "severity": .string(state.severity),
+            "status": .string(state.status.rawValue),
+            "active": .bool(state.isActive),
+            "services": strings(state.services),
+            "roles": .object(state.roles.mapValues { .string($0) }),
+            "commander": state.commander.map { .string($0) } ?? .null,
+            "declared": time(state.declared),
+            "declared_by": incident.record?.declaredBy.map { .string($0) } ?? .null,
+            "times": .object(milestones),
+            "notes": .number(Double(state.noteCount)),
+            "key_events": .number(Double(state.keyEventCount)),
+            "last_event": time(state.lastEvent),
+            "path": .string("incidents/\(incident.id)"),
+        ])
+    }
+
+    static func event(_ event: Event) -> JSONValue {
+        var object = event.fields
+        object["id"] = .string(event.id)
+        object["at"] = .string(Timestamps.format(event.at))
+        object["recorded"] = .string(Timestamps.format(event.recorded))
+        object["by"] = .string(event.by)
+        object["kind"] = .string(event.kind)
+        return .object(object)
+    }
+
+    static func decision(_ decision: Decision, body: Bool = false) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "number": .number(Double(decision.number)),
+            "title": .string(decision.title),
+            "status": .string(decision.status?.rawValue ?? decision.statusText),
+            "date": decision.date.map { .string($0) } ?? .null,
+            "path": .string(decision.path),
+            "format": .string(decision.format.rawValue),
+            "supersedes": numbers(decision.supersedes),
+            "superseded_by": numbers(decision.supersededBy),
+            "relates_to": numbers(decision.relatesTo),
+            "incidents": strings(decision.incidents),
+            "tags": strings(decision.tags),
+            "decision_makers": strings(decision.decisionMakers),
+        ]
+        if body { object["body"] = .string(decision.body) }
+        return .object(object)
+    }
+
+    static func problem(_ problem: Problem) -> JSONValue {
+        .object([
+            "path": .string(problem.path),
+            "line": problem.line.map { .number(Double($0)) } ?? .null,
+            "message": .string(problem.message),
+            "level": .string(problem.level.rawValue),
+        ])
+    }
+}

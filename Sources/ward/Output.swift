@@ -1,0 +1,45 @@
+import Foundation
+import WardKit
+
+/// Everything ward prints. Text from files goes through `TerminalSafe` on its way to a terminal, JSON
+/// through `JSONValue`, which escapes the same characters; messages and errors go to stderr.
+enum Output {
+    static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((TerminalSafe.clean(text) + "\n").utf8))
+    }
+
+    static func json(_ value: JSONValue) {
+        FileHandle.standardOutput.write(Data((value.jsonText + "\n").utf8))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((TerminalSafe.clean(text) + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("ward: " + TerminalSafe.clean(text) + "\n").utf8))
+    }
+
+    /// Rows padded into columns; the last column is not padded. Cells are made single-line and safe.
+    static func table(_ rows: [[String]]) {
+        guard let width = rows.map(\.count).max() else { return }
+        let cleaned = rows.map { $0.map { TerminalSafe.clean($0, singleLine: true) } }
+        var widths = [Int](repeating: 0, count: width)
+        for row in cleaned {
+            for (index, cell) in row.enumerated() where index < width - 1 {
+                widths[index] = max(widths[index], DisplayWidth.of(cell))
+            }
+        }
+        for row in cleaned {
+            var text = ""
+            for (index, cell) in row.enumerated() {
+                if index < row.count - 1 {
+                    text += cell + String(repeating: " ", count: widths[index] - DisplayWidth.of(cell) + 2)
+                } else {
+                    text += cell
+                }
+            }
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        }
+    }
+}
