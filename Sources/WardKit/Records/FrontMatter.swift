@@ -35,6 +35,12 @@ public struct FrontMatterDocument {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
+            // Name the line where the key appears the second time.
+            let key = duplicates.first ?? ""
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let repeats = lines.indices.filter { FrontMatterEditor.isKeyLine(String(lines[$0]), key) }
+            throw WardError("the key '\(key)' appears twice", path: path, line: firstLine + (repeats.dropFirst().first ?? 0))
         } catch let error as YamlError {
             let (line, message) = Self.describe(error)
             throw WardError("not valid YAML: \(message)", path: path, line: firstLine - 1 + (line ?? 1))

@@ -31,7 +31,8 @@ public enum FrontMatterEditor {
     public static func scalar(_ value: String) -> String {
         if value.isEmpty { return "''" }
         let plainSafe = value.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || " -_./@+".unicodeScalars.contains($0)
+            ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || " -_./@+".unicodeScalars.contains($0)
+                || (!$0.isASCII && $0.properties.isAlphabetic)
         }
         let ambiguous = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"].contains(value.lowercased())
         if plainSafe && !ambiguous && !value.hasPrefix(" ") && !value.hasSuffix(" ") && !value.hasPrefix("-")
@@ -48,20 +49,19 @@ public enum FrontMatterEditor {
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
                     return String(format: "\\x%02X", scalar.value)
                 }
+                // YAML reads these as line breaks (or strips them) even inside quotes: escape them.
+                if TerminalSafe.isUnsafe(scalar) || [0x2028, 0x2029, 0xFEFF].contains(scalar.value) {
+                    return String(format: "\\u%04X", scalar.value)
+                }
                 return String(scalar)
             }
         }.joined()
         return "\"\(escaped)\""
     }
 
-    /// A YAML flow list: `[a, "b, c"]`.
+    /// A YAML flow list: `[a, "b, c"]`. `scalar` already quotes anything with a flow indicator in it.
     public static func list(_ values: [String]) -> String {
-        "[" + values.map { value in
-            let plain = scalar(value)
-            return plain.contains(",") || plain.contains("[") || plain.contains("]") || plain.contains("{")
-                ? "\"\(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
-                : plain
-        }.joined(separator: ", ") + "]"
+        "[" + values.map(scalar).joined(separator: ", ") + "]"
     }
 
     struct Line {

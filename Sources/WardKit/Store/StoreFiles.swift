@@ -128,7 +128,8 @@ public struct StoreFiles: Sendable {
         precondition(line.last == UInt8(ascii: "\n"), "a journal line ends in a newline")
         let (directory, _) = split(relative)
         try ensureNoSymlinks(directory)
-        let fd = sys.open(path(relative), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        // Read and write: the last byte is read to see whether a dead writer left a torn line.
+        let fd = sys.open(path(relative), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
             if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
             throw failure("open it", relative, errno)
@@ -143,9 +144,8 @@ public struct StoreFiles: Sendable {
         var bytes = line
         if size > 0 {
             var last: UInt8 = 0
-            if pread(fd, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") {
-                bytes.insert(UInt8(ascii: "\n"), at: 0)
-            }
+            guard pread(fd, &last, 1, size - 1) == 1 else { throw failure("read the end of it", relative, errno) }
+            if last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
         }
         let written = bytes.withUnsafeBytes { sys.write(fd, $0.baseAddress!, $0.count) }
         if written != bytes.count {

@@ -16,7 +16,9 @@ public enum StoreLocator {
         }
         var directory = workingDirectory.standardizedFileURL
         while true {
-            if FileManager.default.fileExists(atPath: directory.appending(path: "ward.yaml").path) { return .store(directory) }
+            if FileManager.default.fileExists(atPath: directory.appending(path: "ward.yaml").path) {
+                return .store(URL(fileURLWithPath: directory.path))
+            }
             let parent = directory.deletingLastPathComponent()
             if parent.path == directory.path { return .none }
             directory = parent
@@ -24,7 +26,7 @@ public enum StoreLocator {
     }
 
     private static func existing(_ path: String, from source: String) throws -> URL {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let url = URL(fileURLWithPath: URL(fileURLWithPath: path).standardizedFileURL.path)
         guard FileManager.default.fileExists(atPath: url.appending(path: "ward.yaml").path) else {
             throw WardError("\(source) names \(url.path), which holds no ward.yaml (create a store there with 'ward init \(path)')")
         }

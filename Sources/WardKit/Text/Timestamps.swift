@@ -26,7 +26,8 @@ public enum Timestamps {
 
     /// Parses ISO 8601 as found in files: `2026-11-23T03:14:07Z`, with fractions or a UTC offset, or a date.
     public static func parseISO(_ text: String) -> Date? {
-        if let fast = parseCanonical(text) { return fast }
+        if text.utf8.count == 20 && text.hasSuffix("Z") { return parseCanonical(text) }
+        guard hasRealDate(text) else { return nil }
         for options: ISO8601DateFormatter.Options in [
             [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
         ] {
@@ -35,6 +36,16 @@ public enum Timestamps {
             if let date = formatter.date(from: text) { return date }
         }
         return nil
+    }
+
+    /// Foundation's ISO 8601 parser accepts 31 February; check the date part ourselves.
+    static func hasRealDate(_ text: String) -> Bool {
+        let parts = text.prefix(10).split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
     }
 
     /// The fast path for the canonical form, which is nearly every time in a journal.

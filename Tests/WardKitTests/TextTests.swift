@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import WardKit
+
+@Suite struct TextTests {
+    @Test(arguments: ["../../etc/passwd", "/", "\\", "a\0b", "\u{1B}[2J", "..", ".", "a／b", "CON", "", String(repeating: "é", count: 300),
+                      "😀😀", "  Trailing  "])
+    func slugsStayInsideTheirDirectory(title: String) {
+        let slug = Slug.make(title)
+        #expect(!slug.isEmpty && slug.utf8.count <= 48)
+        #expect(slug.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" })
+        #expect(!slug.hasPrefix("-") && !slug.hasSuffix("-") && !slug.contains("--"))
+        let name = Decision.fileName(number: 12, title: title)
+        #expect(name.utf8.count <= 255 && !name.contains("/") && !name.hasPrefix("."))
+    }
+
+    @Test func slugsReadWell() {
+        #expect(Slug.make("Production DB deleted by agent!") == "production-db-deleted-by-agent")
+        #expect(Slug.make("Café／Überweisung") == "cafe-uberweisung")
+    }
+
+    @Test func timesAsPeopleTypeThem() throws {
+        let now = Timestamps.parseISO("2026-11-23T03:14:07Z")!
+        let utc = TimeZone(identifier: "UTC")!
+        #expect(try Timestamps.parseInput("-5m", now: now) == now.addingTimeInterval(-300))
+        #expect(try Timestamps.parseInput("-1h30m", now: now) == now.addingTimeInterval(-5400))
+        #expect(try Timestamps.parseInput("03:10", now: now, timeZone: utc) == Timestamps.parseISO("2026-11-23T03:10:00Z"))
+        #expect(try Timestamps.parseInput("23:50", now: now, timeZone: utc) == Timestamps.parseISO("2026-11-22T23:50:00Z"))
+        #expect(try Timestamps.parseInput("2026-11-23T01:00:00+02:00", now: now) == Timestamps.parseISO("2026-11-22T23:00:00Z"))
+        #expect(try Timestamps.parseInput("2026-11-23T01:00:00.750Z", now: now) == Timestamps.parseISO("2026-11-23T01:00:00Z"))
+        for bad in ["yesterday", "25:00", "-5x", "-", "03:1", "2026-02-31T00:00:00Z"] {
+            #expect(throws: WardError.self, "\(bad)") { try Timestamps.parseInput(bad, now: now) }
+        }
+        #expect(Timestamps.format(now) == "2026-11-23T03:14:07Z")
+    }
+
+    @Test func ulidsAreValidAndGrowWithinAProcess() {
+        // Far beyond any time other tests use, so this process's last id does not carry over.
+        let future = Timestamps.parseISO("2040-01-02T03:04:05Z")!
+        var last = ""
+        for _ in 0..<1000 {
+            let id = ULID.make(at: future)
+            #expect(ULID.isValid(id))
+            #expect(id > last)
+            last = id
+        }
+        #expect(ULID.time(of: last) == future)
+    }
+
+    @Test func hostileTextIsEscapedForTheTerminal() {
+        let hostile = "a\u{1B}]0;pwned\u{7}b\u{9B}31mc\u{202E}d\re\u{8}f\u{1B}P1;2|x\u{1B}\\"
+        let clean = TerminalSafe.clean(hostile)
+        #expect(!clean.unicodeScalars.contains { TerminalSafe.isUnsafe($0) })
+        #expect(clean.contains("\\u{1B}]0;pwned"))
+        #expect(TerminalSafe.clean("line\nnext", singleLine: true) == "line\\u{A}next")
+        #expect(TerminalSafe.clean("日本語 ok\n") == "日本語 ok\n")
+    }
+
+    @Test func displayWidthCountsCells() {
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("日本") == 4)
+        #expect(DisplayWidth.of("😀") == 2)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+    }
+}
