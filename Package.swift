@@ -42,6 +42,6 @@ let package = Package(
             name: "WardKitTests",
             dependencies: ["WardKit", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "WardCLITests", dependencies: ["WardKit"]),
+        .testTarget(name: "WardCLITests", dependencies: ["WardKit", "ward", "ward-torture"]),
     ]
 )

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+@testable import WardKit
+
+/// Processes racing, dying and running out of disk: nothing acknowledged is lost, nothing is torn.
+@Suite(.serialized) struct ReliabilityTests {
+    /// Reads a timeline as Ward does and fails on any line that is not a whole event.
+    func intactEvents(_ scratch: Scratch, _ id: String) throws -> [Event] {
+        let data = try Data(contentsOf: scratch.url.appending(path: "incidents/\(id)/timeline.jsonl"))
+        let journal = Journal(data: data, path: "timeline.jsonl")
+        #expect(journal.problems.isEmpty, "\(journal.problems.prefix(3))")
+        #expect(!journal.tornTail)
+        return journal.events
+    }
+
+    @Test func fourWritersLoggingAtOnceLoseNothing() throws {
+        let scratch = Scratch()
+        let id = try storeWithIncident(scratch)
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var list: [String] = []
+        }
+        let failures = Failures()
+        let store = scratch.url
+        DispatchQueue.concurrentPerform(iterations: 4) { writer in
+            for index in 0..<200 {
+                let result = try? run(["log", "--incident", id, "writer \(writer) note \(index)"], in: store)
+                if result?.status != 0 {
+                    failures.lock.lock()
+                    failures.list.append("writer \(writer) note \(index): \(result?.stderr ?? "did not run")")
+                    failures.lock.unlock()
+                }
+            }
+        }
+        #expect(failures.list.isEmpty, "\(failures.list.prefix(3))")
+        let notes = try intactEvents(scratch, id).filter { $0.kind == "note" }.compactMap { $0["text"] }
+        #expect(notes.count == 800)
+        #expect(Set(notes).count == 800)
+        for writer in 0..<4 {
+            // Each writer's notes appear in the order it wrote them.
+            let mine = notes.filter { $0.hasPrefix("writer \(writer) ") }
+            #expect(mine == (0..<200).map { "writer \(writer) note \($0)" })
+        }
+    }
+
+    /// Starts a process and kills it with SIGKILL after a random delay; returns whether it was killed
+    /// before it finished, and its exit status otherwise.
+    func killAtRandom(_ program: String, _ arguments: [String], in directory: URL, within microseconds: ClosedRange<UInt32>) throws -> (killed: Bool, status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = buildDirectory.appending(path: program)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["WARD_USER"] = "tester@ci"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        usleep(UInt32.random(in: microseconds))
+        kill(process.processIdentifier, SIGKILL)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationReason == .uncaughtSignal, process.terminationStatus, String(decoding: stdout, as: UTF8.self))
+    }
+
+    @Test func killingLogWritersAtRandomLosesNoAcknowledgedNote() throws {
+        let scratch = Scratch()
+        let id = try storeWithIncident(scratch)
+        var kills = 0, acknowledged: [String] = [], attempts = 0
+        // Calibrate: how long one `ward log` takes here, so kills land across its whole life.
+        let start = Date()
+        try run(["log", "--incident", id, "calibration"], in: scratch.url)
+        let span = UInt32(max(2000, Date().timeIntervalSince(start) * 1_000_000 * 1.2))
+        while kills < 200 && attempts < 3000 {
+            attempts += 1
+            let text = "note \(attempts)"
+            let outcome = try killAtRandom("ward", ["log", "--incident", id, text], in: scratch.url, within: 0...span)
+            if outcome.killed { kills += 1 } else if outcome.status == 0 { acknowledged.append(text) }
+        }
+        #expect(kills >= 200, "only \(kills) kills landed in \(attempts) runs")
+        let notes = Set(try intactEvents(scratch, id).compactMap { $0["text"] })
+        let lost = acknowledged.filter { !notes.contains($0) }
+        #expect(lost.isEmpty, "acknowledged but lost: \(lost.prefix(5))")
+        print("kill -9 during ward log: \(kills) kills, \(acknowledged.count) acknowledged, \(lost.count) lost, \(notes.count - 1) notes on disk")
+        #expect(try run(["log", "--incident", id, "after the storm"], in: scratch.url).status == 0)
+        #expect(!scratch.allFiles().contains { $0.hasSuffix(".ward-tmp") })
+    }
+
+    @Test func killingRecordRewritesAtRandomNeverTearsTheRecord() throws {
+        let scratch = Scratch()
+        _ = try storeWithIncident(scratch)
+        let record = "decisions/0001-torture.md"
+        #expect(try run(["rewrite", scratch.url.path, record, "1"], program: "ward-torture").stdout.contains("ok 1"))
+        var kills = 0, highestAcknowledged = 1, attempts = 0
+        while kills < 200 && attempts < 2000 {
+            attempts += 1
+            let outcome = try killAtRandom("ward-torture", ["rewrite", scratch.url.path, record, "1000"], in: scratch.url,
+                                           within: 500...30000)
+            if outcome.killed { kills += 1 }
+            let counters = outcome.stdout.split(separator: "\n").compactMap { $0.hasPrefix("ok ") ? Int($0.dropFirst(3)) : nil }
+            highestAcknowledged = max(highestAcknowledged, counters.max() ?? 0)
+            let text = try #require(scratch.read(record))
+            let counter = text.split(separator: "\n").first { $0.hasPrefix("counter: ") }.flatMap { Int($0.dropFirst(9)) }
+            #expect(counter != nil && text.hasSuffix("mid-write.\n"), "torn record after \(attempts) runs")
+            #expect((counter ?? 0) >= highestAcknowledged, "acknowledged \(highestAcknowledged), found \(counter ?? -1)")
+        }
+        #expect(kills >= 200)
+        print("kill -9 during record rewrites: \(kills) kills, highest acknowledged write \(highestAcknowledged), torn files 0")
+        #expect(try run(["rewrite", scratch.url.path, record, "1"], program: "ward-torture").stdout.contains("ok"))
+        let leftovers = scratch.allFiles().filter { $0.hasSuffix(".ward-tmp") }
+        #expect(leftovers.isEmpty, "temporary files left after the next write: \(leftovers)")
+    }
+
+    @Test func aLockLeftByAKilledWriterDoesNotBlockTheNextOne() throws {
+        let scratch = Scratch()
+        _ = try storeWithIncident(scratch)
+        #expect(try run(["adr", "new", "A decision"], in: scratch.url).status == 0)
+        let record = "decisions/0001-a-decision.md"
+        let holder = Process()
+        holder.executableURL = buildDirectory.appending(path: "ward-torture")
+        holder.arguments = ["hold-lock", scratch.url.path, record]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        // Wait until it holds the lock, then kill it while it does.
+        _ = out.fileHandleForReading.availableData
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+        let next = try run(["adr", "status", "1", "accepted"], in: scratch.url, timeout: 30)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(scratch.read(record)?.contains("status: accepted") == true)
+    }
+
+    /// A real full disk: a small tmpfs filled to the brim. Needs root to mount, as CI has.
+    @Test func aFullDiskLeavesEveryRecordAsItWas() throws {
+        guard getuid() == 0 else {
+            print("skipped: mounting a tmpfs needs root")
+            return
+        }
+        let scratch = Scratch()
+        let mount = scratch.url.appending(path: "disk")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        let status = shell("mount -t tmpfs -o size=512k tmpfs '\(mount.path)'")
+        try #require(status == 0, "could not mount a tmpfs as root")
+        defer { _ = shell("umount '\(mount.path)'") }
+        let store = mount.appending(path: "store")
+        #expect(try run(["init", store.path]).status == 0)
+        let id = try run(["incident", "declare", "Disk full", "--severity", "3"], in: store).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try run(["adr", "new", "Keep space"], in: store).status == 0)
+        let timeline = store.appending(path: "incidents/\(id)/timeline.jsonl")
+        let decision = store.appending(path: "decisions/0001-keep-space.md")
+        let timelineBefore = try Data(contentsOf: timeline)
+        let decisionBefore = try Data(contentsOf: decision)
+        // Fill the disk.
+        _ = shell("dd if=/dev/zero of='\(mount.path)/filler' bs=4k 2>/dev/null")
+
+        let big = String(repeating: "x", count: 64 * 1024)
+        let log = try run(["log", "--incident", id, big], in: store)
+        #expect(log.status != 0)
+        #expect(log.stderr.contains("No space left on device (ENOSPC)"), "\(log.stderr)")
+        #expect(try Data(contentsOf: timeline) == timelineBefore)
+
+        let status2 = try run(["adr", "status", "1", "accepted"], in: store)
+        #expect(status2.status != 0)
+        #expect(status2.stderr.contains("ENOSPC"), "\(status2.stderr)")
+        #expect(try Data(contentsOf: decision) == decisionBefore)
+
+        let declare = try run(["incident", "declare", "Another", "--severity", "3"], in: store)
+        #expect(declare.status != 0 && declare.stderr.contains("ENOSPC"), "\(declare.stderr)")
+        let leftovers = (try? FileManager.default.subpathsOfDirectory(atPath: store.path))?.filter { $0.contains(".ward-tmp") } ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+
+        // Room again: everything works, nothing was lost.
+        try FileManager.default.removeItem(at: mount.appending(path: "filler"))
+        #expect(try run(["log", "--incident", id, "space is back"], in: store).status == 0)
+        #expect(try run(["doctor"], in: store).status == 0)
+    }
+}
+
+/// Runs a shell command and returns its exit status.
+func shell(_ command: String) -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", command]
+    try? process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
