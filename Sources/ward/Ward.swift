@@ -32,7 +32,7 @@ struct Ward: ParsableCommand {
     /// command reports a verdict (doctor found problems).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as WardError {
             Output.error(error.description)
@@ -43,6 +43,27 @@ struct Ward: ParsableCommand {
             Self.exit(withError: error)
         }
     }
+}
+
+/// `ward --store PATH log ...` reads as `ward log ... --store PATH`: the options every command takes may
+/// also come before the command's name, as people type them.
+func movingLeadingGlobalOptions(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var rest = arguments[...]
+    while let first = rest.first {
+        if first == "--json" || first.hasPrefix("--store=") {
+            leading.append(first)
+            rest = rest.dropFirst()
+        } else if first == "--store", rest.count >= 2 {
+            leading += rest.prefix(2)
+            rest = rest.dropFirst(2)
+        } else {
+            break
+        }
+    }
+    var result = Array(rest)
+    result.insert(contentsOf: leading, at: result.firstIndex(of: "--") ?? result.endIndex)
+    return result
 }
 
 /// Thrown to end a command with a status that is not an error: 1 for "doctor found problems".
