@@ -228,10 +228,13 @@ func report(_ event: Event, incident: String, json: Bool, _ message: String) {
     }
 }
 
-/// Tells a person, on stderr, that some files could not be read fully (details in 'ward doctor').
+/// Tells a person, on stderr, which files could not be read fully; details in 'ward doctor'.
 func warnAboutProblems(_ problems: [Problem]) {
     let errors = problems.filter { $0.level == .error }
-    guard !errors.isEmpty else { return }
     for problem in errors.prefix(3) { Output.note("warning: \(problem.description)") }
     if errors.count > 3 { Output.note("warning: \(errors.count - 3) more problems; run 'ward doctor'") }
+    let warnings = problems.filter { $0.level == .warning }
+    if let first = warnings.first {
+        Output.note("note: \(first.description)" + (warnings.count > 1 ? " (and \(warnings.count - 1) more; run 'ward doctor')" : ""))
+    }
 }

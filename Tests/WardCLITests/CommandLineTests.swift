@@ -120,6 +120,16 @@ import Testing
         #expect(scratch.read("incidents/\(id)/timeline.jsonl")?.contains("\\u001b]0;pwned") == true)
     }
 
+    @Test func optionsEveryCommandTakesMayComeFirst() throws {
+        let scratch = Scratch()
+        let elsewhere = Scratch()
+        let id = try storeWithIncident(scratch)
+        let result = try run(["--store", scratch.url.path, "--json", "log", "--", "-5 errors a second"], in: elsewhere.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((try json(result.stdout) as? [String: Any])?["text"] as? String == "-5 errors a second")
+        #expect(try run(["--store=\(scratch.url.path)", "timeline", id], in: elsewhere.url).stdout.contains("-5 errors a second"))
+    }
+
     @Test func everyCommandHasHelpWithAnExample() throws {
         for command in [["incident", "declare"], ["incident", "list"], ["incident", "status"], ["log"], ["timeline"],
                         ["adr", "new"], ["adr", "status"], ["search"], ["doctor"], ["init"]] {

@@ -97,7 +97,7 @@ import Testing
         while kills < 200 && attempts < 2000 {
             attempts += 1
             let outcome = try killAtRandom("ward-torture", ["rewrite", scratch.url.path, record, "1000"], in: scratch.url,
-                                           within: 500...30000)
+                                           within: 2000...80000)
             if outcome.killed { kills += 1 }
             let counters = outcome.stdout.split(separator: "\n").compactMap { $0.hasPrefix("ok ") ? Int($0.dropFirst(3)) : nil }
             highestAcknowledged = max(highestAcknowledged, counters.max() ?? 0)

@@ -49,7 +49,8 @@ import Testing
         let store = try makeStore(dir)
         dir.write("incidents/2026-11-21-huge-cccc/incident.md", "---\ntitle: T\n---\n" + String(repeating: "x", count: 10 << 20))
         let incident = store.loadIncident("2026-11-21-huge-cccc")
-        #expect(incident.problems.contains { $0.message.contains("too large") })
+        #expect(incident.problems.contains { $0.message.contains("too large") && $0.line == 1 })
+        #expect(try Data(contentsOf: dir.url.appending(path: "incidents/2026-11-21-huge-cccc/incident.md")).count > 10 << 20)
     }
 
     @Test func bomAndCRLFAreReadAndReportedAsWarnings() throws {

@@ -56,7 +56,7 @@ public struct StoreFiles: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw WardError("is not a regular file", path: relative) }
         let size = Int(info.st_size)
         if size > limit {
-            throw WardError("is too large (\(size) bytes; the limit is \(limit) bytes)", path: relative)
+            throw WardError("is too large (\(size) bytes; the limit is \(limit) bytes)", path: relative, line: 1)
         }
         var data = Data(count: max(size, 0))
         var filled = 0
@@ -228,7 +228,8 @@ public struct StoreFiles: Sendable {
     public func withLock<T>(_ name: String, _ body: () throws -> T) throws -> T {
         try makeDirectories(".ward/locks")
         let lockName = ".ward/locks/" + Self.lockFileName(for: name)
-        let fd = sys.open(path(lockName), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        // Read-only is enough for flock, so teammates sharing a store can lock a file another one created.
+        let fd = sys.open(path(lockName), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure("open it", lockName, errno) }
         defer { _ = sys.close(fd) }
         while sys.flock(fd, LOCK_EX) != 0 {

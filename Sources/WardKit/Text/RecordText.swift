@@ -14,7 +14,7 @@ public struct RecordText: Sendable {
     public init(_ data: Data, path: String, limit: Int = RecordText.sizeLimit) throws {
         guard !data.isEmpty else { throw WardError("is empty", path: path, line: 1) }
         guard data.count <= limit else {
-            throw WardError("is too large (\(data.count) bytes; records are at most \(limit) bytes)", path: path)
+            throw WardError("is too large (\(data.count) bytes; records are at most \(limit) bytes)", path: path, line: 1)
         }
         let bytes = [UInt8](data)
         if let nul = bytes.firstIndex(of: 0) {
