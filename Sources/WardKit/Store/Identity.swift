@@ -14,7 +14,8 @@ public enum Identity {
             user = String(cString: name)
         }
         var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "localhost"
+        let host = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
         let shortHost = host.split(separator: ".").first.map(String.init) ?? host
         return "\(user.isEmpty ? "unknown" : user)@\(shortHost)"
     }
