@@ -67,7 +67,7 @@ struct ADRCommand: ParsableCommand {
                 Output.table([["NUM", "STATUS", "DATE", "TITLE"]] + decisions.map {
                     var title = $0.title
                     if !$0.supersededBy.isEmpty { title += " (→ " + $0.supersededBy.map(String.init).joined(separator: ", ") + ")" }
-                    return [String(format: "%04d", $0.number), $0.status?.rawValue ?? ($0.statusText.isEmpty ? "?" : $0.statusText),
+                    return [Decision.padded($0.number), $0.status?.rawValue ?? ($0.statusText.isEmpty ? "?" : $0.statusText),
                             $0.date ?? "", title]
                 })
             }

@@ -36,7 +36,7 @@ struct OverviewCommand: ParsableCommand {
         let recent = decisions.sorted { ($0.date ?? "", $0.number) > ($1.date ?? "", $1.number) }.prefix(5)
         if !recent.isEmpty {
             Output.line("Recent decisions:")
-            Output.table(recent.map { ["  " + String(format: "%04d", $0.number), $0.status?.rawValue ?? "?", $0.title] })
+            Output.table(recent.map { ["  " + Decision.padded($0.number), $0.status?.rawValue ?? "?", $0.title] })
         }
         Output.line()
         Output.line("ward --help lists the commands; ward incident list --all, ward adr list, ward search WORD.")

@@ -97,6 +97,8 @@ import Testing
         #expect { try Store(root: dir.url) } throws: { ($0 as? WardError)?.path == "ward.yaml" && ($0 as? WardError)?.line != nil }
         dir.write("ward.yaml", "format: 2\n")
         #expect { try Store(root: dir.url) } throws: { ($0 as? WardError)?.line == 1 && "\($0)".contains("format 2") }
+        dir.write("ward.yaml", "format: 1\ndecisions: docs/adr\n")
+        #expect { try Store(root: dir.url) } throws: { "\($0)".contains("mapping") && ($0 as? WardError)?.line == 2 }
         dir.write("ward.yaml", "name: x\n")
         #expect { try Store(root: dir.url) } throws: { "\($0)".contains("format") }
     }

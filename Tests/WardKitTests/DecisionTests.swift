@@ -67,6 +67,42 @@ import Testing
         #expect(Doctor(store: store).run().problems.isEmpty)
     }
 
+    @Test func aRecordThatCannotBeMarkedStopsTheSupersedeBeforeAnythingIsWritten() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        dir.write("decisions/0001-no-status.md", "# 1. No status section\n\nDate: 2026-01-01\n\n## Context\n\nx\n")
+        #expect { try store.newDecision(title: "Next", supersedes: [1]) } throws: { "\($0)".contains("0001-no-status.md") }
+        #expect(dir.allFiles().filter { $0.hasPrefix("decisions/") } == ["decisions/0001-no-status.md"])
+    }
+
+    @Test func theNextNumberCountsFilesThatDoNotParse() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        dir.write("decisions/0001-fine.md", "---\nstatus: accepted\n---\n# Fine\n")
+        dir.write("decisions/0012-broken.md", "---\nstatus: [\n---\n# Broken\n")
+        #expect(try store.newDecision(title: "Thirteen").number == 13)
+        dir.write("decisions/0013-twin.md", "not even front matter")
+        #expect(Doctor(store: store).run().problems.contains { $0.message.contains("also used") })
+    }
+
+    @Test func editsThatWouldCorruptTheFrontMatterAreRefused() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let tricky = "---\n\"status\": proposed\nsuperseded-by:\n  - 9\n# keep this\n  - 8\nnote: it's fine # a comment\n---\n# Tricky\n"
+        dir.write("decisions/0001-tricky.md", tricky)
+        dir.write("decisions/0008-eight.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Eight\n")
+        dir.write("decisions/0009-nine.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Nine\n")
+        let accepted = try store.setDecisionStatus(1, to: .accepted)
+        #expect(accepted.status == .accepted)
+        let text = try #require(dir.read("decisions/0001-tricky.md"))
+        #expect(text == tricky.replacingOccurrences(of: "\"status\": proposed", with: "status: accepted"))
+        let edited = try #require(FrontMatterEditor.set("note", to: "better", in: text))
+        #expect(edited.contains("note: better  # a comment"))
+        // The block list with a comment inside is replaced whole.
+        let list = try #require(FrontMatterEditor.setVerified("superseded-by", to: "[9, 8, 10]", in: text, path: "x", expected: ["9", "8", "10"]))
+        #expect(list.contains("superseded-by: [9, 8, 10]\nnote:"))
+    }
+
     @Test func doctorFindsDuplicateNumbersAndBrokenLinks() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

@@ -31,7 +31,7 @@ let anyText = anyCharacter.string(of: 0...24)
             guard !title.isEmpty, !title.contains("\0") else { return }
             let services = services.filter { !$0.contains("\0") && !$0.isEmpty }
             let record = IncidentRecord(title: title, severity: "SEV2", services: services, declared: fixedNow, declaredBy: "ana@b")
-            let text = try record.rendered(templates: Templates(overrides: nil))
+            let text = try record.rendered(templates: Templates(store: nil))
             let parsed = try IncidentRecord(data: Data(text.utf8), path: "incident.md")
             #expect(parsed == record)
         }

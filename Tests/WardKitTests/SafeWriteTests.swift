@@ -55,7 +55,7 @@ import Testing
                 if let failure {
                     #expect(injected, "an error without an injected fault: \(failure)")
                     #expect(failure.path == "decisions/0001-a.md" || failure.path?.hasPrefix(".ward") == true)
-                    #expect(failure.message.contains(errnoDescription(code)) || failure.message.contains("cannot"))
+                    #expect(failure.message.contains(errnoDescription(code)) || failure.message.contains("cannot"), "\(failure)")
                     let afterRename = failure.message.contains("new content is in place")
                     #expect(now == (afterRename ? replacement : original), "\(operation) #\(call): \(failure)")
                 } else {
@@ -80,7 +80,8 @@ import Testing
         try files.append("t.jsonl", line: Data("{\"a\":2}\n".utf8))
         #expect(dir.read("t.jsonl") == "{\"a\":1}\n{\"a\":2}\n")
         #expect(sys.count(.write) == 2)
-        #expect(sys.count(.fsync) == 2)
+        // One fsync per line, and one of the directory when the first append created the journal.
+        #expect(sys.count(.fsync) == 3)
     }
 
     @Test func appendClosesATornLastLineBeforeWriting() throws {
@@ -139,13 +140,65 @@ import Testing
     @Test func orphanedTemporaryFilesAreSweptByTheNextWrite() throws {
         let dir = TemporaryDirectory()
         // pid 999999 is above the kernel's default pid_max, so no process has it.
-        dir.write("decisions/.0001-a.md.999999.abc.ward-tmp", "half written")
-        dir.write("decisions/.0002-b.md.\(getpid()).abc.ward-tmp", "ours, in flight")
+        let host = StoreFiles.hostTag
+        dir.write("decisions/.0001-a.md.\(host).999999.abc.ward-tmp", "half written")
+        dir.write("decisions/.0002-b.md.\(host).\(getpid()).abc.ward-tmp", "ours, in flight")
+        // Another machine's (a store on a shared disk): its writer may be alive; left alone unless a day old.
+        dir.write("decisions/.0003-c.md.otherhost.999999.abc.ward-tmp", "someone else's, in flight")
         let files = StoreFiles(root: dir.url)
-        #expect(files.orphanedTemporaries(in: "decisions") == ["decisions/.0001-a.md.999999.abc.ward-tmp"])
-        try files.replace("decisions/0003-c.md", with: original, expecting: .absent)
-        #expect(dir.read("decisions/.0001-a.md.999999.abc.ward-tmp") == nil)
-        #expect(dir.read("decisions/.0002-b.md.\(getpid()).abc.ward-tmp") != nil)
+        #expect(files.orphanedTemporaries(in: "decisions") == ["decisions/.0001-a.md.\(host).999999.abc.ward-tmp"])
+        try files.replace("decisions/0004-d.md", with: original, expecting: .absent)
+        #expect(dir.read("decisions/.0001-a.md.\(host).999999.abc.ward-tmp") == nil)
+        #expect(dir.read("decisions/.0002-b.md.\(host).\(getpid()).abc.ward-tmp") != nil)
+        #expect(dir.read("decisions/.0003-c.md.otherhost.999999.abc.ward-tmp") != nil)
+    }
+
+    /// A syscall seam that replaces the journal (as git checkout or an editor would) just before the lock.
+    final class ReplacingBeforeLock: Syscalls, @unchecked Sendable {
+        let real = POSIXSyscalls()
+        let journal: String
+        var replaced = false
+        init(journal: String) { self.journal = journal }
+        func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { real.open(path, flags, mode) }
+        func close(_ fd: Int32) -> Int32 { real.close(fd) }
+        func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { real.read(fd, buffer, count) }
+        func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { real.write(fd, buffer, count) }
+        func fsync(_ fd: Int32) -> Int32 { real.fsync(fd) }
+        func rename(_ from: String, _ to: String) -> Int32 { real.rename(from, to) }
+        func mkdir(_ path: String, _ mode: mode_t) -> Int32 { real.mkdir(path, mode) }
+        func fchmod(_ fd: Int32, _ mode: mode_t) -> Int32 { real.fchmod(fd, mode) }
+        func ftruncate(_ fd: Int32, _ length: off_t) -> Int32 { real.ftruncate(fd, length) }
+        func unlink(_ path: String) -> Int32 { real.unlink(path) }
+        func rmdir(_ path: String) -> Int32 { real.rmdir(path) }
+        func flock(_ fd: Int32, _ operation: Int32) -> Int32 {
+            if !replaced {
+                replaced = true
+                let copy = journal + ".new"
+                try! FileManager.default.copyItem(atPath: journal, toPath: copy)
+                _ = real.rename(copy, journal)
+            }
+            return real.flock(fd, operation)
+        }
+    }
+
+    @Test func anAppendFollowsAJournalReplacedWhileItWaitedForTheLock() throws {
+        let dir = TemporaryDirectory()
+        dir.write("t.jsonl", "{\"a\":1}\n")
+        let files = StoreFiles(root: dir.url, sys: ReplacingBeforeLock(journal: dir.path("t.jsonl")))
+        try files.append("t.jsonl", line: Data("{\"a\":2}\n".utf8))
+        #expect(dir.read("t.jsonl") == "{\"a\":1}\n{\"a\":2}\n")
+    }
+
+    @Test func readsRefuseLinkedDirectoriesAndNeverHangOnAFIFO() throws {
+        let dir = TemporaryDirectory()
+        let outside = TemporaryDirectory()
+        outside.write("inc/incident.md", "outside\n")
+        try FileManager.default.createDirectory(atPath: dir.path("incidents"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.path("incidents/evil"), withDestinationPath: outside.path("inc"))
+        let files = StoreFiles(root: dir.url)
+        #expect(throws: WardError.self) { try files.read("incidents/evil/incident.md") }
+        #expect(mkfifo(dir.path("fifo.md"), 0o644) == 0)
+        #expect { try files.read("fifo.md") } throws: { "\($0)".contains("not a regular file") }
     }
 
     @Test func aDirectoryIsCreatedWholeOrNotAtAll() throws {

@@ -49,6 +49,37 @@ import Testing
         #expect { try store.findIncident("prod-db") } throws: { "\($0)".contains("matches 2") }
     }
 
+    @Test func timesOutsideWhatCanBeReadBackAreRefused() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let incident = try store.declare(title: "T", severity: "2", services: [], commander: nil)
+        for text in ["-5000000d", "-99999999999999999999d", "1969-12-31T23:59:59Z", "10000-01-01T00:00:00Z"] {
+            #expect(throws: WardError.self, "\(text)") {
+                let at = try Timestamps.parseInput(text, now: fixedNow)
+                try store.record("note", ["text": .string("x")], at: at, in: incident.id)
+            }
+        }
+        #expect(store.loadIncident(incident.id).events.count == 1)
+        #expect(Timestamps.format(Date(timeIntervalSince1970: -1e300)) == "1970-01-01T00:00:00Z")
+    }
+
+    @Test func templateOverridesAreReadSafelyAndMustMakeValidRecords() throws {
+        let dir = TemporaryDirectory()
+        let outside = TemporaryDirectory()
+        outside.write("creds", "AWS_SECRET=hunter2\n")
+        let store = try makeStore(dir)
+        try FileManager.default.createDirectory(atPath: dir.path("templates"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.path("templates/incident.md.mustache"), withDestinationPath: outside.path("creds"))
+        #expect(throws: WardError.self) { try store.declare(title: "x", severity: "3", services: [], commander: nil) }
+        try FileManager.default.removeItem(atPath: dir.path("templates/incident.md.mustache"))
+        dir.write("templates/incident.md.mustache", "no front matter at all\n")
+        #expect { try store.declare(title: "x", severity: "3", services: [], commander: nil) } throws: { "\($0)".contains("template") }
+        dir.write("templates/adr-madr.md.mustache", "---\nstatus: {{{status}}}\n---\nno heading\n")
+        #expect { try store.newDecision(title: "x") } throws: { "\($0)".contains("template") }
+        #expect(store.incidentIDs().isEmpty)
+        #expect(!dir.allFiles().contains { $0.hasPrefix("decisions/") })
+    }
+
     @Test func searchFindsEveryKindOfRecord() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)
@@ -70,7 +101,7 @@ import Testing
         handle.seekToEndOfFile()
         handle.write(Data("{\"id\":\"01J".utf8))
         try handle.close()
-        dir.write("decisions/.0001-x.md.999999.zz.ward-tmp", "partial")
+        dir.write("decisions/.0001-x.md.\(StoreFiles.hostTag).999999.zz.ward-tmp", "partial")
         let report = Doctor(store: store).run()
         #expect(report.problems.contains { $0.path == timeline && $0.message.contains("incomplete") })
         #expect(report.problems.contains { $0.path.hasSuffix(".ward-tmp") })

@@ -31,6 +31,15 @@ public struct Doctor {
 
         let (decisions, decisionProblems) = store.loadDecisions()
         problems += decisionProblems
+        // Two files with one number, even where one of them does not parse.
+        let names = store.listDirectory(store.decisionsDirectory).filter { Decision.number(inFileName: $0) != nil }
+        for (number, group) in Dictionary(grouping: names, by: { Decision.number(inFileName: $0)! }) where group.count > 1 {
+            let parsed = decisions.filter { $0.number == number }.count
+            if parsed < group.count {
+                problems.append(Problem(path: store.decisionsDirectory + "/" + group.sorted()[1],
+                                        "the number \(number) is also used by \(store.decisionsDirectory)/\(group.sorted()[0])"))
+            }
+        }
         problems += Self.decisionLinkProblems(decisions)
 
         problems += store.loadChecklists().problems

@@ -54,7 +54,7 @@ public struct Decision: Sendable, Equatable {
     public static func number(inFileName name: String) -> Int? {
         guard name.hasSuffix(".md") else { return nil }
         let digits = name.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, name.dropFirst(digits.count).first == "-" else { return nil }
+        guard !digits.isEmpty, digits.count <= 7, name.dropFirst(digits.count).first == "-" else { return nil }
         return Int(digits)
     }
 
@@ -121,8 +121,18 @@ public struct Decision: Sendable, Equatable {
 
     /// `0007-use-postgres.md`.
     public static func fileName(number: Int, title: String) -> String {
-        String(format: "%04d-", number) + Slug.make(title, maxBytes: 60) + ".md"
+        padded(number) + "-" + Slug.make(title, maxBytes: 60) + ".md"
     }
+
+    /// `0007`: four digits at least, more when the number needs them.
+    public static func padded(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// Record numbers above this are refused: no team writes ten million decisions, and a file claiming
+    /// one must not make the next number overflow.
+    public static let largestNumber = 9_999_999
 }
 
 /// What an adr-tools record says in its `Date:` line and `## Status` section.

@@ -18,13 +18,39 @@ public enum FrontMatterEditor {
             lines.insert(Line(content: "\(key): \(value)", ending: ending), at: closing)
             return lines.map { $0.content + $0.ending }.joined()
         }
-        // The value may continue on indented lines or as a block list ("- item") below the key.
+        // The value may continue on indented lines or as a block list ("- item") below the key, with blank or
+        // comment lines between its parts; a comment or blank line after its last part is not the value's.
         var end = start + 1
-        while end < closing, isContinuation(lines[end].content) { end += 1 }
+        var scan = start + 1
+        while scan < closing {
+            let content = lines[scan].content
+            if isContinuation(content) {
+                scan += 1
+                end = scan
+            } else if content.trimmingCharacters(in: .whitespaces).isEmpty || content.hasPrefix("#") {
+                scan += 1
+            } else {
+                break
+            }
+        }
         let comment = inlineComment(lines[start].content)
         let replaced = "\(key): \(value)" + (comment.map { "  " + $0 } ?? "")
         lines.replaceSubrange(start..<end, with: [Line(content: replaced, ending: lines[start].ending)])
         return lines.map { $0.content + $0.ending }.joined()
+    }
+
+    /// `set`, then proof that the result is what was meant: the front matter parses, `key` reads back as
+    /// `expected` (when given), and every other key reads back exactly as before. Nil when not.
+    public static func setVerified(_ key: String, to value: String, in text: String, path: String,
+                                   expected: [String]? = nil) -> String? {
+        guard let edited = set(key, to: value, in: text),
+              let before = try? FrontMatterDocument(text, path: path).fields,
+              let after = try? FrontMatterDocument(edited, path: path).fields else { return nil }
+        let others = before.keys.filter { $0 != key }
+        guard after.keys.filter({ $0 != key }) == others else { return nil }
+        for other in others where before.node(other) != after.node(other) { return nil }
+        if let expected, (try? after.strings(key)) != expected { return nil }
+        return edited
     }
 
     /// A YAML rendering of a plain value, quoted only when YAML would otherwise read it differently.
@@ -98,30 +124,48 @@ public enum FrontMatterEditor {
         text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     }
 
+    /// `key:`, `"key":` or `'key':` at the start of a line.
     static func isKeyLine(_ line: String, _ key: String) -> Bool {
-        guard line.hasPrefix(key) else { return false }
-        let rest = line.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
-        return rest.hasPrefix(":")
+        for form in [key, "\"\(key)\"", "'\(key)'"] where line.hasPrefix(form) {
+            let rest = line.dropFirst(form.count).drop { $0 == " " || $0 == "\t" }
+            if rest.hasPrefix(":") { return true }
+        }
+        return false
     }
 
     static func isContinuation(_ line: String) -> Bool {
         line.hasPrefix(" ") || line.hasPrefix("\t") || line.hasPrefix("- ") || line == "-"
     }
 
-    /// The `# comment` at the end of a key line, outside quotes.
+    /// The `# comment` at the end of a key line. A quote opens a quoted value only where the value starts
+    /// (after `key:`); an apostrophe inside a plain value is just a letter.
     static func inlineComment(_ line: String) -> String? {
-        var quote: Character?
-        var previous: Character = " "
-        for index in line.indices {
-            let char = line[index]
-            if let open = quote {
-                if char == open { quote = nil }
-            } else if char == "\"" || char == "'" {
-                quote = char
-            } else if char == "#" && (previous == " " || previous == "\t") {
-                return String(line[index...])
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        var index = line.index(after: colon)
+        while index < line.endIndex, line[index] == " " || line[index] == "\t" { index = line.index(after: index) }
+        if index < line.endIndex, line[index] == "\"" || line[index] == "'" {
+            let quote = line[index]
+            index = line.index(after: index)
+            while index < line.endIndex {
+                if line[index] == "\\" && quote == "\"" {
+                    index = line.index(after: index)
+                    if index < line.endIndex { index = line.index(after: index) }
+                    continue
+                }
+                if line[index] == quote {
+                    let next = line.index(after: index)
+                    if quote == "'" && next < line.endIndex && line[next] == "'" { index = line.index(after: next); continue }
+                    index = next
+                    break
+                }
+                index = line.index(after: index)
             }
-            previous = char
+        }
+        var previous: Character = " "
+        while index < line.endIndex {
+            if line[index] == "#" && (previous == " " || previous == "\t") { return String(line[index...]) }
+            previous = line[index]
+            index = line.index(after: index)
         }
         return nil
     }

@@ -39,24 +39,28 @@ extension Store {
         throw WardError("there is no decision \(number) in \(decisionsDirectory)/")
     }
 
+    /// The numbers in the decision files' names, whether or not the files parse.
+    func decisionNumbersInUse() -> [Int] {
+        listDirectory(decisionsDirectory).compactMap(Decision.number(inFileName:))
+    }
+
     /// Writes a new decision record, proposed, with the next free number. Superseded records are marked so.
+    /// The edits to the superseded records are prepared and checked before anything is written, so a record
+    /// that cannot be marked stops the command before the new record exists.
     public func newDecision(title: String, format: DecisionFormat? = nil, supersedes: [Int] = [],
                             incidents: [String] = []) throws -> Decision {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw WardError("the title is empty: say in a few words what is decided") }
-        guard !title.contains("\n") else { throw WardError("the title must be one line") }
+        guard !title.contains("\n") && !title.contains("\r") else { throw WardError("the title must be one line") }
         let format = format ?? config.decisionsFormat
         try files.makeDirectories(decisionsDirectory)
         // Numbering and creating happen under one lock, so two people adding records get two numbers.
-        let created: Decision = try files.withLock(decisionsDirectory + "/.numbering") {
-            let existing = loadDecisions().decisions
-            let old = try supersedes.map { number in
-                guard let found = existing.first(where: { $0.number == number }) else {
-                    throw WardError("there is no decision \(number) to supersede")
-                }
-                return found
+        return try files.withLock(decisionsDirectory + "/.numbering") {
+            let number = (decisionNumbersInUse().max() ?? 0) + 1
+            guard number <= Decision.largestNumber else {
+                throw WardError("decision numbers have reached \(Decision.largestNumber); renumber the records first")
             }
-            let number = (existing.map(\.number).max() ?? 0) + 1
+            let old = try supersedes.map { try findDecision($0) }
             let name = Decision.fileName(number: number, title: title)
             let path = decisionsDirectory + "/" + name
             let date = Timestamps.formatDate(now())
@@ -76,42 +80,68 @@ extension Store {
                                              "file": $0.path.split(separator: "/").last.map(String.init) ?? ""] },
                 ])
             }
+            let created: Decision
+            do {
+                created = try Decision(data: Data(text.utf8), path: path)
+            } catch let error as WardError {
+                throw WardError("the \(format.rawValue) template does not make a readable record (\(error.message)); nothing was written",
+                                path: "templates/adr-\(format.rawValue).md.mustache")
+            }
+            guard created.title == title, created.supersedes == supersedes else {
+                throw WardError("the \(format.rawValue) template does not keep the title or the superseded records; nothing was written")
+            }
+            let edits = try old.map { try supersedeEdit($0, by: created) }
             try files.replace(path, with: Data(text.utf8), expecting: .absent)
-            guard let contents = try files.read(path) else { throw WardError("disappeared after it was written", path: path) }
-            return try Decision(data: contents.data, path: path)
+            for (index, edit) in edits.enumerated() {
+                do {
+                    try files.replace(edit.path, with: edit.data, expecting: .content(edit.hash))
+                } catch let error as WardError {
+                    let done = edits[..<index].map(\.path)
+                    throw WardError("\(path) was written\(done.isEmpty ? "" : " and " + done.joined(separator: ", ") + " marked superseded"), but \(edit.path) could not be marked superseded: \(error.message). Mark it by hand or run the command's status change again", path: error.path, line: error.line)
+                }
+            }
+            return created
         }
-        for number in supersedes {
-            try markSuperseded(number, by: created)
-        }
-        return created
     }
 
-    /// Marks `number` as superseded by `newer`, in the record's own format.
-    func markSuperseded(_ number: Int, by newer: Decision) throws {
-        let old = try findDecision(number)
-        guard let contents = try files.read(old.path) else { throw WardError("disappeared", path: old.path) }
+    /// The new bytes of `old` marked as superseded by `newer`, in its own format, checked by reading them back.
+    func supersedeEdit(_ old: Decision, by newer: Decision) throws -> (path: String, data: Data, hash: ContentHash) {
+        guard let contents = try files.read(old.path, limit: RecordText.sizeLimit + 1) else {
+            throw WardError("disappeared", path: old.path)
+        }
         _ = try RecordText(contents.data, path: old.path)  // refuse to edit a file that is not clean text
+        let text = String(decoding: contents.data, as: UTF8.self)
+        let supersededBy = old.supersededBy + [newer.number]
         var updated: String?
-        let raw = String(decoding: contents.data, as: UTF8.self)
         switch old.format {
         case .madr:
-            updated = FrontMatterEditor.set("status", to: "superseded", in: raw)
-                .flatMap { FrontMatterEditor.set("superseded-by", to: "[" + (old.supersededBy + [newer.number]).map(String.init).joined(separator: ", ") + "]", in: $0) }
+            updated = FrontMatterEditor.setVerified("status", to: "superseded", in: text, path: old.path, expected: ["superseded"])
+                .flatMap { FrontMatterEditor.setVerified("superseded-by", to: "[" + supersededBy.map(String.init).joined(separator: ", ") + "]",
+                                                          in: $0, path: old.path, expected: supersededBy.map(String.init)) }
         case .nygard:
             let file = newer.path.split(separator: "/").last.map(String.init) ?? ""
             let link = "Superseded by [\(newer.number). \(newer.title)](\(file))"
-            updated = DecisionEditing.settingStatus(.superseded, in: raw, format: .nygard)
+            updated = DecisionEditing.settingStatus(.superseded, in: text, format: .nygard)
                 .flatMap { DecisionEditing.addingStatusLink(link, in: $0) }
         }
-        guard let updated else { throw WardError("has no place for a status Ward can edit", path: old.path) }
-        try files.replace(old.path, with: Data(updated.utf8), expecting: .content(contents.hash))
+        guard let updated, let reread = try? Decision(data: Data(updated.utf8), path: old.path),
+              reread.status == .superseded, reread.supersededBy == supersededBy, reread.title == old.title,
+              reread.supersedes == old.supersedes else {
+            throw WardError("Ward cannot mark it superseded without changing more than its status (edit it by hand); nothing was written",
+                            path: old.path)
+        }
+        return (old.path, Data(updated.utf8), contents.hash)
     }
 
     /// Changes a decision's status, allowing only the lifecycle's transitions, editing one line of the file.
     @discardableResult
     public func setDecisionStatus(_ number: Int, to status: DecisionStatus) throws -> Decision {
-        let decision = try findDecision(number)
-        guard let contents = try files.read(decision.path) else { throw WardError("disappeared", path: decision.path) }
+        let found = try findDecision(number)
+        // Check and edit the very bytes read here; the replace refuses if they change before it writes.
+        guard let contents = try files.read(found.path, limit: RecordText.sizeLimit + 1) else {
+            throw WardError("disappeared", path: found.path)
+        }
+        let decision = try Decision(data: contents.data, path: found.path)
         if decision.status == status { return decision }
         if let current = decision.status, !current.allowedNext.contains(status) {
             let allowed = current.allowedNext.map(\.rawValue)
@@ -119,11 +149,18 @@ extension Store {
                             (allowed.isEmpty ? "nothing else (it is final)" : allowed.joined(separator: " or ")) +
                             (status == .superseded ? ". To supersede it, use 'ward adr new TITLE --supersedes \(number)'" : ""))
         }
-        let raw = String(decoding: contents.data, as: UTF8.self)
-        guard let updated = DecisionEditing.settingStatus(status, in: raw, format: decision.format) else {
-            throw WardError("has no status Ward can edit (no front matter and no '## Status' section)", path: decision.path)
+        let text = String(decoding: contents.data, as: UTF8.self)
+        let updated: String?
+        switch decision.format {
+        case .madr: updated = FrontMatterEditor.setVerified("status", to: status.rawValue, in: text, path: decision.path, expected: [status.rawValue])
+        case .nygard: updated = DecisionEditing.settingStatus(status, in: text, format: .nygard)
+        }
+        guard let updated, let reread = try? Decision(data: Data(updated.utf8), path: decision.path), reread.status == status,
+              reread.title == decision.title, reread.supersedes == decision.supersedes, reread.supersededBy == decision.supersededBy else {
+            throw WardError("Ward cannot change its status without changing more than that line (edit it by hand); nothing was written",
+                            path: decision.path)
         }
         try files.replace(decision.path, with: Data(updated.utf8), expecting: .content(contents.hash))
-        return try findDecision(number)
+        return reread
     }
 }

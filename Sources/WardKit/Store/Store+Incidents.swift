@@ -87,9 +87,19 @@ extension Store {
         if let impactStarted, impactStarted > declaredAt.addingTimeInterval(60) {
             throw WardError("the impact cannot start in the future (\(Timestamps.format(impactStarted)))")
         }
+        if let impactStarted, impactStarted < Timestamps.earliest {
+            throw WardError("the impact cannot start before 1970")
+        }
         let record = IncidentRecord(title: title, severity: severity, services: services, declared: declaredAt,
                                     declaredBy: author)
         let markdown = try record.rendered(templates: templates)
+        // A store's own template must still make a record Ward can read back.
+        do {
+            _ = try IncidentRecord(data: Data(markdown.utf8), path: "incident.md")
+        } catch let error as WardError {
+            throw WardError("the incident template does not make a valid incident.md (\(error.message)); nothing was written",
+                            path: "templates/incident.md.mustache", line: error.line)
+        }
         var declared: [String: JSONValue] = [
             "title": .string(title), "severity": .string(severity), "services": .array(services.map { .string($0) }),
         ]
@@ -127,6 +137,7 @@ extension Store {
         if at > recorded.addingTimeInterval(60) {
             throw WardError("\(Timestamps.format(at)) is in the future; nothing was recorded")
         }
+        guard at >= Timestamps.earliest else { throw WardError("times before 1970 cannot be recorded; nothing was recorded") }
         let event = Event(at: at, recorded: recorded, by: author, kind: kind, fields: fields)
         try files.append(Self.incidentsDirectory + "/" + incident + "/timeline.jsonl", line: Data((event.jsonLine + "\n").utf8))
         return event

@@ -28,7 +28,7 @@ public final class Store: Sendable {
         self.isDemo = isDemo
         self.author = author
         self.now = now
-        templates = Templates(overrides: root.appending(path: "templates"))
+        templates = Templates(store: files)
     }
 
     /// Creates a store at `root` (which may exist and hold other files, such as a git repository's).
@@ -39,7 +39,7 @@ public final class Store: Sendable {
             throw WardError("a Ward store already exists here; nothing was changed", path: root.appending(path: "ward.yaml").path)
         }
         try createRoot(root, sys: sys)
-        let templates = Templates(overrides: nil)
+        let templates = Templates(store: nil)
         let storeName = name ?? root.standardizedFileURL.lastPathComponent
         let config = try templates.render("ward.yaml", ["name": FrontMatterEditor.scalar(storeName)])
         var written: [String] = []

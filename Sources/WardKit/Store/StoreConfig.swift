@@ -51,6 +51,9 @@ public struct StoreConfig: Sendable, Equatable {
             if severities.isEmpty { severities = Self.defaultSeverities }
             decisionsDirectory = "decisions"
             decisionsFormat = .madr
+            if let node = fields.node("decisions"), node.null == nil, node.mapping == nil {
+                throw WardError("'decisions' must be a mapping, such as 'decisions: {dir: docs/adr, format: nygard}'", path: path, line: fields.line("decisions"))
+            }
             if let decisions = fields.node("decisions")?.mapping {
                 if let dir = decisions["dir"]?.string { decisionsDirectory = dir }
                 if let format = decisions["format"]?.string {

@@ -43,7 +43,9 @@ public struct StoreFiles: Sendable {
     /// Reads a file without following a symlink at its name. Returns nil when it does not exist.
     public func read(_ relative: String, limit: Int = 64 << 20) throws -> FileContents? {
         let full = path(relative)
-        let fd = sys.open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+        try ensureNoSymlinks(split(relative).directory)
+        // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (it is refused below).
+        let fd = sys.open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
@@ -128,33 +130,49 @@ public struct StoreFiles: Sendable {
         precondition(line.last == UInt8(ascii: "\n"), "a journal line ends in a newline")
         let (directory, _) = split(relative)
         try ensureNoSymlinks(directory)
-        // Read and write: the last byte is read to see whether a dead writer left a torn line.
-        let fd = sys.open(path(relative), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
-            throw failure("open it", relative, errno)
+        for _ in 0..<10 {
+            var before = stat()
+            let existed = lstat(path(relative), &before) == 0
+            // Read and write: the last byte is read to see whether a dead writer left a torn line.
+            let fd = sys.open(path(relative), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            guard fd >= 0 else {
+                if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+                throw failure("open it", relative, errno)
+            }
+            defer { _ = sys.close(fd) }
+            while sys.flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { throw failure("lock it", relative, errno) }
+            }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw failure("stat it", relative, errno) }
+            // While we waited for the lock, the journal may have been replaced (git checkout, an editor saving):
+            // then this descriptor names a file nobody will read. Open the new one.
+            var current = stat()
+            guard lstat(path(relative), &current) == 0, current.st_dev == info.st_dev, current.st_ino == info.st_ino,
+                  info.st_nlink > 0 else { continue }
+            if !existed { try syncDirectory(directory, holding: relative, renamed: false) }
+            let size = info.st_size
+            var bytes = line
+            if size > 0 {
+                var last: UInt8 = 0
+                guard pread(fd, &last, 1, size - 1) == 1 else { throw failure("read the end of it", relative, errno) }
+                if last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
+            }
+            let written = bytes.withUnsafeBytes { sys.write(fd, $0.baseAddress!, $0.count) }
+            if written != bytes.count {
+                let code = written < 0 ? errno : ENOSPC
+                // Cut a partial line back off so the journal never keeps half an event.
+                if written > 0, sys.ftruncate(fd, size) != 0 {
+                    throw WardError("could not append to it: \(errnoDescription(code)), and could not remove the partial line (\(errnoDescription(errno))); 'ward doctor' reports it", path: relative)
+                }
+                throw failure("append to it", relative, code)
+            }
+            if sys.fsync(fd) != 0 {
+                throw WardError("could not flush it to disk: \(errnoDescription(errno)); the event may or may not have been kept: check 'ward timeline' before adding it again", path: relative)
+            }
+            return
         }
-        defer { _ = sys.close(fd) }
-        while sys.flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { throw failure("lock it", relative, errno) }
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure("stat it", relative, errno) }
-        let size = info.st_size
-        var bytes = line
-        if size > 0 {
-            var last: UInt8 = 0
-            guard pread(fd, &last, 1, size - 1) == 1 else { throw failure("read the end of it", relative, errno) }
-            if last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
-        }
-        let written = bytes.withUnsafeBytes { sys.write(fd, $0.baseAddress!, $0.count) }
-        if written != bytes.count {
-            let code = written < 0 ? errno : ENOSPC
-            // Cut a partial line back off so the journal never keeps half an event.
-            _ = sys.ftruncate(fd, size)
-            throw failure("append to it", relative, code)
-        }
-        if sys.fsync(fd) != 0 { throw failure("flush it to disk", relative, errno) }
+        throw WardError("kept being replaced while Ward tried to append to it; nothing was written", path: relative)
     }
 
     // MARK: Directories
@@ -228,9 +246,14 @@ public struct StoreFiles: Sendable {
     public func withLock<T>(_ name: String, _ body: () throws -> T) throws -> T {
         try makeDirectories(".ward/locks")
         let lockName = ".ward/locks/" + Self.lockFileName(for: name)
-        // Read-only is enough for flock, so teammates sharing a store can lock a file another one created.
-        let fd = sys.open(path(lockName), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw failure("open it", lockName, errno) }
+        // Read-write where allowed (flock over NFS needs it); read-only otherwise, which is enough for a local
+        // flock, so teammates sharing a store can lock a file another one created.
+        var fd = sys.open(path(lockName), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        if fd < 0 {
+            let first = errno
+            if first == EACCES || first == EROFS { fd = sys.open(path(lockName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0) }
+            guard fd >= 0 else { throw failure("open it", lockName, first) }
+        }
         defer { _ = sys.close(fd) }
         while sys.flock(fd, LOCK_EX) != 0 {
             if errno != EINTR { throw failure("take it", lockName, errno) }
@@ -250,17 +273,32 @@ public struct StoreFiles: Sendable {
     private func temporaryName(for name: String, in directory: String) -> String {
         let random = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let short = String(name.prefix(100))
-        let temp = ".\(short).\(getpid()).\(random)\(Self.temporarySuffix)"
+        let temp = ".\(short).\(Self.hostTag).\(getpid()).\(random)\(Self.temporarySuffix)"
         return directory.isEmpty ? temp : directory + "/" + temp
     }
 
-    /// The temporary files and directories in `directory` left behind by writers that are no longer running.
+    /// This host's name as it appears in temporary file names (no dots).
+    static let hostTag: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "host"
+        let tag = String(host.map { $0.isLetter || $0.isNumber ? $0 : "-" }.prefix(40))
+        return tag.isEmpty ? "host" : tag
+    }()
+
+    /// The temporary files and directories in `directory` left behind by writers that are no longer running:
+    /// this host's whose process is gone, and any host's older than a day (a store shared over a network).
     public func orphanedTemporaries(in directory: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path(directory)) else { return [] }
         return names.filter { name in
             guard name.hasPrefix("."), name.hasSuffix(Self.temporarySuffix) else { return false }
             let parts = name.dropLast(Self.temporarySuffix.count).split(separator: ".")
-            guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]) else { return true }
+            var info = stat()
+            let age = lstat(path(directory.isEmpty ? name : directory + "/" + name), &info) == 0
+                ? Date().timeIntervalSince1970 - TimeInterval(info.st_mtim.tv_sec) : 0
+            guard parts.count >= 4, let pid = Int32(parts[parts.count - 2]), String(parts[parts.count - 3]) == Self.hostTag else {
+                return age > 86400
+            }
             if pid == getpid() { return false }
             return kill(pid, 0) != 0 && errno == ESRCH
         }.map { directory.isEmpty ? $0 : directory + "/" + $0 }.sorted()

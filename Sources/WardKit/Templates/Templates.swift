@@ -4,11 +4,12 @@ import Mustache
 /// The built-in templates and definitions (compiled into the binary from the package's `templates/`),
 /// each of which a store may override with a file of the same name in its own `templates/`.
 public struct Templates: Sendable {
-    /// The store's `templates/` directory, if any.
-    public let overrides: URL?
+    /// The store whose `templates/` may override the built-in files, if any. Overrides are read through the
+    /// store's safe path: a symlink planted there is refused, not followed.
+    public let store: StoreFiles?
 
-    public init(overrides: URL?) {
-        self.overrides = overrides
+    public init(store: StoreFiles?) {
+        self.store = store
     }
 
     /// Names of the built-in files, relative to `templates/` (e.g. `runbooks/recovery.md`).
@@ -18,11 +19,10 @@ public struct Templates: Sendable {
 
     /// The text of a template or definition: the store's override if it has one, else the built-in one.
     public func text(_ name: String) throws -> (text: String, path: String) {
-        if let overrides {
-            let url = overrides.appending(path: name)
-            if let data = try? Data(contentsOf: url) {
-                let path = "templates/" + name
-                return (try RecordText(data, path: path).text, path)
+        if let store {
+            let path = "templates/" + name
+            if let contents = try store.read(path, limit: RecordText.sizeLimit + 1) {
+                return (try RecordText(contents.data, path: path).text, path)
             }
         }
         guard let text = EmbeddedFiles.templates[name] else {

@@ -8,8 +8,14 @@ import Darwin
 /// Times as Ward writes them (`2026-11-23T03:14:07Z`, whole seconds, UTC) and as people type them.
 public enum Timestamps {
     /// `2026-11-23T03:14:07Z`.
+    /// The times Ward reads and writes: from 1970 to the end of 9999.
+    public static let earliest = Date(timeIntervalSince1970: 0)
+    public static let latest = Date(timeIntervalSince1970: 253_402_300_799)
+
     public static func format(_ date: Date) -> String {
-        var seconds = time_t(floor(date.timeIntervalSince1970))
+        // Clamped, so no date can make the conversion trap; callers refuse dates outside the range first.
+        let clamped = min(max(date.timeIntervalSince1970, earliest.timeIntervalSince1970), latest.timeIntervalSince1970)
+        var seconds = time_t(floor(clamped.isFinite ? clamped : 0))
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
@@ -82,12 +88,17 @@ public enum Timestamps {
     /// moment not in the future), a relative offset (`-5m`, `-2h`, `-1h30m`, `-90s`, `-2d`) or `now`.
     public static func parseInput(_ text: String, now: Date, timeZone: TimeZone = .current) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed == "now" { return wholeSeconds(now) }
-        if trimmed.hasPrefix("-"), let offset = parseOffset(trimmed.dropFirst()) {
-            return wholeSeconds(now.addingTimeInterval(-offset))
+        var result: Date?
+        if trimmed == "now" { result = wholeSeconds(now) }
+        else if trimmed.hasPrefix("-"), let offset = parseOffset(trimmed.dropFirst()) { result = wholeSeconds(now.addingTimeInterval(-offset)) }
+        else if let clock = parseClock(trimmed, now: now, timeZone: timeZone) { result = clock }
+        else if let date = parseISO(trimmed) { result = wholeSeconds(date) }
+        if let result {
+            guard result >= earliest, result <= latest else {
+                throw WardError("the time '\(text)' is outside the years 1970 to 9999")
+            }
+            return result
         }
-        if let clock = parseClock(trimmed, now: now, timeZone: timeZone) { return clock }
-        if let date = parseISO(trimmed) { return wholeSeconds(date) }
         throw WardError("cannot read the time '\(text)': use ISO 8601 (2026-11-23T03:14:07Z), a clock time (03:14) or an offset (-5m, -2h)")
     }
 
@@ -100,7 +111,7 @@ public enum Timestamps {
                 digits.append(char)
                 continue
             }
-            guard let value = Double(digits) else { return nil }
+            guard digits.count <= 9, let value = Double(digits) else { return nil }
             switch char {
             case "s": total += value
             case "m": total += value * 60
