@@ -29,10 +29,14 @@ let package = Package(
             ],
             plugins: ["EmbedPlugin"]
         ),
+        // The app as state, messages, update and views drawing into a cell grid. No curses here.
+        .target(name: "WardTUI", dependencies: ["WardKit"]),
+        // The ncurses backend: the only code that touches curses.
+        .target(name: "Terminal", dependencies: ["WardTUI", "CNcursesw"]),
         .executableTarget(
             name: "ward",
             dependencies: [
-                "WardKit",
+                "WardKit", "WardTUI", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +46,7 @@ let package = Package(
             name: "WardKitTests",
             dependencies: ["WardKit", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "WardTUITests", dependencies: ["WardTUI", "WardKit"]),
         .testTarget(name: "WardCLITests", dependencies: ["WardKit", "ward", "ward-torture"]),
     ]
 )

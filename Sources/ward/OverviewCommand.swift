@@ -2,12 +2,35 @@ import ArgumentParser
 import Foundation
 import WardKit
 
-/// What `ward` with no command shows: the store at a glance.
+/// `ward` with no command: the terminal UI on a terminal, the text overview otherwise.
+struct OpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open the terminal UI (what 'ward' alone does on a terminal).",
+        shouldDisplay: false
+    )
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        guard isatty(0) == 1, isatty(1) == 1, !global.json else {
+            var overview = OverviewCommand()
+            overview.global = global
+            return try overview.run()
+        }
+        let store: Store
+        switch try StoreLocator.locate(explicit: global.store) {
+        case let .store(url): store = try Store(root: url)
+        case .none: store = try DemoStore.open()
+        }
+        try TUIRunner.run(store: store)
+    }
+}
+
+/// The store at a glance as text: active incidents, recent decisions.
 struct OverviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overview",
-        abstract: "The store at a glance: active incidents, recent decisions (what 'ward' alone shows).",
-        shouldDisplay: false
+        abstract: "The store at a glance as text: active incidents and recent decisions."
     )
     @OptionGroup var global: GlobalOptions
 

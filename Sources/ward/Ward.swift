@@ -8,8 +8,8 @@ struct Ward: ParsableCommand {
         commandName: "ward",
         abstract: "A terminal workbench for incidents and decisions, kept as plain files.",
         discussion: """
-        With no command, ward shows the store it finds (walking up from here, like git), or the bundled \
-        demo store, read-only, when there is none.
+        With no command, ward opens its terminal UI on the store it finds (walking up from here, like git), \
+        or on the bundled demo store, read-only, when there is none. Press ? in it for the keys.
 
         Examples:
           ward init                                  create a store in this directory
@@ -23,9 +23,9 @@ struct Ward: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self,
-            ADRCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self,
+            ADRCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
         ],
-        defaultSubcommand: OverviewCommand.self
+        defaultSubcommand: OpenCommand.self
     )
 
     /// Errors become one line on stderr: "ward: path:line: what is wrong". Exit status 2, or 1 where a

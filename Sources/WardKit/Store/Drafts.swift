@@ -1,0 +1,42 @@
+import Foundation
+
+/// Text a person was typing when Ward stopped (an SSH drop, a kill, q with the input open), kept per store
+/// under `$XDG_STATE_HOME/ward/drafts/` (or `~/.local/state/ward/drafts/`) and offered back next time.
+/// It lives outside the store, so a read-only store keeps drafts too and none of them is committed.
+public struct Drafts: Sendable {
+    public struct Draft: Sendable, Equatable {
+        public var purpose: String
+        public var text: String
+
+        public init(purpose: String, text: String) {
+            self.purpose = purpose
+            self.text = text
+        }
+    }
+
+    let files: StoreFiles
+    let name: String
+
+    public init(storeRoot: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: environment["HOME"] ?? NSTemporaryDirectory()).appending(path: ".local/state")
+        files = StoreFiles(root: base.appending(path: "ward"))
+        name = "drafts/" + ContentHash(Data(storeRoot.standardizedFileURL.path.utf8)).description + ".json"
+    }
+
+    public func load() -> Draft? {
+        guard let contents = try? files.read(name),
+              let object = try? JSONDecoder().decode([String: String].self, from: contents.data),
+              let purpose = object["purpose"], let text = object["text"], !text.isEmpty else { return nil }
+        return Draft(purpose: purpose, text: text)
+    }
+
+    /// Saves `draft`, or clears the saved one when `draft` is nil.
+    public func save(_ draft: Draft?) throws {
+        let current = try files.read(name)
+        if draft == nil && current == nil { return }
+        try files.makeDirectories("drafts")
+        let json = JSONValue.object(["purpose": .string(draft?.purpose ?? ""), "text": .string(draft?.text ?? "")]).jsonText
+        try files.replace(name, with: Data((json + "\n").utf8), expecting: current.map { .content($0.hash) } ?? .absent)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import WardKit
+
+/// Selection and scroll of one list or text pane.
+public struct Cursor: Sendable, Equatable {
+    public var selected = 0
+    public var offset = 0
+
+    /// Keeps `selected` within `count` rows and visible in a window of `height` rows.
+    public mutating func clamp(count: Int, height: Int) {
+        selected = max(0, min(selected, count - 1))
+        let height = max(1, height)
+        if selected < offset { offset = selected }
+        if selected >= offset + height { offset = selected - height + 1 }
+        offset = max(0, min(offset, max(0, count - height)))
+    }
+}
+
+public struct IncidentFilter: Sendable, Equatable {
+    public var activeOnly = true
+    public var severity: String?
+    public var status: IncidentStatus?
+    public var service: String?
+}
+
+public struct DecisionFilter: Sendable, Equatable {
+    public var status: DecisionStatus?
+    public var tag: String?
+    public var text = ""
+}
+
+/// A line of text being typed: a search, a filter, a palette command.
+public struct TextInput: Sendable, Equatable {
+    public enum Purpose: String, Sendable, Equatable { case search, palette, decisionFilter }
+    public var purpose: Purpose
+    public var text = ""
+
+    public init(purpose: Purpose, text: String = "") {
+        self.purpose = purpose
+        self.text = text
+    }
+}
+
+/// The whole app as a value: what `update` changes and views draw.
+public struct AppState: Sendable {
+    public var snapshot: Snapshot
+    public var width: Int
+    public var height: Int
+    public var now: Date
+    public var stack: [Route] = [.dashboard]
+    public var cursors: [Route: Cursor] = [:]
+    /// In detail screens, which pane Tab has focused (0 the main one).
+    public var pane: [Route: Int] = [:]
+    public var incidentFilter = IncidentFilter()
+    public var decisionFilter = DecisionFilter()
+    public var input: TextInput?
+    public var search = SearchState()
+    public var showHelp = false
+    public var message: (text: String, isError: Bool)?
+
+    public init(snapshot: Snapshot, width: Int, height: Int, now: Date) {
+        self.snapshot = snapshot
+        self.width = width
+        self.height = height
+        self.now = now
+    }
+
+    public var route: Route { stack.last ?? .dashboard }
+
+    public func cursor(_ route: Route) -> Cursor { cursors[route] ?? Cursor() }
+
+    /// Rows between the header and tabs (rows 0 and 1) and the status line (the last row).
+    public var bodyHeight: Int { max(0, height - 3) }
+
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+    public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+}

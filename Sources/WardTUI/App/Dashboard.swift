@@ -1,0 +1,96 @@
+import Foundation
+import WardKit
+
+/// The dashboard's panels: what is on fire, what awaits a verdict, what to check before the next change.
+public enum Dashboard {
+    public struct Item: Sendable {
+        public var spans: [Span]
+        public var route: Route?
+    }
+
+    public static let titles = ["Active incidents", "Decisions", "Checklists"]
+
+    public static func panels(_ state: AppState) -> [[Item]] {
+        let snapshot = state.snapshot
+        let active = snapshot.incidents.filter(\.state.isActive).map { incident in
+            Item(spans: [
+                Span(incident.state.severity + " ", Views.severityStyle(incident.state.severity)),
+                Span(incident.state.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), .dim),
+                Span(Durations.short(state.now.timeIntervalSince(incident.state.milestones[.impactStarted] ?? incident.state.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
+                Span(incident.state.title),
+            ], route: .incident(incident.id))
+        }
+        let proposed = snapshot.decisions.filter { $0.status == .proposed }
+        let recent = snapshot.decisions.filter { $0.status != .proposed }
+            .sorted { ($0.date ?? "", $0.number) > ($1.date ?? "", $1.number) }.prefix(6)
+        let decisions = (proposed + recent).map { decision in
+            Item(spans: [
+                Span(Decision.padded(decision.number) + " ", .dim),
+                Span((decision.status?.rawValue ?? "?").padding(toLength: 11, withPad: " ", startingAt: 0), Views.statusStyle(decision.status)),
+                Span(decision.title),
+            ], route: .decision(decision.number))
+        }
+        let checklists = Rows.definitions(state).map { definition in
+            Item(spans: [
+                Span(definition.kind == "checklist" ? "checklist " : "runbook   ", .dim),
+                Span(definition.title),
+                Span("  \(definition.count) \(definition.kind == "checklist" ? "items" : "steps")", .dim),
+            ], route: .definition(kind: definition.kind, name: definition.name))
+        }
+        return [active, decisions, checklists]
+    }
+}
+
+/// The command palette (`:`): every screen and action by name.
+public enum Palette {
+    public struct Command {
+        public var name: String
+        public var help: String
+        public var run: (inout AppState) -> [Effect]
+    }
+
+    public static var commands: [Command] {
+        var commands: [Command] = []
+        for (index, route) in Route.sections.enumerated() {
+            commands.append(Command(name: route.title.lowercased(), help: "go to \(route.title) (\(index + 1))") { state in
+                state.stack = [.dashboard] + (route == .dashboard ? [] : [route])
+                return []
+            })
+        }
+        commands += [
+            Command(name: "search", help: "search every record (/)") { state in
+                state.input = TextInput(purpose: .search)
+                state.search = SearchState()
+                return []
+            },
+            Command(name: "all incidents", help: "list resolved incidents too") { state in
+                state.incidentFilter = IncidentFilter(activeOnly: false)
+                state.stack = [.dashboard, .incidents]
+                return []
+            },
+            Command(name: "active incidents", help: "list only active incidents") { state in
+                state.incidentFilter = IncidentFilter()
+                state.stack = [.dashboard, .incidents]
+                return []
+            },
+            Command(name: "proposed decisions", help: "decisions awaiting a verdict") { state in
+                state.decisionFilter = DecisionFilter(status: .proposed)
+                state.stack = [.dashboard, .decisions]
+                return []
+            },
+            Command(name: "reload", help: "read the store again (r)") { _ in [.reload] },
+            Command(name: "help", help: "keys and commands (?)") { state in
+                state.showHelp = true
+                return []
+            },
+            Command(name: "quit", help: "leave Ward (q)") { _ in [.quit] },
+        ]
+        return commands
+    }
+
+    /// Commands whose name holds every typed word, in order of where the match starts.
+    public static func matching(_ text: String) -> [Command] {
+        let words = text.lowercased().split(separator: " ").map(String.init)
+        return commands.filter { command in words.allSatisfy { command.name.contains($0) } }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import WardKit
+
+/// The scrollable text of detail screens and how the incident screen is laid out, shared by `update`
+/// (scroll limits, jumps) and the views (drawing), so the two always agree.
+public enum Detail {
+    /// Display lines of the main text of a detail screen at `width` cells.
+    public static func lines(_ route: Route, _ state: AppState, width: Int) -> [StyledLine] {
+        switch route {
+        case let .decision(number):
+            guard let decision = state.snapshot.decision(number) else { return [] }
+            return MarkdownRenderer.render(decision.body, width: width)
+        case let .postmortem(id):
+            guard let postmortem = state.snapshot.postmortem(id) else { return [] }
+            return MarkdownRenderer.render(postmortem.body, width: width)
+        case let .incident(id):
+            guard let body = state.snapshot.incident(id)?.record?.body else { return [StyledLine("(incident.md could not be read; see ward doctor)", .dim)] }
+            return MarkdownRenderer.render(body, width: width)
+        case let .definition(kind, name):
+            return definitionLines(kind: kind, name: name, state.snapshot, width: width)
+        default:
+            return []
+        }
+    }
+
+    static func definitionLines(kind: String, name: String, _ snapshot: Snapshot, width: Int) -> [StyledLine] {
+        var markdown = ""
+        if kind == "checklist", let checklist = snapshot.checklists.first(where: { $0.name == name }) {
+            markdown += checklist.summary.isEmpty ? "" : checklist.summary + "\n\n"
+            for item in checklist.items { markdown += itemMarkdown(item) }
+        } else if let runbook = snapshot.runbooks.first(where: { $0.name == name }) {
+            markdown += runbook.summary.isEmpty ? "" : runbook.summary + "\n\n"
+            for phase in runbook.phases {
+                markdown += "## \(phase.name)\n\n"
+                if !phase.guidance.isEmpty { markdown += phase.guidance + "\n\n" }
+                for step in phase.steps { markdown += itemMarkdown(step) }
+                markdown += "\n"
+            }
+        }
+        return MarkdownRenderer.render(markdown, width: width)
+    }
+
+    static func itemMarkdown(_ item: TaskItem) -> String {
+        var tags: [String] = []
+        if item.required { tags.append("required") }
+        if item.allowsNotApplicable { tags.append("n/a allowed") }
+        if item.redFlag { tags.append("red flag: yes is bad") }
+        var text = "- [ ] **\(item.id)**: \(item.text)" + (tags.isEmpty ? "" : " *(\(tags.joined(separator: ", ")))*") + "\n"
+        if !item.hint.isEmpty { text += "  \(item.hint)\n" }
+        return text
+    }
+
+    /// The display line where `sourceLine` of the body appears (for jumping to a search result).
+    public static func lineIndex(of sourceLine: Int, in lines: [StyledLine]) -> Int {
+        lines.firstIndex { ($0.sourceLine ?? 0) >= sourceLine } ?? 0
+    }
+
+    // MARK: Layout
+
+    /// The incident screen: a header, then the timeline and the prose, side by side when wide, stacked when not.
+    public struct IncidentLayout: Equatable {
+        public var headerHeight: Int
+        public var timeline: (x: Int, y: Int, width: Int, height: Int)
+        public var prose: (x: Int, y: Int, width: Int, height: Int)
+
+        public static func == (a: IncidentLayout, b: IncidentLayout) -> Bool {
+            a.headerHeight == b.headerHeight && a.timeline == b.timeline && a.prose == b.prose
+        }
+    }
+
+    public static func incidentLayout(width: Int, height: Int) -> IncidentLayout {
+        let header = 5
+        let top = 2 + header
+        let available = max(0, height - 1 - top)
+        if width >= 120 {
+            let timelineWidth = width * 3 / 5
+            return IncidentLayout(headerHeight: header, timeline: (0, top, timelineWidth, available),
+                                  prose: (timelineWidth + 1, top, width - timelineWidth - 1, available))
+        }
+        let timelineHeight = max(3, available * 3 / 5)
+        return IncidentLayout(headerHeight: header, timeline: (0, top, width, timelineHeight),
+                              prose: (0, top + timelineHeight + 1, width, max(0, available - timelineHeight - 1)))
+    }
+
+    /// Where the scrollable text of the decision, post-mortem and definition screens starts, and its size.
+    public static func textArea(_ route: Route, width: Int, height: Int) -> (y: Int, height: Int, width: Int) {
+        switch route {
+        case .decision: return (6, max(0, height - 7), max(10, width - 2))
+        default: return (5, max(0, height - 6), max(10, width - 2))
+        }
+    }
+
+    /// Timeline rows: each event as one or more wrapped lines. Returns the lines and, per event, its first line.
+    public static func timelineLines(_ incident: Incident, width: Int) -> (lines: [StyledLine], starts: [Int]) {
+        let calendar: Calendar = {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            return calendar
+        }()
+        let days = Set(incident.events.map { calendar.startOfDay(for: $0.at) })
+        let showDates = days.count > 1
+        var lines: [StyledLine] = []
+        var starts: [Int] = []
+        for event in incident.events {
+            starts.append(lines.count)
+            let time = showDates ? String(Timestamps.format(event.at).dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
+                                 : String(Timestamps.format(event.at).dropFirst(11).prefix(8))
+            let key = event.fields["key"]?.bool == true
+            var prefix = [Span(key ? "* " : "  ", Style(foreground: .yellow, bold: true)), Span(time + " ", .dim)]
+            if event.recorded.timeIntervalSince(event.at) >= 60 {
+                prefix.append(Span("(rec " + String(Timestamps.format(event.recorded).dropFirst(11).prefix(5)) + ") ", .dim))
+            }
+            let who = event.by.split(separator: "@").first.map(String.init) ?? event.by
+            prefix.append(Span(who + " ", Style(foreground: .cyan)))
+            let prefixWidth = prefix.reduce(0) { $0 + DisplayWidth.of($1.text) }
+            let style: Style = switch event.kind {
+            case "note": key ? .bold : .plain
+            case "status", "severity": Style(foreground: .magenta, bold: true)
+            case "role", "declared": Style(foreground: .blue)
+            default: .dim
+            }
+            let text = (event.kind == "note" ? "" : "[\(event.kind)] ") + TimelineText.describe(event)
+            let wrapped = Wrap.lines(text, width: max(10, width - prefixWidth))
+            for (index, piece) in wrapped.enumerated() {
+                let head = index == 0 ? prefix : [Span(String(repeating: " ", count: prefixWidth))]
+                lines.append(StyledLine(head + [Span(piece, style)]))
+            }
+        }
+        return (lines, starts)
+    }
+}
+
+/// Word wrapping by display cells.
+public enum Wrap {
+    public static func lines(_ text: String, width: Int) -> [String] {
+        let width = max(1, width)
+        var result: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+                var word = String(word)
+                var wordWidth = DisplayWidth.of(word)
+                if lineWidth > 0 && lineWidth + 1 + wordWidth > width {
+                    result.append(line)
+                    line = ""
+                    lineWidth = 0
+                }
+                while wordWidth > width {
+                    // A word longer than the line: break it.
+                    var head = ""
+                    var headWidth = 0
+                    for character in word {
+                        let w = DisplayWidth.of(character)
+                        if headWidth + w > width - lineWidth - (lineWidth > 0 ? 1 : 0) { break }
+                        head.append(character)
+                        headWidth += w
+                    }
+                    if head.isEmpty { result.append(line); line = ""; lineWidth = 0; continue }
+                    line += (lineWidth > 0 ? " " : "") + head
+                    result.append(line)
+                    line = ""
+                    lineWidth = 0
+                    word = String(word.dropFirst(head.count))
+                    wordWidth = DisplayWidth.of(word)
+                }
+                if lineWidth > 0 { line += " "; lineWidth += 1 }
+                line += word
+                lineWidth += wordWidth
+            }
+            result.append(line)
+        }
+        return result
+    }
+}

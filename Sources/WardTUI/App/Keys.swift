@@ -1,0 +1,306 @@
+import Foundation
+import WardKit
+
+/// Keys when nothing is being typed.
+enum Keys {
+    static func handle(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let route = state.route
+        switch key {
+        case .character("q"), .control("c"): return [.quit]
+        case .character("?"), .function(1): state.showHelp = true; return []
+        case .character(":"): state.input = TextInput(purpose: .palette); return []
+        case .character("/"):
+            state.input = TextInput(purpose: .search)
+            state.search = SearchState()
+            return []
+        case .character("r"), .control("l"): return [.reload]
+        case .escape, .backspace, .character("h"), .left:
+            if state.stack.count > 1 { state.stack.removeLast() }
+            return []
+        case let .character(digit) where ("1"..."5").contains(digit):
+            let section = Route.sections[Int(String(digit))! - 1]
+            state.stack = [.dashboard] + (section == .dashboard ? [] : [section])
+            App.clamp(&state, section)
+            return []
+        case .tab, .backTab:
+            let panes = paneCount(route, state)
+            guard panes > 1 else { return [] }
+            let current = state.pane[route] ?? 0
+            state.pane[route] = (current + (key == .tab ? 1 : panes - 1)) % panes
+            if case .incident = route { state.cursors[route] = paneCursor(route, state) } else { state.cursors[route] = Cursor() }
+            App.clamp(&state, route)
+            return []
+        case .character("e"):
+            return edit(&state)
+        case .enter, .character("l"), .right:
+            openSelected(&state)
+            return []
+        default:
+            break
+        }
+        if move(&state, key) { return [] }
+        filterKeys(&state, key)
+        return []
+    }
+
+    /// Moves the selection (lists) or the scroll position (text). Returns whether the key was a movement.
+    static func move(_ state: inout AppState, _ key: Key) -> Bool {
+        let route = state.route
+        let (count, height) = App.extent(route, state)
+        var cursor = state.cursor(route)
+        let text = isText(route, state)
+        var position = text ? cursor.offset : cursor.selected
+        switch key {
+        case .character("j"), .down: position += 1
+        case .character("k"), .up: position -= 1
+        case .character("g"), .home: position = 0
+        case .character("G"), .end: position = count
+        case .control("d"): position += max(1, height / 2)
+        case .control("u"): position -= max(1, height / 2)
+        case .pageDown, .character(" "): position += max(1, height - 1)
+        case .pageUp: position -= max(1, height - 1)
+        default: return false
+        }
+        if text {
+            cursor.offset = max(0, min(position, count - height))
+            cursor.selected = cursor.offset
+        } else {
+            cursor.selected = max(0, min(position, count - 1))
+            cursor.clamp(count: count, height: height)
+        }
+        state.cursors[route] = cursor
+        return true
+    }
+
+    /// Panes whose cursor scrolls text rather than selecting rows.
+    static func isText(_ route: Route, _ state: AppState) -> Bool {
+        switch route {
+        case .postmortem, .definition: return true
+        case .decision: return (state.pane[route] ?? 0) == 0
+        case .incident: return state.pane[route] == 1
+        default: return false
+        }
+    }
+
+    static func paneCount(_ route: Route, _ state: AppState) -> Int {
+        switch route {
+        case .dashboard: return Dashboard.panels(state).count
+        case .incident: return 2
+        case let .decision(number):
+            guard let decision = state.snapshot.decision(number) else { return 1 }
+            return Rows.decisionLinks(decision, in: state.snapshot).isEmpty ? 1 : 2
+        default: return 1
+        }
+    }
+
+    /// The incident screen keeps each pane's position while Tab moves between them.
+    static func paneCursor(_ route: Route, _ state: AppState) -> Cursor {
+        state.cursors[route] ?? Cursor()
+    }
+
+    static func openSelected(_ state: inout AppState) {
+        let route = state.route
+        let selected = state.cursor(route).selected
+        switch route {
+        case .dashboard:
+            let panel = Dashboard.panels(state)[state.pane[.dashboard] ?? 0]
+            if panel.indices.contains(selected), let target = panel[selected].route { App.push(&state, target) }
+        case .incidents:
+            let rows = Rows.incidents(state)
+            if rows.indices.contains(selected) { App.push(&state, .incident(rows[selected].id)) }
+        case .decisions:
+            let rows = Rows.decisions(state)
+            if rows.indices.contains(selected) { App.push(&state, .decision(rows[selected].number)) }
+        case .postmortems:
+            let rows = state.snapshot.postmortems
+            if rows.indices.contains(selected) { App.push(&state, .postmortem(rows[selected].incidentID)) }
+        case .checklists:
+            let rows = Rows.definitions(state)
+            if rows.indices.contains(selected) { App.push(&state, .definition(kind: rows[selected].kind, name: rows[selected].name)) }
+        case let .decision(number):
+            guard state.pane[route] == 1, let decision = state.snapshot.decision(number) else { return }
+            let links = Rows.decisionLinks(decision, in: state.snapshot)
+            if links.indices.contains(selected) { App.push(&state, links[selected].route) }
+        case let .incident(id):
+            // Enter on the incident opens its post-mortem, if it has one.
+            if state.snapshot.postmortem(id) != nil { App.push(&state, .postmortem(id)) }
+        default:
+            break
+        }
+    }
+
+    static func edit(_ state: inout AppState) -> [Effect] {
+        let relative: String?
+        switch state.route {
+        case let .incident(id): relative = "incidents/\(id)/incident.md"
+        case let .decision(number): relative = state.snapshot.decision(number)?.path
+        case let .postmortem(id): relative = state.snapshot.postmortem(id)?.path
+        case let .definition(kind, name):
+            let definition = Rows.definitions(state).first { $0.kind == kind && $0.name == name }
+            if definition?.builtIn == true {
+                state.message = ("Built-in \(kind)s are part of Ward; copy it to \(kind)s/\(name).md in the store to change it.", true)
+                return []
+            }
+            relative = definition?.path
+        default: relative = nil
+        }
+        guard let relative else {
+            state.message = ("Open a record first, then e edits it.", true)
+            return []
+        }
+        if state.snapshot.isReadOnly {
+            state.message = ("This is the demo store, read-only: create your own with 'ward init' to edit.", true)
+            return []
+        }
+        return [.edit(path: relative)]
+    }
+
+    static func filterKeys(_ state: inout AppState, _ key: Key) {
+        switch (state.route, key) {
+        case (.incidents, .character("a")):
+            state.incidentFilter.activeOnly.toggle()
+        case (.incidents, .character("s")):
+            state.incidentFilter.severity = cycle(state.incidentFilter.severity, Array(Set(state.snapshot.incidents.map(\.state.severity))).sorted())
+        case (.incidents, .character("t")):
+            state.incidentFilter.status = cycle(state.incidentFilter.status, IncidentStatus.allCases)
+        case (.incidents, .character("v")):
+            state.incidentFilter.service = cycle(state.incidentFilter.service, Array(Set(state.snapshot.incidents.flatMap(\.state.services))).sorted())
+        case (.incidents, .character("x")):
+            state.incidentFilter = IncidentFilter(activeOnly: false)
+        case (.decisions, .character("s")):
+            state.decisionFilter.status = cycle(state.decisionFilter.status, DecisionStatus.allCases)
+        case (.decisions, .character("t")):
+            state.decisionFilter.tag = cycle(state.decisionFilter.tag, Array(Set(state.snapshot.decisions.flatMap(\.tags))).sorted())
+        case (.decisions, .character("f")):
+            state.input = TextInput(purpose: .decisionFilter, text: state.decisionFilter.text)
+        case (.decisions, .character("x")):
+            state.decisionFilter = DecisionFilter()
+        case let (.decision(number), .character("[")):
+            followChain(&state, number, back: true)
+        case let (.decision(number), .character("]")):
+            followChain(&state, number, back: false)
+        default:
+            return
+        }
+        App.clamp(&state, state.route)
+    }
+
+    /// Walks a supersede chain: `[` to the record this one replaced, `]` to the one that replaced it.
+    static func followChain(_ state: inout AppState, _ number: Int, back: Bool) {
+        guard let decision = state.snapshot.decision(number) else { return }
+        let next = back ? decision.supersedes.first : decision.supersededBy.first
+        guard let next else {
+            state.message = (back ? "Decision \(number) supersedes nothing." : "Decision \(number) is not superseded.", false)
+            return
+        }
+        state.stack[state.stack.count - 1] = .decision(next)
+        state.pane[.decision(next)] = 0
+        state.cursors[.decision(next)] = Cursor()
+    }
+
+    /// nil → first → second → … → nil.
+    static func cycle<T: Equatable>(_ current: T?, _ values: [T]) -> T? {
+        guard let current, let index = values.firstIndex(of: current) else { return values.first }
+        return index + 1 < values.count ? values[index + 1] : nil
+    }
+}
+
+/// Typing into the search, the palette or a filter. Every key goes here while one is open.
+enum Typing {
+    static func handle(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var input = state.input else { return [] }
+        switch key {
+        case .escape:
+            state.input = nil
+            return []
+        case .control("c"):
+            return [.quit]
+        case .enter:
+            state.input = nil
+            return submit(&state, input)
+        case .backspace:
+            if !input.text.isEmpty { input.text.removeLast() }
+        case .control("u"):
+            input.text = ""
+        case let .character(character):
+            input.text.append(character)
+        case .down, .control("n"), .tab:
+            state.search.cursor.selected += 1
+            state.search.cursor.clamp(count: state.search.results.count, height: max(1, state.bodyHeight - 4))
+            return []
+        case .up, .control("p"), .backTab:
+            state.search.cursor.selected -= 1
+            state.search.cursor.clamp(count: state.search.results.count, height: max(1, state.bodyHeight - 4))
+            return []
+        default:
+            return []
+        }
+        state.input = input
+        switch input.purpose {
+        case .search:
+            state.search.results = SearchEngine.search(input.text, in: state.snapshot)
+            state.search.cursor = Cursor()
+        case .decisionFilter:
+            state.decisionFilter.text = input.text
+            App.clamp(&state, .decisions)
+        case .palette:
+            state.search.cursor = Cursor()
+        }
+        return []
+    }
+
+    static func submit(_ state: inout AppState, _ input: TextInput) -> [Effect] {
+        switch input.purpose {
+        case .search:
+            let results = state.search.results
+            if results.indices.contains(state.search.cursor.selected) {
+                App.open(results[state.search.cursor.selected], &state)
+            }
+            return []
+        case .decisionFilter:
+            return []
+        case .palette:
+            let matches = Palette.matching(input.text)
+            let index = min(max(0, state.search.cursor.selected), max(0, matches.count - 1))
+            guard matches.indices.contains(index) else {
+                state.message = ("No command '\(input.text)'. Press : and Tab to see them.", true)
+                return []
+            }
+            return matches[index].run(&state)
+        }
+    }
+}
+
+/// The mouse: the wheel scrolls what is under it, a click selects a row, a click on the selected row opens it.
+enum Pointer {
+    static func handle(_ state: inout AppState, _ mouse: Mouse) -> [Effect] {
+        guard state.input == nil, !state.showHelp else { return [] }
+        switch mouse.action {
+        case .wheelUp:
+            for _ in 0..<3 { _ = Keys.move(&state, .up) }
+        case .wheelDown:
+            for _ in 0..<3 { _ = Keys.move(&state, .down) }
+        case .press:
+            let route = state.route
+            guard let (top, _) = listArea(route, state), mouse.y >= top else { return [] }
+            var cursor = state.cursor(route)
+            let row = cursor.offset + (mouse.y - top)
+            guard row < App.extent(route, state).count else { return [] }
+            if row == cursor.selected {
+                Keys.openSelected(&state)
+            } else {
+                cursor.selected = row
+                state.cursors[route] = cursor
+            }
+        }
+        return []
+    }
+
+    /// The first screen row of a list screen's rows.
+    static func listArea(_ route: Route, _ state: AppState) -> (Int, Int)? {
+        switch route {
+        case .incidents, .decisions, .postmortems, .checklists: return (4, state.bodyHeight - 2)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// A screen of the app. The app keeps a stack of them: Enter pushes, Esc pops.
+public enum Route: Sendable, Equatable, Hashable {
+    case dashboard
+    case incidents
+    case incident(String)
+    case decisions
+    case decision(Int)
+    case postmortems
+    case postmortem(String)
+    case checklists
+    /// A checklist or runbook definition: kind ("checklist" or "runbook") and name.
+    case definition(kind: String, name: String)
+
+    public var title: String {
+        switch self {
+        case .dashboard: return "Dashboard"
+        case .incidents: return "Incidents"
+        case let .incident(id): return "Incident \(id)"
+        case .decisions: return "Decisions"
+        case let .decision(number): return "Decision \(number)"
+        case .postmortems: return "Post-mortems"
+        case let .postmortem(id): return "Post-mortem \(id)"
+        case .checklists: return "Checklists and runbooks"
+        case let .definition(kind, name): return "\(kind.capitalized) \(name)"
+        }
+    }
+
+    /// The top-level screens, in the order of their number keys.
+    public static let sections: [Route] = [.dashboard, .incidents, .decisions, .postmortems, .checklists]
+}

@@ -1,0 +1,96 @@
+import Foundation
+import WardKit
+
+/// Where a search result leads: a screen, and the place on it.
+public struct SearchResult: Sendable, Equatable {
+    public enum Focus: Sendable, Equatable {
+        case event(String)
+        case sourceLine(Int)
+    }
+
+    public var group: String
+    public var title: String
+    public var text: String
+    public var route: Route
+    public var focus: Focus?
+}
+
+public struct SearchState: Sendable, Equatable {
+    public var results: [SearchResult] = []
+    public var cursor = Cursor()
+}
+
+/// Incremental search over what the app has loaded: every record's title, body and timeline.
+public enum SearchEngine {
+    public static let groups = ["Incidents", "Timeline", "Decisions", "Post-mortems", "Checklists and runbooks"]
+    public static let limit = 300
+
+    public static func search(_ query: String, in snapshot: Snapshot) -> [SearchResult] {
+        let words = query.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+        guard !words.isEmpty else { return [] }
+        func matches(_ text: String) -> Bool {
+            let lowered = text.lowercased()
+            return words.allSatisfy { lowered.contains($0) }
+        }
+        var results: [SearchResult] = []
+        for incident in snapshot.incidents {
+            let route = Route.incident(incident.id)
+            if matches(incident.state.title) || matches(incident.id) {
+                results.append(SearchResult(group: "Incidents", title: incident.state.title, text: incident.id, route: route))
+            }
+            for (offset, line) in bodyLines(incident.record?.body ?? "") where matches(line) {
+                results.append(SearchResult(group: "Incidents", title: incident.state.title, text: line, route: route,
+                                            focus: .sourceLine(offset)))
+            }
+            for event in incident.events {
+                let text = TimelineText.describe(event)
+                if matches(text) || matches(event.by) {
+                    results.append(SearchResult(group: "Timeline", title: incident.state.title, text: text, route: route,
+                                                focus: .event(event.id)))
+                }
+            }
+        }
+        for decision in snapshot.decisions {
+            let route = Route.decision(decision.number)
+            if matches(decision.title) || decision.tags.contains(where: matches) {
+                results.append(SearchResult(group: "Decisions", title: "\(decision.number). \(decision.title)",
+                                            text: decision.status?.rawValue ?? decision.statusText, route: route))
+            }
+            for (offset, line) in bodyLines(decision.body) where matches(line) {
+                results.append(SearchResult(group: "Decisions", title: "\(decision.number). \(decision.title)", text: line,
+                                            route: route, focus: .sourceLine(offset)))
+            }
+        }
+        for postmortem in snapshot.postmortems {
+            let route = Route.postmortem(postmortem.incidentID)
+            for (offset, line) in bodyLines(postmortem.body) where matches(line) {
+                results.append(SearchResult(group: "Post-mortems", title: postmortem.title, text: line, route: route,
+                                            focus: .sourceLine(offset)))
+            }
+        }
+        for checklist in snapshot.checklists {
+            for item in checklist.items where matches(item.text) || matches(item.hint) || matches(checklist.title) {
+                results.append(SearchResult(group: "Checklists and runbooks", title: checklist.title, text: item.text,
+                                            route: .definition(kind: "checklist", name: checklist.name)))
+            }
+        }
+        for runbook in snapshot.runbooks {
+            for phase in runbook.phases {
+                for step in phase.steps where matches(step.text) || matches(step.hint) {
+                    results.append(SearchResult(group: "Checklists and runbooks", title: "\(runbook.title) · \(phase.name)",
+                                                text: step.text, route: .definition(kind: "runbook", name: runbook.name)))
+                }
+            }
+        }
+        let ordered = groups.flatMap { group in results.filter { $0.group == group } }
+        return Array(ordered.prefix(limit))
+    }
+
+    /// Non-blank lines of a body with their 1-based line numbers within the body.
+    static func bodyLines(_ body: String) -> [(Int, String)] {
+        body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty || trimmed.hasPrefix("<!--") ? nil : (index + 1, trimmed)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import WardKit
+
+/// Everything the screens show, read from the store at once. Reloaded when the store changes on disk.
+public struct Snapshot: Sendable {
+    public var storeName: String
+    public var storePath: String
+    public var isDemo: Bool
+    public var isReadOnly: Bool
+    /// Newest first.
+    public var incidents: [Incident]
+    public var decisions: [Decision]
+    public var postmortems: [Postmortem]
+    public var checklists: [Checklist]
+    public var runbooks: [Runbook]
+    public var problems: [Problem]
+
+    public init(storeName: String, storePath: String, isDemo: Bool = false, isReadOnly: Bool = false,
+                incidents: [Incident] = [], decisions: [Decision] = [], postmortems: [Postmortem] = [],
+                checklists: [Checklist] = [], runbooks: [Runbook] = [], problems: [Problem] = []) {
+        self.storeName = storeName
+        self.storePath = storePath
+        self.isDemo = isDemo
+        self.isReadOnly = isReadOnly
+        self.incidents = incidents
+        self.decisions = decisions
+        self.postmortems = postmortems
+        self.checklists = checklists
+        self.runbooks = runbooks
+        self.problems = problems
+    }
+
+    public static func load(_ store: Store) -> Snapshot {
+        let incidents = store.loadIncidents().sorted { ($0.state.declared, $0.id) > ($1.state.declared, $1.id) }
+        let (decisions, decisionProblems) = store.loadDecisions()
+        let (postmortems, postmortemProblems) = store.loadPostmortems()
+        let (checklists, checklistProblems) = store.loadChecklists()
+        let (runbooks, runbookProblems) = store.loadRunbooks()
+        return Snapshot(
+            storeName: store.config.name ?? store.root.lastPathComponent, storePath: store.root.path,
+            isDemo: store.isDemo, isReadOnly: store.isReadOnly, incidents: incidents, decisions: decisions,
+            postmortems: postmortems, checklists: checklists, runbooks: runbooks,
+            problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems
+        )
+    }
+
+    public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }
+    public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
+    public func postmortem(_ incidentID: String) -> Postmortem? { postmortems.first { $0.incidentID == incidentID } }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import WardKit
+
+/// The app's one place of change: a message in, the new state and the effects to run out. Pure: no I/O.
+public enum App {
+    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        switch message {
+        case let .resize(width, height):
+            state.width = width
+            state.height = height
+            clampAll(&state)
+            return []
+        case let .tick(now):
+            state.now = now
+            return []
+        case let .loaded(snapshot):
+            state.snapshot = snapshot
+            // A record that disappeared takes its screen with it.
+            state.stack = state.stack.filter { exists($0, in: snapshot) }
+            if state.stack.isEmpty { state.stack = [.dashboard] }
+            if let input = state.input, input.purpose == .search {
+                state.search.results = SearchEngine.search(input.text, in: snapshot)
+            }
+            clampAll(&state)
+            return []
+        case let .edited(path, problem):
+            state.message = problem.map { ("\(path): \($0). Your text is kept in the file; fix it with e.", true) }
+                ?? ("Saved \(path).", false)
+            return [.reload]
+        case let .mouse(mouse):
+            return Pointer.handle(&state, mouse)
+        case let .key(key):
+            state.message = nil
+            if state.input != nil { return Typing.handle(&state, key) }
+            if state.showHelp {
+                if key == .character("q") { return [.quit] }
+                state.showHelp = false
+                return []
+            }
+            return Keys.handle(&state, key)
+        }
+    }
+
+    static func exists(_ route: Route, in snapshot: Snapshot) -> Bool {
+        switch route {
+        case let .incident(id): return snapshot.incident(id) != nil
+        case let .decision(number): return snapshot.decision(number) != nil
+        case let .postmortem(id): return snapshot.postmortem(id) != nil
+        case let .definition(kind, name):
+            return kind == "checklist" ? snapshot.checklists.contains { $0.name == name } : snapshot.runbooks.contains { $0.name == name }
+        default: return true
+        }
+    }
+
+    static func clampAll(_ state: inout AppState) {
+        for route in state.cursors.keys { clamp(&state, route) }
+    }
+
+    /// Keeps a screen's cursor inside its content.
+    static func clamp(_ state: inout AppState, _ route: Route) {
+        var cursor = state.cursor(route)
+        let (count, height) = extent(route, state)
+        cursor.clamp(count: count, height: height)
+        state.cursors[route] = cursor
+    }
+
+    /// How many rows a screen's main pane has and how many fit.
+    static func extent(_ route: Route, _ state: AppState) -> (count: Int, height: Int) {
+        switch route {
+        case .incidents, .decisions, .postmortems, .checklists:
+            return (Rows.count(route, state), max(1, state.bodyHeight - 2))
+        case .dashboard:
+            return (Dashboard.panels(state)[state.pane[.dashboard] ?? 0].count, 5)
+        case let .incident(id):
+            guard let incident = state.snapshot.incident(id) else { return (0, 1) }
+            let layout = Detail.incidentLayout(width: state.width, height: state.height)
+            if state.pane[route] == 1 {
+                return (Detail.lines(route, state, width: layout.prose.width - 1).count, layout.prose.height)
+            }
+            return (incident.events.count, layout.timeline.height)
+        case let .decision(number):
+            if state.pane[route] == 1, let decision = state.snapshot.decision(number) {
+                return (Rows.decisionLinks(decision, in: state.snapshot).count, 8)
+            }
+            let area = Detail.textArea(route, width: state.width, height: state.height)
+            return (Detail.lines(route, state, width: area.width).count, area.height)
+        case .postmortem, .definition:
+            let area = Detail.textArea(route, width: state.width, height: state.height)
+            return (Detail.lines(route, state, width: area.width).count, area.height)
+        }
+    }
+
+    /// Opens a screen on top of the current one.
+    static func push(_ state: inout AppState, _ route: Route) {
+        guard exists(route, in: state.snapshot) else {
+            state.message = ("\(route.title) is not in this store.", true)
+            return
+        }
+        if state.route != route { state.stack.append(route) }
+        state.pane[route] = 0
+        clamp(&state, route)
+    }
+
+    /// Opens a search result at its place.
+    static func open(_ result: SearchResult, _ state: inout AppState) {
+        push(&state, result.route)
+        var cursor = Cursor()
+        switch (result.route, result.focus) {
+        case let (.incident(id), .event(eventID)?):
+            cursor.selected = state.snapshot.incident(id)?.events.firstIndex { $0.id == eventID } ?? 0
+        case let (.incident, .sourceLine(line)?):
+            state.pane[result.route] = 1
+            let layout = Detail.incidentLayout(width: state.width, height: state.height)
+            let index = Detail.lineIndex(of: line, in: Detail.lines(result.route, state, width: layout.prose.width - 1))
+            cursor = Cursor(selected: index, offset: index)
+        case let (route, .sourceLine(line)?):
+            let area = Detail.textArea(route, width: state.width, height: state.height)
+            let index = Detail.lineIndex(of: line, in: Detail.lines(route, state, width: area.width))
+            cursor = Cursor(selected: index, offset: index)
+        default:
+            break
+        }
+        state.cursors[result.route] = cursor
+        clamp(&state, result.route)
+    }
+}

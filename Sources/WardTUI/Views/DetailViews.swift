@@ -1,0 +1,181 @@
+import Foundation
+import WardKit
+
+enum IncidentView {
+    static func draw(_ screen: inout Screen, _ state: AppState, id: String) {
+        guard let incident = state.snapshot.incident(id) else { return }
+        let route = Route.incident(id)
+        let s = incident.state
+        let layout = Detail.incidentLayout(width: state.width, height: state.height)
+        // Header: what it is, how bad, who leads, how long.
+        StyledLine([Span(" " + s.severity + " ", Views.severityStyle(s.severity).with(foreground: nil)
+                             .merging(reverse: true, color: Views.severityStyle(s.severity).foreground)),
+                    Span(" "), Span(s.title, .bold)]).draw(on: &screen, x: 0, y: 2, width: screen.width)
+        let clock: String
+        if s.isActive {
+            clock = "open " + Durations.short(state.now.timeIntervalSince(s.milestones[.impactStarted] ?? s.declared))
+        } else {
+            clock = "resolved after " + Durations.short((s.milestones[.resolved] ?? s.declared).timeIntervalSince(s.milestones[.impactStarted] ?? s.declared))
+        }
+        StyledLine([Span(" " + s.status.rawValue.uppercased(), Views.incidentStatusStyle(s.status)), Span("  ·  "),
+                    Span(clock, Style(foreground: .yellow, bold: s.isActive)), Span("  ·  "),
+                    Span("commander ", .dim), Span(s.commander ?? "none", .bold),
+                    Span("  ·  " + id, .dim)]).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        let roles = s.roles.keys.sorted().filter { $0 != "commander" }.map { "\($0) \(s.roles[$0]!)" }
+        StyledLine([Span(" roles: ", .dim), Span(roles.isEmpty ? "-" : roles.joined(separator: ", ")),
+                    Span("   services: ", .dim), Span(s.services.isEmpty ? "-" : s.services.joined(separator: ", "))])
+            .draw(on: &screen, x: 0, y: 4, width: screen.width)
+        let times = Milestone.allCases.compactMap { milestone in
+            s.milestones[milestone].map { "\(milestone.rawValue.replacingOccurrences(of: "_", with: " ")) \(Timestamps.format($0).dropFirst(5).prefix(11).replacingOccurrences(of: "T", with: " "))" }
+        }
+        StyledLine([Span(" " + times.joined(separator: " · "), .dim)]).draw(on: &screen, x: 0, y: 5, width: screen.width)
+        let related = Rows.decisions(from: id, in: state.snapshot).map { Decision.padded($0.number) }
+        var extras: [Span] = [Span(" \(incident.events.count) events, \(s.noteCount) notes, \(s.keyEventCount) key", .dim)]
+        if !related.isEmpty { extras += [Span("   decisions: ", .dim), Span(related.joined(separator: ", "), Style(foreground: .cyan))] }
+        if state.snapshot.postmortem(id) != nil { extras += [Span("   ⏎ post-mortem", Style(foreground: .green))] }
+        StyledLine(extras).draw(on: &screen, x: 0, y: 6, width: screen.width)
+
+        let focus = state.pane[route] ?? 0
+        let cursor = state.cursor(route)
+        // The timeline: every event, wrapped, the selected one highlighted.
+        let t = layout.timeline
+        Views.rule(&screen, y: t.y, x: t.x, width: t.width, title: "Timeline" + (focus == 0 ? " ◂" : ""))
+        let (lines, starts) = Detail.timelineLines(incident, width: t.width - 2)
+        let selected = focus == 0 ? cursor.selected : (state.cursors[route]?.selected ?? 0)
+        let start = starts.indices.contains(selected) ? starts[selected] : 0
+        let end = starts.indices.contains(selected + 1) ? starts[selected + 1] : lines.count
+        let height = t.height - 1
+        var top = min(max(0, start - height / 3), max(0, lines.count - height))
+        if end - top > height { top = start }
+        for row in 0..<height where top + row < lines.count {
+            let index = top + row
+            lines[index].draw(on: &screen, x: t.x + 1, y: t.y + 1 + row, width: t.width - 2)
+            if focus == 0, index >= start, index < end {
+                screen.restyle(y: t.y + 1 + row, x: t.x, width: t.width) { $0.reverse = true }
+            }
+        }
+        if incident.events.isEmpty { screen.put("  No events.", x: t.x, y: t.y + 1, style: .dim) }
+        // The prose from incident.md.
+        let p = layout.prose
+        if p.height > 1 {
+            if p.x > 0 {
+                for row in t.y..<(t.y + t.height) { screen.put("│", x: p.x - 1, y: row, style: .dim) }
+            }
+            Views.rule(&screen, y: p.y, x: p.x, width: p.width, title: "incident.md" + (focus == 1 ? " ◂" : ""))
+            let prose = Detail.lines(route, state, width: p.width - 1)
+            Views.lines(&screen, prose, y: p.y + 1, height: p.height - 1, x: p.x + 1, width: p.width - 2,
+                        offset: focus == 1 ? cursor.offset : 0)
+        }
+    }
+}
+
+enum DecisionView {
+    static func draw(_ screen: inout Screen, _ state: AppState, number: Int) {
+        guard let decision = state.snapshot.decision(number) else { return }
+        let route = Route.decision(number)
+        StyledLine([Span(" " + Decision.padded(number) + "  ", .dim), Span(decision.title, .heading)])
+            .draw(on: &screen, x: 0, y: 2, width: screen.width)
+        var meta = [Span(" " + (decision.status?.rawValue ?? (decision.statusText.isEmpty ? "no status" : decision.statusText)),
+                         Views.statusStyle(decision.status).merging(bold: true))]
+        if let date = decision.date { meta += [Span("  ·  " + date, .dim)] }
+        meta += [Span("  ·  " + decision.format.rawValue + "  ·  " + decision.path, .dim)]
+        if !decision.tags.isEmpty { meta += [Span("  " + decision.tags.map { "#" + $0 }.joined(separator: " "), Style(foreground: .cyan))] }
+        StyledLine(meta).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        // The supersede chain, walkable with [ and ].
+        var chain: [Span] = [Span(" chain: ", .dim)]
+        let back = chainBack(decision, state.snapshot), forward = chainForward(decision, state.snapshot)
+        for item in back { chain += [Span(Decision.padded(item), Style(foreground: .magenta)), Span(" → ", .dim)] }
+        chain.append(Span(Decision.padded(number), .bold))
+        for item in forward { chain += [Span(" → ", .dim), Span(Decision.padded(item), Style(foreground: .green))] }
+        if back.isEmpty && forward.isEmpty { chain = [Span(" supersedes nothing and is not superseded", .dim)] } else {
+            chain.append(Span("   [ back · ] forward", .dim))
+        }
+        StyledLine(chain).draw(on: &screen, x: 0, y: 4, width: screen.width)
+
+        let focus = state.pane[route] ?? 0
+        let links = Rows.decisionLinks(decision, in: state.snapshot)
+        let area = Detail.textArea(route, width: state.width, height: state.height)
+        let linksHeight = links.isEmpty ? 0 : min(links.count, 6) + 1
+        Views.rule(&screen, y: 5, title: "Record" + (focus == 0 ? " ◂" : ""))
+        let text = Detail.lines(route, state, width: area.width)
+        Views.lines(&screen, text, y: area.y, height: area.height - linksHeight, width: area.width,
+                    offset: focus == 0 ? state.cursor(route).offset : 0)
+        if !links.isEmpty {
+            let y = area.y + area.height - linksHeight
+            Views.rule(&screen, y: y, title: "Links (tab)" + (focus == 1 ? " ◂" : ""))
+            Views.list(&screen, y: y + 1, height: linksHeight - 1, cursor: focus == 1 ? state.cursor(route) : Cursor(selected: -1),
+                       focused: focus == 1, count: links.count) { index in
+                let link = links[index]
+                let target: String
+                switch link.route {
+                case let .decision(n): target = Decision.padded(n) + " "
+                case let .incident(id): target = id + " "
+                default: target = ""
+                }
+                return [Span(link.label.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
+                        Span(target, Style(foreground: .cyan)), Span(link.title)]
+            }
+        }
+    }
+
+    static func chainBack(_ decision: Decision, _ snapshot: Snapshot) -> [Int] {
+        var result: [Int] = []
+        var current = decision
+        while let previous = current.supersedes.first, !result.contains(previous), previous != decision.number, result.count < 20 {
+            result.insert(previous, at: 0)
+            guard let next = snapshot.decision(previous) else { break }
+            current = next
+        }
+        return result
+    }
+
+    static func chainForward(_ decision: Decision, _ snapshot: Snapshot) -> [Int] {
+        var result: [Int] = []
+        var current = decision
+        while let next = current.supersededBy.first, !result.contains(next), next != decision.number, result.count < 20 {
+            result.append(next)
+            guard let found = snapshot.decision(next) else { break }
+            current = found
+        }
+        return result
+    }
+}
+
+/// Post-mortems and checklist or runbook definitions: a title, a line about it, the text rendered.
+enum DocumentView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let route = state.route
+        var title = "", meta: [Span] = []
+        switch route {
+        case let .postmortem(id):
+            guard let postmortem = state.snapshot.postmortem(id) else { return }
+            title = state.snapshot.incident(id)?.state.title ?? postmortem.title
+            let style: Style = postmortem.status == "published" ? Style(foreground: .green, bold: true) : Style(foreground: .yellow, bold: true)
+            meta = [Span(" post-mortem ", .dim), Span(postmortem.status, style), Span("  ·  " + postmortem.path, .dim)]
+            if !postmortem.reviewers.isEmpty { meta.append(Span("  ·  reviewers: " + postmortem.reviewers.joined(separator: ", "), .dim)) }
+        case let .definition(kind, name):
+            guard let definition = Rows.definitions(state).first(where: { $0.kind == kind && $0.name == name }) else { return }
+            title = definition.title
+            meta = [Span(" \(kind) ", .dim), Span(name, Style(foreground: .cyan)),
+                    Span("  ·  \(definition.count) \(kind == "checklist" ? "items" : "steps")  ·  " + (definition.builtIn ? "built in" : definition.path), .dim)]
+        default:
+            return
+        }
+        StyledLine([Span(" "), Span(title, .heading)]).draw(on: &screen, x: 0, y: 2, width: screen.width)
+        StyledLine(meta).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        Views.rule(&screen, y: 4)
+        let area = Detail.textArea(route, width: state.width, height: state.height)
+        Views.lines(&screen, Detail.lines(route, state, width: area.width), y: area.y, height: area.height,
+                    width: area.width, offset: state.cursor(route).offset)
+    }
+}
+
+extension Style {
+    func merging(bold: Bool = false, reverse: Bool = false, color: Color? = nil) -> Style {
+        var copy = self
+        copy.bold = copy.bold || bold
+        copy.reverse = copy.reverse || reverse
+        if let color { copy.foreground = color }
+        return copy
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import WardKit
+
+enum DashboardView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let panels = Dashboard.panels(state)
+        let focus = state.pane[.dashboard] ?? 0
+        let cursor = state.cursor(.dashboard)
+        var y = 2
+        let heights = layout(state)
+        for (index, panel) in panels.enumerated() {
+            var title = Dashboard.titles[index]
+            if index == 1 {
+                let proposed = state.snapshot.decisions.filter { $0.status == .proposed }.count
+                title += proposed > 0 ? " · \(proposed) awaiting a verdict" : ""
+            }
+            Views.rule(&screen, y: y, title: title + (index == focus ? " ◂" : ""))
+            y += 1
+            let height = heights[index]
+            if panel.isEmpty {
+                screen.put(index == 0 ? "  Nothing is on fire." : "  None yet.", x: 0, y: y, style: .dim)
+            } else {
+                Views.list(&screen, y: y, height: height, cursor: index == focus ? cursor : Cursor(selected: -1),
+                           focused: index == focus, count: panel.count) { panel[$0].spans }
+            }
+            y += height
+            if index == 0 {
+                // Action items arrive with post-mortems; say so rather than show a made-up count.
+                let problems = state.snapshot.problems.filter { $0.level == .error }.count
+                var line = [Span("  Action items: ", .bold), Span("none recorded yet", .dim)]
+                if problems > 0 {
+                    line += [Span("   ·   "), Span("\(problems) file problem\(problems == 1 ? "" : "s") (run ward doctor)", Style(foreground: .red))]
+                }
+                StyledLine(line).draw(on: &screen, x: 0, y: y, width: screen.width)
+                y += 1
+            }
+        }
+    }
+
+    /// Rows for each panel: incidents first, then decisions, the checklists get what is left.
+    static func layout(_ state: AppState) -> [Int] {
+        let available = state.bodyHeight - 4
+        let panels = Dashboard.panels(state)
+        let incidents = min(max(1, panels[0].count), max(1, available / 3))
+        let decisions = min(max(1, panels[1].count), max(1, (available - incidents) / 2))
+        return [incidents, decisions, max(1, available - incidents - decisions)]
+    }
+}
+
+enum IncidentListView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let filter = state.incidentFilter
+        let bar = [
+            Span(" [a] ", .key), Span(filter.activeOnly ? "active only" : "all incidents"),
+            Span("  [s] ", .key), Span("severity: " + (filter.severity ?? "any")),
+            Span("  [t] ", .key), Span("status: " + (filter.status?.rawValue ?? "any")),
+            Span("  [v] ", .key), Span("service: " + (filter.service ?? "any")),
+        ]
+        StyledLine(bar).draw(on: &screen, x: 0, y: 2, width: screen.width)
+        let rows = Rows.incidents(state)
+        let titleWidth = screen.width >= 120 ? 40 : 0
+        StyledLine(" SEV  STATUS         AGE       " + (titleWidth > 0 ? "ID".padding(toLength: titleWidth, withPad: " ", startingAt: 0) + " " : "") + "TITLE", .dim)
+            .draw(on: &screen, x: 0, y: 3, width: screen.width)
+        if rows.isEmpty {
+            screen.put(filter.activeOnly ? "  No active incidents. Press a to list all of them." : "  No incidents match.", x: 0, y: 4, style: .dim)
+            return
+        }
+        Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.incidents), count: rows.count) { index in
+            let incident = rows[index].state
+            let end = incident.isActive ? state.now : (incident.milestones[.resolved] ?? state.now)
+            var spans = [
+                Span(incident.severity.padding(toLength: 5, withPad: " ", startingAt: 0), Views.severityStyle(incident.severity)),
+                Span(incident.status.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0), Views.incidentStatusStyle(incident.status)),
+                Span(Durations.short(end.timeIntervalSince(incident.declared)).padding(toLength: 10, withPad: " ", startingAt: 0)),
+            ]
+            if titleWidth > 0 { spans.append(Span(rows[index].id.padding(toLength: titleWidth + 1, withPad: " ", startingAt: 0), .dim)) }
+            spans.append(Span(incident.title))
+            return spans
+        }
+    }
+}
+
+enum DecisionListView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let filter = state.decisionFilter
+        let bar = [
+            Span(" [s] ", .key), Span("status: " + (filter.status?.rawValue ?? "any")),
+            Span("  [t] ", .key), Span("tag: " + (filter.tag ?? "any")),
+            Span("  [f] ", .key), Span("text: " + (filter.text.isEmpty ? "-" : filter.text)),
+            Span("  [x] ", .key), Span("clear"),
+        ]
+        StyledLine(bar).draw(on: &screen, x: 0, y: 2, width: screen.width)
+        StyledLine(" NUM   STATUS       DATE        TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        let rows = Rows.decisions(state)
+        if rows.isEmpty {
+            screen.put("  No decisions match.", x: 0, y: 4, style: .dim)
+            return
+        }
+        Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.decisions), count: rows.count) { index in
+            let decision = rows[index]
+            var spans = [
+                Span(Decision.padded(decision.number) + "  ", .dim),
+                Span((decision.status?.rawValue ?? "?").padding(toLength: 13, withPad: " ", startingAt: 0), Views.statusStyle(decision.status)),
+                Span((decision.date ?? "").padding(toLength: 12, withPad: " ", startingAt: 0), .dim),
+                Span(decision.title),
+            ]
+            if !decision.supersededBy.isEmpty {
+                spans.append(Span(" → " + decision.supersededBy.map { Decision.padded($0) }.joined(separator: ", "), Style(foreground: .magenta)))
+            }
+            if !decision.tags.isEmpty { spans.append(Span("  " + decision.tags.map { "#" + $0 }.joined(separator: " "), .dim)) }
+            return spans
+        }
+    }
+}
+
+enum PostmortemListView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        screen.put(" Post-mortems are drafted from incidents; open one to read it.", x: 0, y: 2, style: .dim)
+        StyledLine(" STATUS      INCIDENT", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        let rows = state.snapshot.postmortems
+        if rows.isEmpty {
+            screen.put("  No post-mortems yet.", x: 0, y: 4, style: .dim)
+            return
+        }
+        Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.postmortems), count: rows.count) { index in
+            let postmortem = rows[index]
+            let style: Style = postmortem.status == "published" ? Style(foreground: .green) : Style(foreground: .yellow)
+            let title = state.snapshot.incident(postmortem.incidentID)?.state.title ?? postmortem.title
+            return [Span(postmortem.status.padding(toLength: 12, withPad: " ", startingAt: 0), style), Span(title)]
+        }
+    }
+}
+
+enum LibraryView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        screen.put(" Checklists to run before a risky change; runbooks to walk during an incident.", x: 0, y: 2, style: .dim)
+        StyledLine(" KIND       NAME                      TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        let rows = Rows.definitions(state)
+        Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.checklists), count: rows.count) { index in
+            let row = rows[index]
+            return [
+                Span(row.kind.padding(toLength: 11, withPad: " ", startingAt: 0), .dim),
+                Span(row.name.padding(toLength: 26, withPad: " ", startingAt: 0), Style(foreground: .cyan)),
+                Span(row.title),
+                Span(row.builtIn ? "  (built in)" : "  (this store)", .dim),
+            ]
+        }
+    }
+}

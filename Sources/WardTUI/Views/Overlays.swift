@@ -1,0 +1,87 @@
+import Foundation
+import WardKit
+
+enum SearchView {
+    static func draw(_ screen: inout Screen, _ state: AppState, query: String) {
+        let height = screen.height - 3
+        screen.fill(x: 0, y: 2, width: screen.width, height: height, style: .plain)
+        StyledLine([Span(" / ", .key), Span(query, .bold)]).draw(on: &screen, x: 0, y: 2, width: screen.width)
+        let results = state.search.results
+        if query.isEmpty {
+            screen.put("   Type to search every incident, timeline, decision, post-mortem and checklist.", x: 0, y: 4, style: .dim)
+            return
+        }
+        screen.put(" \(results.count == SearchEngine.limit ? "\(results.count)+" : String(results.count)) matches · ↑↓ choose · ⏎ open · esc close",
+                   x: 0, y: 3, style: .dim)
+        // Rows: group headings and results; the cursor counts results only.
+        var rows: [(StyledLine, Int?)] = []
+        var lastGroup = ""
+        for (index, result) in results.enumerated() {
+            if result.group != lastGroup {
+                rows.append((StyledLine(result.group, .heading), nil))
+                lastGroup = result.group
+            }
+            rows.append((StyledLine([Span("  " + result.title + "  ", .bold), Span(result.text, .dim)]), index))
+        }
+        let available = height - 2
+        let selectedRow = rows.firstIndex { $0.1 == state.search.cursor.selected } ?? 0
+        let top = max(0, min(selectedRow - available / 2, rows.count - available))
+        for line in 0..<available where top + line < rows.count {
+            let (styled, index) = rows[top + line]
+            styled.draw(on: &screen, x: 1, y: 4 + line, width: screen.width - 2)
+            if index == state.search.cursor.selected {
+                screen.restyle(y: 4 + line) { $0.reverse = true }
+            }
+        }
+    }
+}
+
+enum PaletteView {
+    static func draw(_ screen: inout Screen, _ state: AppState, text: String) {
+        let matches = Palette.matching(text)
+        let height = min(screen.height - 4, matches.count + 2)
+        screen.fill(x: 0, y: 2, width: screen.width, height: height, style: .plain)
+        StyledLine([Span(" : ", .key), Span(text, .bold)]).draw(on: &screen, x: 0, y: 2, width: screen.width)
+        let selected = min(max(0, state.search.cursor.selected), max(0, matches.count - 1))
+        for (index, command) in matches.prefix(height - 2).enumerated() {
+            StyledLine([Span("   " + command.name.padding(toLength: 22, withPad: " ", startingAt: 0), .bold), Span(command.help, .dim)])
+                .draw(on: &screen, x: 0, y: 3 + index, width: screen.width)
+            if index == selected { screen.restyle(y: 3 + index) { $0.reverse = true } }
+        }
+        Views.rule(&screen, y: 2 + height - 1)
+    }
+}
+
+enum HelpView {
+    static let sections: [(String, [(String, String)])] = [
+        ("Everywhere", [("1-5", "dashboard, incidents, decisions, post-mortems, checklists"), ("/", "search everything"),
+                        (":", "command palette"), ("?", "this help"), ("esc", "back"), ("r", "reload"), ("q", "quit")]),
+        ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎", "open"),
+                    ("tab", "next pane"), ("wheel, click", "scroll, select (click again to open)")]),
+        ("Lists", [("a", "incidents: active or all"), ("s t v", "filter by severity, status, service"),
+                   ("s t f", "decisions: filter by status, tag, text"), ("x", "clear filters")]),
+        ("Records", [("e", "edit in $VISUAL / $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: open its post-mortem")]),
+    ]
+
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let width = min(screen.width - 4, 76)
+        let lines = sections.reduce(0) { $0 + $1.1.count + 2 } + 1
+        let height = min(screen.height - 4, lines + 2)
+        let x = (screen.width - width) / 2, y = 2
+        screen.fill(x: x, y: y, width: width, height: height, style: .plain)
+        Views.rule(&screen, y: y, x: x, width: width, title: "Keys · any key closes")
+        var row = y + 1
+        for (title, keys) in sections {
+            guard row < y + height - 1 else { break }
+            screen.put(title, x: x + 2, y: row, style: .heading)
+            row += 1
+            for (key, text) in keys where row < y + height - 1 {
+                StyledLine([Span(key.padding(toLength: 14, withPad: " ", startingAt: 0), .key), Span(text)])
+                    .draw(on: &screen, x: x + 4, y: row, width: width - 6)
+                row += 1
+            }
+            row += 1
+        }
+        Views.rule(&screen, y: y + height - 1, x: x, width: width)
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import WardKit
+
+/// Draws the whole app: a pure function of the state.
+public enum Views {
+    public static func render(_ state: AppState) -> Screen {
+        var screen = Screen(width: state.width, height: state.height)
+        if state.isTooSmall {
+            TooSmallView.draw(&screen, state)
+            return screen
+        }
+        Chrome.header(&screen, state)
+        switch state.route {
+        case .dashboard: DashboardView.draw(&screen, state)
+        case .incidents: IncidentListView.draw(&screen, state)
+        case let .incident(id): IncidentView.draw(&screen, state, id: id)
+        case .decisions: DecisionListView.draw(&screen, state)
+        case let .decision(number): DecisionView.draw(&screen, state, number: number)
+        case .postmortems: PostmortemListView.draw(&screen, state)
+        case .checklists: LibraryView.draw(&screen, state)
+        case .postmortem, .definition: DocumentView.draw(&screen, state)
+        }
+        if state.showHelp { HelpView.draw(&screen, state) }
+        if let input = state.input {
+            switch input.purpose {
+            case .search: SearchView.draw(&screen, state, query: input.text)
+            case .palette: PaletteView.draw(&screen, state, text: input.text)
+            case .decisionFilter: break
+            }
+        }
+        Chrome.statusLine(&screen, state)
+        return screen
+    }
+
+    /// Where the terminal cursor goes: at the end of the text being typed, hidden otherwise.
+    public static func cursor(_ state: AppState) -> (x: Int, y: Int)? {
+        guard let input = state.input, !state.isTooSmall else { return nil }
+        switch input.purpose {
+        case .search, .palette: return (min(state.width - 1, 3 + DisplayWidth.of(input.text)), 2)
+        case .decisionFilter: return (min(state.width - 1, 8 + DisplayWidth.of(input.text)), state.height - 1)
+        }
+    }
+
+    static func severityStyle(_ severity: String) -> Style {
+        switch severity.uppercased() {
+        case "SEV1": return Style(foreground: .red, bold: true)
+        case "SEV2": return Style(foreground: .yellow, bold: true)
+        case "SEV3": return Style(foreground: .cyan)
+        default: return Style(foreground: .gray)
+        }
+    }
+
+    static func statusStyle(_ status: DecisionStatus?) -> Style {
+        switch status {
+        case .accepted: return Style(foreground: .green)
+        case .proposed: return Style(foreground: .yellow, bold: true)
+        case .rejected: return Style(foreground: .red)
+        case .deprecated: return Style(foreground: .gray)
+        case .superseded: return Style(foreground: .magenta)
+        case nil: return .dim
+        }
+    }
+
+    static func incidentStatusStyle(_ status: IncidentStatus) -> Style {
+        switch status {
+        case .investigating: return Style(foreground: .red, bold: true)
+        case .identified: return Style(foreground: .yellow, bold: true)
+        case .mitigated, .monitoring: return Style(foreground: .cyan)
+        case .resolved: return Style(foreground: .green)
+        }
+    }
+
+    /// Rows of a list with the selected one highlighted; `rows` gives each row's spans.
+    static func list(_ screen: inout Screen, y: Int, height: Int, x: Int = 0, width: Int? = nil, cursor: Cursor,
+                     focused: Bool = true, count: Int, row: (Int) -> [Span]) {
+        let width = width ?? screen.width
+        for line in 0..<height {
+            let index = cursor.offset + line
+            guard index < count else { break }
+            StyledLine(row(index)).draw(on: &screen, x: x + 1, y: y + line, width: width - 2)
+            if index == cursor.selected {
+                screen.restyle(y: y + line, x: x, width: width) { style in
+                    style.reverse = focused
+                    style.bold = style.bold || !focused
+                }
+                if !focused { screen.put(">", x: x, y: y + line, style: .bold) }
+            }
+        }
+        if count > height, height > 0 {
+            let shown = "\(cursor.selected + 1)/\(count)"
+            screen.put(shown, x: x + width - DisplayWidth.of(shown) - 1, y: y + height - 1, style: .dim)
+        }
+    }
+
+    static func lines(_ screen: inout Screen, _ lines: [StyledLine], y: Int, height: Int, x: Int = 1, width: Int, offset: Int) {
+        let scrolls = lines.count > height && height > 0
+        // When the text scrolls, its last row keeps room for how far down it is.
+        for line in 0..<height {
+            let index = offset + line
+            guard index < lines.count else { break }
+            let room = scrolls && line == height - 1 ? width - 6 : width
+            lines[index].draw(on: &screen, x: x, y: y + line, width: room)
+        }
+        if scrolls {
+            let percent = min(100, (offset + height) * 100 / max(1, lines.count))
+            let shown = "\(percent)%"
+            screen.put(shown, x: x + width - DisplayWidth.of(shown), y: y + height - 1, style: .dim)
+        }
+    }
+
+    static func rule(_ screen: inout Screen, y: Int, x: Int = 0, width: Int? = nil, title: String? = nil) {
+        let width = width ?? screen.width
+        screen.put(String(repeating: "─", count: max(0, width)), x: x, y: y, style: .dim, maxWidth: width)
+        if let title { screen.put(" \(title) ", x: x + 2, y: y, style: .heading, maxWidth: width - 4) }
+    }
+}
+
+enum Chrome {
+    static func header(_ screen: inout Screen, _ state: AppState) {
+        screen.fill(x: 0, y: 0, width: screen.width, style: Style(foreground: .white, background: .blue))
+        let style = Style(foreground: .white, background: .blue, bold: true)
+        var x = screen.put(" Ward ", x: 0, y: 0, style: style)
+        x += screen.put("│ " + state.snapshot.storeName + " ", x: x, y: 0, style: Style(foreground: .white, background: .blue))
+        if state.snapshot.isDemo {
+            x += screen.put("│ demo store, read-only ", x: x, y: 0, style: Style(foreground: .yellow, background: .blue, bold: true))
+        }
+        let active = state.snapshot.incidents.filter(\.state.isActive).count
+        let right = active == 0 ? "no active incidents " : "\(active) active incident\(active == 1 ? "" : "s") "
+        screen.put(right, x: screen.width - DisplayWidth.of(right), y: 0,
+                   style: Style(foreground: active == 0 ? .white : .yellow, background: .blue, bold: active > 0))
+        // The section tabs, under the header.
+        var tabX = 0
+        for (index, section) in Route.sections.enumerated() {
+            let current = state.stack.dropFirst().first ?? .dashboard
+            let label = " \(index + 1) \(section.title.replacingOccurrences(of: "Checklists and runbooks", with: "Checklists")) "
+            tabX += screen.put(label, x: tabX, y: 1, style: section == current ? Style(bold: true, reverse: true) : .dim)
+        }
+    }
+
+    static func statusLine(_ screen: inout Screen, _ state: AppState) {
+        let y = screen.height - 1
+        screen.fill(x: 0, y: y, width: screen.width, style: Style(reverse: true))
+        if let input = state.input, input.purpose == .decisionFilter {
+            screen.put(" filter: " + input.text, x: 0, y: y, style: Style(reverse: true))
+            return
+        }
+        let location = state.stack.map(\.title).joined(separator: " › ")
+        let used = screen.put(" " + location + " ", x: 0, y: y, style: Style(bold: true, reverse: true), maxWidth: screen.width / 2)
+        let text: String
+        var style = Style(reverse: true)
+        if let message = state.message {
+            text = message.text
+            style = message.isError ? Style(foreground: .red, bold: true, reverse: true) : Style(foreground: .green, reverse: true)
+        } else {
+            text = hints(state)
+        }
+        screen.put(" " + text, x: used, y: y, style: style, maxWidth: screen.width - used)
+    }
+
+    static func hints(_ state: AppState) -> String {
+        if state.input != nil { return "type to filter · ↑↓ choose · ⏎ open · esc close" }
+        let common = "/ search · ? help · q quit"
+        switch state.route {
+        case .dashboard: return "tab panel · ⏎ open · 1-5 sections · " + common
+        case .incidents: return "⏎ open · a active/all · s sev · t status · v service · " + common
+        case .decisions: return "⏎ open · s status · t tag · f filter · " + common
+        case .incident: return "tab pane · e edit · esc back · " + common
+        case .decision: return "[ ] supersede chain · tab links · e edit · esc back · " + common
+        default: return "⏎ open · esc back · e edit · " + common
+        }
+    }
+}
+
+enum TooSmallView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let lines = ["Make the window larger.",
+                     "Ward needs at least \(AppState.minimumWidth)x\(AppState.minimumHeight); this one is \(state.width)x\(state.height).",
+                     "q quits."]
+        let gap = screen.height >= 8 ? 1 : 0
+        var y = 0
+        for (index, line) in lines.enumerated() {
+            for piece in Wrap.lines(line, width: max(1, screen.width)) {
+                screen.put(piece, x: 0, y: y, style: index == 0 ? .bold : .plain)
+                y += 1
+            }
+            y += gap
+        }
+    }
+}

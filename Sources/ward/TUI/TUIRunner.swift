@@ -1,0 +1,74 @@
+import Foundation
+import Terminal
+import WardKit
+import WardTUI
+
+/// The shell around the pure app: it reads the terminal and the store, feeds messages to `App.update`,
+/// draws what `Views.render` returns, and runs the effects (edit, reload, quit).
+enum TUIRunner {
+    static func run(store: Store) throws {
+        let terminal = CursesTerminal()
+        let environment = ProcessInfo.processInfo.environment
+        let drafts = Drafts(storeRoot: store.root)
+        terminal.start(noColor: !(environment["NO_COLOR"] ?? "").isEmpty || environment["NO_COLOR"] != nil)
+        defer { terminal.stop() }
+        let size = terminal.size
+        var state = AppState(snapshot: Snapshot.load(store), width: size.width, height: size.height, now: Date())
+        if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose) {
+            state.input = TextInput(purpose: purpose, text: draft.text)
+            if purpose == .search { state.search.results = SearchEngine.search(draft.text, in: state.snapshot) }
+            state.message = ("Restored what you were typing when Ward last stopped.", false)
+        } else if state.snapshot.isDemo {
+            state.message = ("The demo store, read-only. Press ? for keys; 'ward init' makes your own store.", false)
+        }
+        let watcher = StoreWatcher(root: store.root)
+        var lastTick = Date()
+
+        func reload() {
+            watcher.refresh()
+            _ = App.update(&state, .loaded(Snapshot.load(store)))
+        }
+
+        /// Keeps what is being typed, so a dropped session does not lose it.
+        func keepDraft() {
+            let draft = state.input.flatMap { $0.text.isEmpty ? nil : Drafts.Draft(purpose: $0.purpose.rawValue, text: $0.text) }
+            try? drafts.save(draft)  // best effort while the session ends; nothing in the store depends on it
+        }
+
+        while true {
+            if terminal.receivedSignal != nil {
+                keepDraft()
+                return
+            }
+            terminal.draw(Views.render(state), cursor: Views.cursor(state))
+            var messages: [Message] = []
+            switch terminal.next(timeout: 250) {
+            case let .key(key)?: messages.append(.key(key))
+            case let .mouse(mouse)?: messages.append(.mouse(mouse))
+            case let .resize(width, height)?: messages.append(.resize(width: width, height: height))
+            case nil: break
+            }
+            if watcher.changed() { messages.append(.loaded(Snapshot.load(store))); watcher.refresh() }
+            if Date().timeIntervalSince(lastTick) >= 1 {
+                lastTick = Date()
+                messages.append(.tick(lastTick))
+            }
+            for message in messages {
+                for effect in App.update(&state, message) {
+                    switch effect {
+                    case .quit:
+                        keepDraft()
+                        return
+                    case .reload:
+                        reload()
+                    case let .edit(relative):
+                        let failure = terminal.suspend { Editor.run(path: store.files.path(relative)) }
+                        let problem = failure ?? Editor.check(relative, in: store)
+                        _ = App.update(&state, .edited(path: relative, problem: problem))
+                        reload()
+                    }
+                }
+            }
+        }
+    }
+}
