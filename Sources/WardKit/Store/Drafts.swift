@@ -15,13 +15,20 @@ public struct Drafts: Sendable {
     }
 
     let files: StoreFiles
+    let folder: String
     let name: String
 
     public init(storeRoot: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: environment["HOME"] ?? NSTemporaryDirectory()).appending(path: ".local/state")
-        files = StoreFiles(root: base.appending(path: "ward"))
-        name = "drafts/" + ContentHash(Data(storeRoot.standardizedFileURL.path.utf8)).description + ".json"
+        // Rooted at a directory that exists (the state home, or HOME), so the folders below it can be made.
+        let file = ContentHash(Data(storeRoot.standardizedFileURL.path.utf8)).description + ".json"
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
+            files = StoreFiles(root: URL(fileURLWithPath: state))
+            folder = "ward/drafts"
+        } else {
+            files = StoreFiles(root: URL(fileURLWithPath: environment["HOME"] ?? NSTemporaryDirectory()))
+            folder = ".local/state/ward/drafts"
+        }
+        name = folder + "/" + file
     }
 
     public func load() -> Draft? {
@@ -35,7 +42,7 @@ public struct Drafts: Sendable {
     public func save(_ draft: Draft?) throws {
         let current = try files.read(name)
         if draft == nil && current == nil { return }
-        try files.makeDirectories("drafts")
+        try files.makeDirectories(folder)
         let json = JSONValue.object(["purpose": .string(draft?.purpose ?? ""), "text": .string(draft?.text ?? "")]).jsonText
         try files.replace(name, with: Data((json + "\n").utf8), expecting: current.map { .content($0.hash) } ?? .absent)
     }

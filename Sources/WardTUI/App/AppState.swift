@@ -57,6 +57,8 @@ public struct AppState: Sendable {
     public var search = SearchState()
     public var showHelp = false
     public var message: (text: String, isError: Bool)?
+    /// A file the last edit left unreadable: `e` opens it again until it reads fine.
+    public var brokenEdit: String?
 
     public init(snapshot: Snapshot, width: Int, height: Int, now: Date) {
         self.snapshot = snapshot

@@ -15,7 +15,7 @@ public enum Dashboard {
         let active = snapshot.incidents.filter(\.state.isActive).map { incident in
             Item(spans: [
                 Span(incident.state.severity + " ", Views.severityStyle(incident.state.severity)),
-                Span(incident.state.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), .dim),
+                Span(incident.state.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
                 Span(Durations.short(state.now.timeIntervalSince(incident.state.milestones[.impactStarted] ?? incident.state.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
                 Span(incident.state.title),
             ], route: .incident(incident.id))

@@ -119,7 +119,8 @@ public enum Detail {
             case "role", "declared": Style(foreground: .blue)
             default: .dim
             }
-            let text = (event.kind == "note" ? "" : "[\(event.kind)] ") + TimelineText.describe(event)
+            // Escaped before wrapping, so the wrap measures what will be drawn.
+            let text = TerminalSafe.clean((event.kind == "note" ? "" : "[\(event.kind)] ") + TimelineText.describe(event), singleLine: true)
             let wrapped = Wrap.lines(text, width: max(10, width - prefixWidth))
             for (index, piece) in wrapped.enumerated() {
                 let head = index == 0 ? prefix : [Span(String(repeating: " ", count: prefixWidth))]

@@ -130,6 +130,7 @@ enum Keys {
     }
 
     static func edit(_ state: inout AppState) -> [Effect] {
+        if let broken = state.brokenEdit { return [.edit(path: broken)] }
         let relative: String?
         switch state.route {
         case let .incident(id): relative = "incidents/\(id)/incident.md"

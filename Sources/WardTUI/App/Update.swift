@@ -24,7 +24,8 @@ public enum App {
             clampAll(&state)
             return []
         case let .edited(path, problem):
-            state.message = problem.map { ("\(path): \($0). Your text is kept in the file; fix it with e.", true) }
+            state.brokenEdit = problem == nil ? nil : path
+            state.message = problem.map { ("Your edit is kept, but Ward cannot read it (e edits it again): \($0)", true) }
                 ?? ("Saved \(path).", false)
             return [.reload]
         case let .mouse(mouse):

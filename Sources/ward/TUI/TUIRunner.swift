@@ -10,8 +10,12 @@ enum TUIRunner {
         let terminal = CursesTerminal()
         let environment = ProcessInfo.processInfo.environment
         let drafts = Drafts(storeRoot: store.root)
-        terminal.start(noColor: !(environment["NO_COLOR"] ?? "").isEmpty || environment["NO_COLOR"] != nil)
-        defer { terminal.stop() }
+        terminal.start(noColor: environment["NO_COLOR"] != nil)
+        var draftProblem: String?
+        defer {
+            terminal.stop()
+            if let draftProblem { Output.error("could not keep what you were typing: \(draftProblem)") }
+        }
         let size = terminal.size
         var state = AppState(snapshot: Snapshot.load(store), width: size.width, height: size.height, now: Date())
         if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose) {
@@ -32,7 +36,11 @@ enum TUIRunner {
         /// Keeps what is being typed, so a dropped session does not lose it.
         func keepDraft() {
             let draft = state.input.flatMap { $0.text.isEmpty ? nil : Drafts.Draft(purpose: $0.purpose.rawValue, text: $0.text) }
-            try? drafts.save(draft)  // best effort while the session ends; nothing in the store depends on it
+            do {
+                try drafts.save(draft)
+            } catch {
+                draftProblem = "\(error)"  // said once the terminal is back
+            }
         }
 
         while true {
