@@ -138,6 +138,18 @@ extension TerminalTests {
         #expect(terminalIsSane(home), "not restored after \(how)")
     }
 
+    /// Other terminals than tmux's own: screen, 8-colour xterm, and a vt100 with no colour at all.
+    @Test(arguments: ["screen", "xterm", "vt100", "linux"])
+    func itWorksOnOtherTerminalTypes(term: String) throws {
+        let home = Scratch()
+        let tmux = try TmuxSession("sh -c 'TERM=\(term) \(ward); stty -a > \(home.url.path)/stty.txt; sleep 60'", home: home)
+        tmux.waitFor("Active incidents")
+        tmux.keys("3")
+        tmux.waitFor("NUM   STATUS")
+        tmux.keys("q")
+        #expect(terminalIsSane(home), "not restored on \(term)")
+    }
+
     @Test func noColorMeansNoColour() throws {
         let tmux = try TmuxSession("env NO_COLOR=1 \(ward)")
         tmux.waitFor("Active incidents")
