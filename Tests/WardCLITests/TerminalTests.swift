@@ -10,7 +10,7 @@ import Testing
     func session(_ arguments: String = "", width: Int = 100, height: Int = 30, home: Scratch = Scratch(),
                  directory: URL? = nil) throws -> TmuxSession {
         // The wrapper ignores SIGINT as an interactive shell does, so Ctrl-C reaches Ward alone.
-        try TmuxSession("sh -c 'trap \"\" INT; \(ward) \(arguments); stty -a > \(home.url.path)/stty.txt; sleep 60'",
+        try TmuxSession("sh -c 'trap \"\" INT; \(ward) \(arguments); stty -a > \(home.url.path)/stty.txt; sleep 20'",
                         width: width, height: height, home: home, directory: directory)
     }
 
@@ -142,7 +142,7 @@ extension TerminalTests {
     @Test(arguments: ["screen", "xterm", "vt100", "linux"])
     func itWorksOnOtherTerminalTypes(term: String) throws {
         let home = Scratch()
-        let tmux = try TmuxSession("sh -c 'TERM=\(term) \(ward); stty -a > \(home.url.path)/stty.txt; sleep 60'", home: home)
+        let tmux = try TmuxSession("sh -c 'TERM=\(term) \(ward); stty -a > \(home.url.path)/stty.txt; sleep 20'", home: home)
         tmux.waitFor("Active incidents")
         tmux.keys("3")
         tmux.waitFor("NUM   STATUS")
@@ -163,6 +163,8 @@ extension TerminalTests {
         let coloured = try TmuxSession(ward)
         coloured.waitFor("Active incidents")
         #expect(coloured.screen(escapes: true).contains("\u{1B}[3"), "colours are used when NO_COLOR is not set")
+        tmux.keys("q")
+        coloured.keys("q")
     }
 
     @Test func anEditThatBreaksTheFileIsReportedAndKept() throws {

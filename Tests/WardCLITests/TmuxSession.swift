@@ -12,7 +12,6 @@ final class TmuxSession {
             "TERM=tmux-256color LANG=C.UTF-8 TZ=UTC WARD_USER=tester@tmux"
         let script = "cd '\((directory ?? home.url).path)' && \(environment) \(command)"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "w", "-x", String(width), "-y", String(height), "sh", "-c", script])
-        _ = try? tmux(["set-option", "-t", "w", "remain-on-exit", "on"])
     }
 
     deinit { _ = try? tmux(["kill-server"]) }
@@ -76,6 +75,9 @@ func spawnAndRead(_ argv: [String], captureOutput: Bool) throws -> String {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    // Nothing else of ours goes with it: a tmux server lives on, and any pipe it inherited (the test
+    // runner's own, another test's) would never see its end.
+    closeInheritedDescriptors(&actions)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
@@ -103,4 +105,17 @@ func spawnAndRead(_ argv: [String], captureOutput: Bool) throws -> String {
 struct WardTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later), which Swift's Glibc module does not
+/// import; found at run time, with a fallback that closes every descriptor open now.
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        return
+    }
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+        if let fd = Int32(name), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+    }
 }

@@ -100,6 +100,10 @@ import Testing
         #expect(state.cursor(.decisions).selected == 2)
         _ = App.update(&state, .mouse(Mouse(.press, x: 5, y: 6)))
         #expect(state.route == .decision(3))
+        // A click below the list (on the status line) opens nothing.
+        state.stack = [.dashboard, .decisions]
+        _ = App.update(&state, .mouse(Mouse(.press, x: 5, y: 23)))
+        #expect(state.route == .decisions)
     }
 
     @Test func editingIsAnEffectAndTheDemoRefusesIt() {
@@ -109,9 +113,73 @@ import Testing
         #expect(state.message?.isError == true)
         state.snapshot.isReadOnly = false
         #expect(press(&state, .character("e")) == [.edit(path: "decisions/0006-archive-wal-continuously-for-point-in-time-recovery.md")])
-        let effects = App.update(&state, .edited(path: "decisions/0006-x.md", problem: "decisions/0006-x.md:3: not valid YAML"))
+        let effects = App.update(&state, .edited(path: "decisions/0006-x.md", problem: "decisions/0006-x.md:3: not valid YAML", changed: true))
         #expect(effects == [.reload])
         #expect(state.message?.isError == true && state.message?.text.contains("kept") == true)
+        // The reason stays on the status line after the next key, and e opens that file again.
+        press(&state, .character("j"))
+        #expect(screen(state).contains("decisions/0006-x.md cannot be read (e edits it)"))
+        state.stack = [.dashboard, .decisions]
+        #expect(press(&state, .character("e")) == [.edit(path: "decisions/0006-x.md")])
+        // From another record, e edits that record; once the broken file reads again, the warning goes.
+        state.stack = [.dashboard, .decisions, .decision(3)]
+        #expect(press(&state, .character("e")) == [.edit(path: "decisions/0003-rely-on-daily-provider-snapshots-for-database-backups.md")])
+        _ = App.update(&state, .checked(path: "decisions/0006-x.md", problem: nil))
+        #expect(state.brokenEdit == nil)
+        _ = App.update(&state, .edited(path: "decisions/0003-x.md", problem: nil, changed: false))
+        #expect(state.message?.text == "No changes to decisions/0003-x.md.")
+    }
+
+    @Test func theEndOfEveryDocumentCanBeReached() throws {
+        for number in demoSnapshot.decisions.map(\.number) {
+            var state = demoState()
+            state.stack = [.dashboard, .decisions, .decision(number)]
+            press(&state, .character("G"))
+            let decision = try #require(demoSnapshot.decision(number))
+            let lastLine = try #require(Detail.lines(state.route, state, width: Detail.decisionPanes(decision, state).width).last?.text)
+            #expect(screen(state).contains(lastLine.trimmingCharacters(in: .whitespaces)), "decision \(number)")
+        }
+    }
+
+    @Test func theIncidentPanesKeepTheirOwnPlaces() {
+        var state = demoState()
+        state.stack = [.dashboard, .incidents, .incident("2026-08-18-websocket-fleet-crashed-out-of-memory-w3jc")]
+        press(&state, .character("j"), .character("j"), .character("j"))
+        press(&state, .tab, .character("G"))
+        #expect(state.cursor(state.route, pane: 0).selected == 3)
+        press(&state, .tab)
+        #expect(state.cursor(state.route).selected == 3)
+        press(&state, .character("j"))
+        #expect(state.cursor(state.route).selected == 4)
+    }
+
+    @Test func thePaletteMovesWithTheArrows() {
+        var state = demoState()
+        press(&state, .character(":"))
+        press(&state, .down, .down)
+        press(&state, .enter)
+        #expect(state.route == .decisions)
+    }
+
+    @Test func aChainToAMissingRecordSaysSo() {
+        var snapshot = demoSnapshot
+        snapshot.decisions.removeAll { $0.number == 10 }
+        var state = AppState(snapshot: snapshot, width: 80, height: 24, now: demoNow)
+        state.stack = [.dashboard, .decisions, .decision(6)]
+        press(&state, .character("]"))
+        #expect(state.route == .decision(6))
+        #expect(state.message?.isError == true)
+    }
+
+    @Test func helpShowsEveryKeyAt80x24() {
+        var state = demoState()
+        press(&state, .character("?"))
+        let text = screen(state)
+        for key in ["1-5", "esc", "^d ^u", "tab", "click", "s t v", "x", "e ", "[ ]"] {
+            #expect(text.contains(key), "help lacks \(key)")
+        }
+        press(&state, .character("q"))
+        #expect(!state.showHelp)
     }
 
     @Test func aRecordThatDisappearsTakesItsScreenWithIt() {

@@ -1,6 +1,12 @@
 import Foundation
 import WardKit
 
+/// One pane of one screen.
+public struct PaneKey: Sendable, Hashable {
+    public var route: Route
+    public var pane: Int
+}
+
 /// Selection and scroll of one list or text pane.
 public struct Cursor: Sendable, Equatable {
     public var selected = 0
@@ -48,7 +54,8 @@ public struct AppState: Sendable {
     public var height: Int
     public var now: Date
     public var stack: [Route] = [.dashboard]
-    public var cursors: [Route: Cursor] = [:]
+    /// Selection and scroll of every pane of every screen visited; each pane keeps its own.
+    public var cursors: [PaneKey: Cursor] = [:]
     /// In detail screens, which pane Tab has focused (0 the main one).
     public var pane: [Route: Int] = [:]
     public var incidentFilter = IncidentFilter()
@@ -57,8 +64,8 @@ public struct AppState: Sendable {
     public var search = SearchState()
     public var showHelp = false
     public var message: (text: String, isError: Bool)?
-    /// A file the last edit left unreadable: `e` opens it again until it reads fine.
-    public var brokenEdit: String?
+    /// A file the last edit left unreadable, and why: shown until it reads fine; `e` opens it again.
+    public var brokenEdit: (path: String, problem: String)?
 
     public init(snapshot: Snapshot, width: Int, height: Int, now: Date) {
         self.snapshot = snapshot
@@ -69,7 +76,14 @@ public struct AppState: Sendable {
 
     public var route: Route { stack.last ?? .dashboard }
 
-    public func cursor(_ route: Route) -> Cursor { cursors[route] ?? Cursor() }
+    /// The cursor of the pane that has the focus on `route` (or of `pane`).
+    public func cursor(_ route: Route, pane: Int? = nil) -> Cursor {
+        cursors[PaneKey(route: route, pane: pane ?? self.pane[route] ?? 0)] ?? Cursor()
+    }
+
+    public mutating func setCursor(_ route: Route, _ cursor: Cursor, pane: Int? = nil) {
+        cursors[PaneKey(route: route, pane: pane ?? self.pane[route] ?? 0)] = cursor
+    }
 
     /// Rows between the header and tabs (rows 0 and 1) and the status line (the last row).
     public var bodyHeight: Int { max(0, height - 3) }

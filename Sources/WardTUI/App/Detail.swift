@@ -9,13 +9,13 @@ public enum Detail {
         switch route {
         case let .decision(number):
             guard let decision = state.snapshot.decision(number) else { return [] }
-            return MarkdownRenderer.render(decision.body, width: width)
+            return RenderCache.shared.markdown(decision.body, width: width)
         case let .postmortem(id):
             guard let postmortem = state.snapshot.postmortem(id) else { return [] }
-            return MarkdownRenderer.render(postmortem.body, width: width)
+            return RenderCache.shared.markdown(postmortem.body, width: width)
         case let .incident(id):
             guard let body = state.snapshot.incident(id)?.record?.body else { return [StyledLine("(incident.md could not be read; see ward doctor)", .dim)] }
-            return MarkdownRenderer.render(body, width: width)
+            return RenderCache.shared.markdown(body, width: width)
         case let .definition(kind, name):
             return definitionLines(kind: kind, name: name, state.snapshot, width: width)
         default:
@@ -80,6 +80,29 @@ public enum Detail {
         let timelineHeight = max(3, available * 3 / 5)
         return IncidentLayout(headerHeight: header, timeline: (0, top, width, timelineHeight),
                               prose: (0, top + timelineHeight + 1, width, max(0, available - timelineHeight - 1)))
+    }
+
+    /// The decision screen: the record's text above, its links (at most six rows) below.
+    public struct DecisionPanes: Equatable {
+        public var textY: Int
+        public var textHeight: Int
+        public var width: Int
+        public var linksY: Int
+        public var linksRows: Int
+    }
+
+    public static func decisionPanes(_ decision: Decision, _ state: AppState) -> DecisionPanes {
+        let area = textArea(.decision(decision.number), width: state.width, height: state.height)
+        let links = Rows.decisionLinks(decision, in: state.snapshot).count
+        let linksRows = min(links, 6)
+        let linksHeight = links == 0 ? 0 : linksRows + 1
+        return DecisionPanes(textY: area.y, textHeight: max(1, area.height - linksHeight), width: area.width,
+                             linksY: area.y + area.height - linksHeight, linksRows: linksRows)
+    }
+
+    /// The incident.md pane's text width (inside its margins) and rows (below its title).
+    public static func proseText(_ layout: IncidentLayout) -> (width: Int, height: Int) {
+        (max(1, layout.prose.width - 2), max(0, layout.prose.height - 1))
     }
 
     /// Where the scrollable text of the decision, post-mortem and definition screens starts, and its size.
@@ -172,5 +195,34 @@ public enum Wrap {
             result.append(line)
         }
         return result
+    }
+}
+
+/// Rendered Markdown, kept between frames: keys must not wait for a long document to be laid out again.
+/// Keyed by the text itself and the width, so a changed record is never shown stale.
+final class RenderCache: @unchecked Sendable {
+    static let shared = RenderCache()
+    private let lock = NSLock()
+    private var entries: [Key: [StyledLine]] = [:]
+
+    struct Key: Hashable {
+        var text: String
+        var width: Int
+    }
+
+    func markdown(_ text: String, width: Int) -> [StyledLine] {
+        let key = Key(text: text, width: width)
+        lock.lock()
+        if let found = entries[key] {
+            lock.unlock()
+            return found
+        }
+        lock.unlock()
+        let lines = MarkdownRenderer.render(text, width: width)
+        lock.lock()
+        if entries.count >= 64 { entries.removeAll() }
+        entries[key] = lines
+        lock.unlock()
+        return lines
     }
 }

@@ -27,7 +27,6 @@ enum Keys {
             guard panes > 1 else { return [] }
             let current = state.pane[route] ?? 0
             state.pane[route] = (current + (key == .tab ? 1 : panes - 1)) % panes
-            if case .incident = route { state.cursors[route] = paneCursor(route, state) } else { state.cursors[route] = Cursor() }
             App.clamp(&state, route)
             return []
         case .character("e"):
@@ -68,7 +67,7 @@ enum Keys {
             cursor.selected = max(0, min(position, count - 1))
             cursor.clamp(count: count, height: height)
         }
-        state.cursors[route] = cursor
+        state.setCursor(route, cursor)
         return true
     }
 
@@ -91,11 +90,6 @@ enum Keys {
             return Rows.decisionLinks(decision, in: state.snapshot).isEmpty ? 1 : 2
         default: return 1
         }
-    }
-
-    /// The incident screen keeps each pane's position while Tab moves between them.
-    static func paneCursor(_ route: Route, _ state: AppState) -> Cursor {
-        state.cursors[route] ?? Cursor()
     }
 
     static func openSelected(_ state: inout AppState) {
@@ -130,7 +124,6 @@ enum Keys {
     }
 
     static func edit(_ state: inout AppState) -> [Effect] {
-        if let broken = state.brokenEdit { return [.edit(path: broken)] }
         let relative: String?
         switch state.route {
         case let .incident(id): relative = "incidents/\(id)/incident.md"
@@ -144,6 +137,10 @@ enum Keys {
             }
             relative = definition?.path
         default: relative = nil
+        }
+        // A file the last edit broke is opened again, from its own screen or from a list it dropped out of.
+        if let broken = state.brokenEdit, relative == nil || relative == broken.path {
+            return [.edit(path: broken.path)]
         }
         guard let relative else {
             state.message = ("Open a record first, then e edits it.", true)
@@ -194,9 +191,13 @@ enum Keys {
             state.message = (back ? "Decision \(number) supersedes nothing." : "Decision \(number) is not superseded.", false)
             return
         }
+        guard state.snapshot.decision(next) != nil else {
+            state.message = ("Decision \(next) is named in the chain but is not in this store (see ward doctor).", true)
+            return
+        }
         state.stack[state.stack.count - 1] = .decision(next)
         state.pane[.decision(next)] = 0
-        state.cursors[.decision(next)] = Cursor()
+        state.setCursor(.decision(next), Cursor())
     }
 
     /// nil → first → second → … → nil.
@@ -211,11 +212,9 @@ enum Typing {
     static func handle(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard var input = state.input else { return [] }
         switch key {
-        case .escape:
+        case .escape, .control("c"):
             state.input = nil
             return []
-        case .control("c"):
-            return [.quit]
         case .enter:
             state.input = nil
             return submit(&state, input)
@@ -225,13 +224,11 @@ enum Typing {
             input.text = ""
         case let .character(character):
             input.text.append(character)
-        case .down, .control("n"), .tab:
-            state.search.cursor.selected += 1
-            state.search.cursor.clamp(count: state.search.results.count, height: max(1, state.bodyHeight - 4))
-            return []
-        case .up, .control("p"), .backTab:
-            state.search.cursor.selected -= 1
-            state.search.cursor.clamp(count: state.search.results.count, height: max(1, state.bodyHeight - 4))
+        case .down, .control("n"), .tab, .up, .control("p"), .backTab:
+            let down = key == .down || key == .control("n") || key == .tab
+            let count = input.purpose == .palette ? Palette.matching(input.text).count : state.search.results.count
+            state.search.cursor.selected += down ? 1 : -1
+            state.search.cursor.clamp(count: count, height: max(1, state.bodyHeight - 4))
             return []
         default:
             return []
@@ -264,7 +261,7 @@ enum Typing {
             let matches = Palette.matching(input.text)
             let index = min(max(0, state.search.cursor.selected), max(0, matches.count - 1))
             guard matches.indices.contains(index) else {
-                state.message = ("No command '\(input.text)'. Press : and Tab to see them.", true)
+                state.message = ("No command matches '\(input.text)'. Press : to see them all.", true)
                 return []
             }
             return matches[index].run(&state)
@@ -283,7 +280,7 @@ enum Pointer {
             for _ in 0..<3 { _ = Keys.move(&state, .down) }
         case .press:
             let route = state.route
-            guard let (top, _) = listArea(route, state), mouse.y >= top else { return [] }
+            guard let (top, height) = listArea(route, state), mouse.y >= top, mouse.y < top + height else { return [] }
             var cursor = state.cursor(route)
             let row = cursor.offset + (mouse.y - top)
             guard row < App.extent(route, state).count else { return [] }
@@ -291,7 +288,7 @@ enum Pointer {
                 Keys.openSelected(&state)
             } else {
                 cursor.selected = row
-                state.cursors[route] = cursor
+                state.setCursor(route, cursor)
             }
         }
         return []

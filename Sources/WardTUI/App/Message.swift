@@ -11,7 +11,11 @@ public enum Message: Sendable {
     /// The store was read again (after a change on disk or an edit).
     case loaded(Snapshot)
     /// The editor closed; `problem` says what is wrong with the file now, if anything.
-    case edited(path: String, problem: String?)
+    case edited(path: String, problem: String?, changed: Bool)
+    /// The editor could not be started, or failed.
+    case editorFailed(String)
+    /// A file an edit had broken was read again (after a reload); nil `problem` means it reads fine now.
+    case checked(path: String, problem: String?)
 }
 
 /// What `update` asks the shell to do: data, run outside the pure core.

@@ -23,18 +23,25 @@ public enum App {
             }
             clampAll(&state)
             return []
-        case let .edited(path, problem):
-            state.brokenEdit = problem == nil ? nil : path
-            state.message = problem.map { ("Your edit is kept, but Ward cannot read it (e edits it again): \($0)", true) }
-                ?? ("Saved \(path).", false)
+        case let .edited(path, problem, changed):
+            state.brokenEdit = problem.map { (path, $0) }
+            state.message = problem == nil ? (changed ? "Saved \(path)." : "No changes to \(path).", false)
+                : ("Your edit is kept, but Ward cannot read it: e opens it again.", true)
             return [.reload]
+        case let .editorFailed(text):
+            state.message = (text, true)
+            return []
+        case let .checked(path, problem):
+            if state.brokenEdit?.path == path {
+                state.brokenEdit = problem.map { (path, $0) }
+            }
+            return []
         case let .mouse(mouse):
             return Pointer.handle(&state, mouse)
         case let .key(key):
             state.message = nil
             if state.input != nil { return Typing.handle(&state, key) }
             if state.showHelp {
-                if key == .character("q") { return [.quit] }
                 state.showHelp = false
                 return []
             }
@@ -54,7 +61,12 @@ public enum App {
     }
 
     static func clampAll(_ state: inout AppState) {
-        for route in state.cursors.keys { clamp(&state, route) }
+        for key in state.cursors.keys {
+            let focused = state.pane[key.route]
+            state.pane[key.route] = key.pane
+            clamp(&state, key.route)
+            state.pane[key.route] = focused
+        }
     }
 
     /// Keeps a screen's cursor inside its content.
@@ -62,7 +74,7 @@ public enum App {
         var cursor = state.cursor(route)
         let (count, height) = extent(route, state)
         cursor.clamp(count: count, height: height)
-        state.cursors[route] = cursor
+        state.setCursor(route, cursor)
     }
 
     /// How many rows a screen's main pane has and how many fit.
@@ -76,15 +88,17 @@ public enum App {
             guard let incident = state.snapshot.incident(id) else { return (0, 1) }
             let layout = Detail.incidentLayout(width: state.width, height: state.height)
             if state.pane[route] == 1 {
-                return (Detail.lines(route, state, width: layout.prose.width - 1).count, layout.prose.height)
+                let prose = Detail.proseText(layout)
+                return (Detail.lines(route, state, width: prose.width).count, prose.height)
             }
-            return (incident.events.count, layout.timeline.height)
+            return (incident.events.count, max(1, layout.timeline.height - 1))
         case let .decision(number):
-            if state.pane[route] == 1, let decision = state.snapshot.decision(number) {
-                return (Rows.decisionLinks(decision, in: state.snapshot).count, 8)
+            guard let decision = state.snapshot.decision(number) else { return (0, 1) }
+            let panes = Detail.decisionPanes(decision, state)
+            if state.pane[route] == 1 {
+                return (Rows.decisionLinks(decision, in: state.snapshot).count, max(1, panes.linksRows))
             }
-            let area = Detail.textArea(route, width: state.width, height: state.height)
-            return (Detail.lines(route, state, width: area.width).count, area.height)
+            return (Detail.lines(route, state, width: panes.width).count, panes.textHeight)
         case .postmortem, .definition:
             let area = Detail.textArea(route, width: state.width, height: state.height)
             return (Detail.lines(route, state, width: area.width).count, area.height)
@@ -111,8 +125,13 @@ public enum App {
             cursor.selected = state.snapshot.incident(id)?.events.firstIndex { $0.id == eventID } ?? 0
         case let (.incident, .sourceLine(line)?):
             state.pane[result.route] = 1
-            let layout = Detail.incidentLayout(width: state.width, height: state.height)
-            let index = Detail.lineIndex(of: line, in: Detail.lines(result.route, state, width: layout.prose.width - 1))
+            let prose = Detail.proseText(Detail.incidentLayout(width: state.width, height: state.height))
+            let index = Detail.lineIndex(of: line, in: Detail.lines(result.route, state, width: prose.width))
+            cursor = Cursor(selected: index, offset: index)
+        case let (.decision(number), .sourceLine(line)?):
+            guard let decision = state.snapshot.decision(number) else { break }
+            let panes = Detail.decisionPanes(decision, state)
+            let index = Detail.lineIndex(of: line, in: Detail.lines(result.route, state, width: panes.width))
             cursor = Cursor(selected: index, offset: index)
         case let (route, .sourceLine(line)?):
             let area = Detail.textArea(route, width: state.width, height: state.height)
@@ -121,7 +140,7 @@ public enum App {
         default:
             break
         }
-        state.cursors[result.route] = cursor
+        state.setCursor(result.route, cursor)
         clamp(&state, result.route)
     }
 }

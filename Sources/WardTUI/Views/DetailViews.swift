@@ -41,7 +41,7 @@ enum IncidentView {
         let t = layout.timeline
         Views.rule(&screen, y: t.y, x: t.x, width: t.width, title: "Timeline" + (focus == 0 ? " ◂" : ""))
         let (lines, starts) = Detail.timelineLines(incident, width: t.width - 2)
-        let selected = focus == 0 ? cursor.selected : (state.cursors[route]?.selected ?? 0)
+        let selected = state.cursor(route, pane: 0).selected
         let start = starts.indices.contains(selected) ? starts[selected] : 0
         let end = starts.indices.contains(selected + 1) ? starts[selected + 1] : lines.count
         let height = t.height - 1
@@ -62,9 +62,9 @@ enum IncidentView {
                 for row in t.y..<(t.y + t.height) { screen.put("│", x: p.x - 1, y: row, style: .dim) }
             }
             Views.rule(&screen, y: p.y, x: p.x, width: p.width, title: "incident.md" + (focus == 1 ? " ◂" : ""))
-            let prose = Detail.lines(route, state, width: p.width - 1)
-            Views.lines(&screen, prose, y: p.y + 1, height: p.height - 1, x: p.x + 1, width: p.width - 2,
-                        offset: focus == 1 ? cursor.offset : 0)
+            let text = Detail.proseText(layout)
+            Views.lines(&screen, Detail.lines(route, state, width: text.width), y: p.y + 1, height: text.height,
+                        x: p.x + 1, width: text.width, offset: state.cursor(route, pane: 1).offset, indicatorRow: p.y)
         }
     }
 }
@@ -94,16 +94,13 @@ enum DecisionView {
 
         let focus = state.pane[route] ?? 0
         let links = Rows.decisionLinks(decision, in: state.snapshot)
-        let area = Detail.textArea(route, width: state.width, height: state.height)
-        let linksHeight = links.isEmpty ? 0 : min(links.count, 6) + 1
+        let panes = Detail.decisionPanes(decision, state)
         Views.rule(&screen, y: 5, title: "Record" + (focus == 0 ? " ◂" : ""))
-        let text = Detail.lines(route, state, width: area.width)
-        Views.lines(&screen, text, y: area.y, height: area.height - linksHeight, width: area.width,
-                    offset: focus == 0 ? state.cursor(route).offset : 0)
+        Views.lines(&screen, Detail.lines(route, state, width: panes.width), y: panes.textY, height: panes.textHeight,
+                    width: panes.width, offset: state.cursor(route, pane: 0).offset, indicatorRow: 5)
         if !links.isEmpty {
-            let y = area.y + area.height - linksHeight
-            Views.rule(&screen, y: y, title: "Links (tab)" + (focus == 1 ? " ◂" : ""))
-            Views.list(&screen, y: y + 1, height: linksHeight - 1, cursor: focus == 1 ? state.cursor(route) : Cursor(selected: -1),
+            Views.rule(&screen, y: panes.linksY, title: "Links (tab)" + (focus == 1 ? " ◂" : ""))
+            Views.list(&screen, y: panes.linksY + 1, height: panes.linksRows, cursor: state.cursor(route, pane: 1),
                        focused: focus == 1, count: links.count) { index in
                 let link = links[index]
                 let target: String
@@ -166,7 +163,7 @@ enum DocumentView {
         Views.rule(&screen, y: 4)
         let area = Detail.textArea(route, width: state.width, height: state.height)
         Views.lines(&screen, Detail.lines(route, state, width: area.width), y: area.y, height: area.height,
-                    width: area.width, offset: state.cursor(route).offset)
+                    width: area.width, offset: state.cursor(route).offset, indicatorRow: 4)
     }
 }
 

@@ -54,34 +54,37 @@ enum PaletteView {
 
 enum HelpView {
     static let sections: [(String, [(String, String)])] = [
-        ("Everywhere", [("1-5", "dashboard, incidents, decisions, post-mortems, checklists"), ("/", "search everything"),
+        ("Everywhere", [("1-5", "dashboard, incidents, decisions, post-mortems, lists"), ("/", "search everything"),
                         (":", "command palette"), ("?", "this help"), ("esc", "back"), ("r", "reload"), ("q", "quit")]),
         ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎", "open"),
-                    ("tab", "next pane"), ("wheel, click", "scroll, select (click again to open)")]),
-        ("Lists", [("a", "incidents: active or all"), ("s t v", "filter by severity, status, service"),
-                   ("s t f", "decisions: filter by status, tag, text"), ("x", "clear filters")]),
-        ("Records", [("e", "edit in $VISUAL / $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: open its post-mortem")]),
+                    ("tab", "next pane"), ("wheel", "scroll"), ("click", "select; again to open")]),
+        ("Lists", [("a", "incidents: active or all"), ("s t v", "severity, status, service"),
+                   ("s t f", "decisions: status, tag, text"), ("x", "clear filters")]),
+        ("Records", [("e", "edit in $VISUAL / $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: its post-mortem")]),
     ]
 
     static func draw(_ screen: inout Screen, _ state: AppState) {
-        let width = min(screen.width - 4, 76)
-        let lines = sections.reduce(0) { $0 + $1.1.count + 2 } + 1
-        let height = min(screen.height - 4, lines + 2)
-        let x = (screen.width - width) / 2, y = 2
-        screen.fill(x: x, y: y, width: width, height: height, style: .plain)
-        Views.rule(&screen, y: y, x: x, width: width, title: "Keys · any key closes")
-        var row = y + 1
-        for (title, keys) in sections {
-            guard row < y + height - 1 else { break }
-            screen.put(title, x: x + 2, y: row, style: .heading)
-            row += 1
-            for (key, text) in keys where row < y + height - 1 {
-                StyledLine([Span(key.padding(toLength: 14, withPad: " ", startingAt: 0), .key), Span(text)])
-                    .draw(on: &screen, x: x + 4, y: row, width: width - 6)
+        // Two columns, so every key fits in 80x24 without scrolling.
+        let columns = [Array(sections.prefix(2)), Array(sections.dropFirst(2))]
+        let height = min(screen.height - 3, columns.map { $0.reduce(0) { $0 + $1.1.count + 2 } }.max()! + 1)
+        screen.fill(x: 0, y: 2, width: screen.width, height: height, style: .plain)
+        Views.rule(&screen, y: 2, title: "Keys · any key closes")
+        let columnWidth = screen.width / 2
+        for (index, column) in columns.enumerated() {
+            let x = index * columnWidth + 1
+            var row = 3
+            for (title, keys) in column {
+                guard row < 2 + height else { break }
+                screen.put(title, x: x, y: row, style: .heading)
+                row += 1
+                for (key, text) in keys where row < 2 + height {
+                    StyledLine([Span(key.padding(toLength: 13, withPad: " ", startingAt: 0), .key), Span(text)])
+                        .draw(on: &screen, x: x + 1, y: row, width: columnWidth - 3)
+                    row += 1
+                }
                 row += 1
             }
-            row += 1
         }
-        Views.rule(&screen, y: y + height - 1, x: x, width: width)
+        Views.rule(&screen, y: 2 + height)
     }
 }

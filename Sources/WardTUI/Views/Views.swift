@@ -37,7 +37,7 @@ public enum Views {
         guard let input = state.input, !state.isTooSmall else { return nil }
         switch input.purpose {
         case .search, .palette: return (min(state.width - 1, 3 + DisplayWidth.of(input.text)), 2)
-        case .decisionFilter: return (min(state.width - 1, 8 + DisplayWidth.of(input.text)), state.height - 1)
+        case .decisionFilter: return (min(state.width - 1, 9 + DisplayWidth.of(input.text)), state.height - 1)
         }
     }
 
@@ -86,25 +86,25 @@ public enum Views {
                 if !focused { screen.put(">", x: x, y: y + line, style: .bold) }
             }
         }
-        if count > height, height > 0 {
+        if focused, count > height, height > 0, cursor.selected >= 0 {
             let shown = "\(cursor.selected + 1)/\(count)"
             screen.put(shown, x: x + width - DisplayWidth.of(shown) - 1, y: y + height - 1, style: .dim)
         }
     }
 
-    static func lines(_ screen: inout Screen, _ lines: [StyledLine], y: Int, height: Int, x: Int = 1, width: Int, offset: Int) {
-        let scrolls = lines.count > height && height > 0
-        // When the text scrolls, its last row keeps room for how far down it is.
+    /// Draws text lines from `offset`. When they scroll, how far down they are goes on `indicatorRow` (the
+    /// pane's title rule), never over the text itself.
+    static func lines(_ screen: inout Screen, _ lines: [StyledLine], y: Int, height: Int, x: Int = 1, width: Int, offset: Int,
+                      indicatorRow: Int? = nil) {
         for line in 0..<height {
             let index = offset + line
             guard index < lines.count else { break }
-            let room = scrolls && line == height - 1 ? width - 6 : width
-            lines[index].draw(on: &screen, x: x, y: y + line, width: room)
+            lines[index].draw(on: &screen, x: x, y: y + line, width: width)
         }
-        if scrolls {
+        if lines.count > height, height > 0, let indicatorRow {
             let percent = min(100, (offset + height) * 100 / max(1, lines.count))
-            let shown = "\(percent)%"
-            screen.put(shown, x: x + width - DisplayWidth.of(shown), y: y + height - 1, style: .dim)
+            let shown = " \(percent)% "
+            screen.put(shown, x: x + width - DisplayWidth.of(shown), y: indicatorRow, style: .dim)
         }
     }
 
@@ -144,13 +144,19 @@ enum Chrome {
             screen.put(" filter: " + input.text, x: 0, y: y, style: Style(reverse: true))
             return
         }
-        let location = state.stack.map(\.title).joined(separator: " › ")
+        // With something to say, the place shrinks to the screen's own name to leave the message room.
+        let location = state.message == nil && state.brokenEdit == nil
+            ? state.stack.map(\.title).joined(separator: " › ") : state.route.title
         let used = screen.put(" " + location + " ", x: 0, y: y, style: Style(bold: true, reverse: true), maxWidth: screen.width / 2)
         let text: String
         var style = Style(reverse: true)
         if let message = state.message {
             text = message.text
             style = message.isError ? Style(foreground: .red, bold: true, reverse: true) : Style(foreground: .green, reverse: true)
+        } else if let broken = state.brokenEdit {
+            // Stays until the file reads again, so the reason is not lost with the next key.
+            text = "\(broken.path) cannot be read (e edits it): \(broken.problem)"
+            style = Style(foreground: .red, bold: true, reverse: true)
         } else {
             text = hints(state)
         }
@@ -159,13 +165,13 @@ enum Chrome {
 
     static func hints(_ state: AppState) -> String {
         if state.input != nil { return "type to filter · ↑↓ choose · ⏎ open · esc close" }
-        let common = "/ search · ? help · q quit"
+        let common = "? help · q quit"
         switch state.route {
-        case .dashboard: return "tab panel · ⏎ open · 1-5 sections · " + common
-        case .incidents: return "⏎ open · a active/all · s sev · t status · v service · " + common
-        case .decisions: return "⏎ open · s status · t tag · f filter · " + common
-        case .incident: return "tab pane · e edit · esc back · " + common
-        case .decision: return "[ ] supersede chain · tab links · e edit · esc back · " + common
+        case .dashboard: return "⏎ open · tab panel · 1-5 screens · / search · " + common
+        case .incidents: return "⏎ open · esc back · a all · s t v filter · " + common
+        case .decisions: return "⏎ open · esc back · s t f filter · " + common
+        case .incident: return "esc back · tab pane · e edit · " + common
+        case .decision: return "esc back · [ ] chain · tab links · e edit · " + common
         default: return "⏎ open · esc back · e edit · " + common
         }
     }

@@ -21,6 +21,10 @@ enum TUIRunner {
         if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose) {
             state.input = TextInput(purpose: purpose, text: draft.text)
             if purpose == .search { state.search.results = SearchEngine.search(draft.text, in: state.snapshot) }
+            if purpose == .decisionFilter {
+                state.stack = [.dashboard, .decisions]
+                state.decisionFilter.text = draft.text
+            }
             state.message = ("Restored what you were typing when Ward last stopped.", false)
         } else if state.snapshot.isDemo {
             state.message = ("The demo store, read-only. Press ? for keys; 'ward init' makes your own store.", false)
@@ -29,8 +33,12 @@ enum TUIRunner {
         var lastTick = Date()
 
         func reload() {
+            // Watch new folders before reading, so nothing written in between goes unnoticed.
             watcher.refresh()
             _ = App.update(&state, .loaded(Snapshot.load(store)))
+            if let broken = state.brokenEdit {
+                _ = App.update(&state, .checked(path: broken.path, problem: Editor.check(broken.path, in: store)))
+            }
         }
 
         /// Keeps what is being typed, so a dropped session does not lose it.
@@ -56,7 +64,15 @@ enum TUIRunner {
             case let .resize(width, height)?: messages.append(.resize(width: width, height: height))
             case nil: break
             }
-            if watcher.changed() { messages.append(.loaded(Snapshot.load(store))); watcher.refresh() }
+            // Every key already waiting is handled before the next frame is drawn.
+            while messages.count < 64, case let event? = terminal.next(timeout: 0) {
+                switch event {
+                case let .key(key): messages.append(.key(key))
+                case let .mouse(mouse): messages.append(.mouse(mouse))
+                case let .resize(width, height): messages.append(.resize(width: width, height: height))
+                }
+            }
+            var changed = watcher.changed()
             if Date().timeIntervalSince(lastTick) >= 1 {
                 lastTick = Date()
                 messages.append(.tick(lastTick))
@@ -68,15 +84,22 @@ enum TUIRunner {
                         keepDraft()
                         return
                     case .reload:
-                        reload()
+                        changed = true
                     case let .edit(relative):
+                        let before = try? store.files.read(relative)?.hash
                         let failure = terminal.suspend { Editor.run(path: store.files.path(relative)) }
-                        let problem = failure ?? Editor.check(relative, in: store)
-                        _ = App.update(&state, .edited(path: relative, problem: problem))
-                        reload()
+                        let after = try? store.files.read(relative)?.hash
+                        if let failure, before == after {
+                            _ = App.update(&state, .editorFailed(failure + "; the file is unchanged"))
+                        } else {
+                            _ = App.update(&state, .edited(path: relative, problem: Editor.check(relative, in: store),
+                                                           changed: before != after))
+                        }
+                        changed = true
                     }
                 }
             }
+            if changed { reload() }
         }
     }
 }
