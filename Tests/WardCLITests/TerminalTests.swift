@@ -115,7 +115,7 @@ import Testing
         first.waitFor("/ half typed thou")
         // The SSH connection drops: the shell's child, ward, gets SIGHUP.
         let shell = first.panePID
-        _ = shellStatus("pkill -HUP -P $(pgrep -P \(shell) || echo 0) -f ward || pkill -HUP -f 'ward --store \(store.url.path)'")
+        _ = shell("pkill -HUP -P $(pgrep -P \(shell) || echo 0) -f ward || pkill -HUP -f 'ward --store \(store.url.path)'")
         #expect(terminalIsSane(home), "the terminal was not restored after SIGHUP")
         let second = try session("--store \(store.url.path)", home: home)
         second.waitFor("/ half typed thou")
@@ -131,7 +131,7 @@ extension TerminalTests {
         let tmux = try session(home: home)
         tmux.waitFor("Active incidents")
         if how == "TERM" {
-            _ = shellStatus("pkill -TERM -P $(pgrep -P \(tmux.panePID) || echo 0) -f ward")
+            _ = shell("pkill -TERM -P $(pgrep -P \(tmux.panePID) || echo 0) -f ward")
         } else {
             tmux.keys(how)
         }
@@ -192,13 +192,4 @@ extension TerminalTests {
         tmux.waitFor("0001  accepted")
         tmux.keys("q")
     }
-}
-
-func shellStatus(_ command: String) -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    try? process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
 }
