@@ -20,7 +20,8 @@ static inline int ward_key_f(int n) { return KEY_F(n); }
 static inline int ward_colors(void) { return COLORS; }
 static inline attr_t ward_color_pair(int n) { return COLOR_PAIR(n); }
 static inline mmask_t ward_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
-static inline mmask_t ward_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t ward_button1_pressed(void) { return BUTTON1_PRESSED | BUTTON1_CLICKED; }
+static inline mmask_t ward_button1_released(void) { return BUTTON1_RELEASED; }
 static inline mmask_t ward_wheel_up(void) { return BUTTON4_PRESSED; }
 #if NCURSES_MOUSE_VERSION > 1
 static inline mmask_t ward_wheel_down(void) { return BUTTON5_PRESSED; }

@@ -25,6 +25,7 @@ public final class CursesTerminal {
     private var pairs: [Int: Int16] = [:]
     public private(set) var colors: Colors = .none
     private var running = false
+    private var lastPress: (Int, Int)?
 
     /// The signal (SIGTERM, SIGHUP, SIGINT) that asked the session to end, if any.
     public var receivedSignal: Int32? { pendingSignal == 0 ? nil : pendingSignal }
@@ -43,7 +44,8 @@ public final class CursesTerminal {
         nonl()
         intrflush(ward_stdscr(), false)
         keypad(ward_stdscr(), true)
-        set_escdelay(25)
+        // Escape reacts at once by default; ESCDELAY (ms) can give a slow link time to send whole sequences.
+        set_escdelay(Int32(ProcessInfo.processInfo.environment["ESCDELAY"] ?? "") ?? 25)
         curs_set(0)
         mousemask(ward_all_mouse_events(), nil)
         mouseinterval(0)
@@ -166,7 +168,16 @@ public final class CursesTerminal {
         let x = Int(event.x), y = Int(event.y)
         if state & ward_wheel_up() != 0 { return .mouse(Mouse(.wheelUp, x: x, y: y)) }
         if ward_wheel_down() != 0, state & ward_wheel_down() != 0 { return .mouse(Mouse(.wheelDown, x: x, y: y)) }
-        if state & ward_button1_pressed() != 0 { return .mouse(Mouse(.press, x: x, y: y)) }
+        // One click is one press: terminals report a press then a release, or (by ncurses) a release alone.
+        if state & ward_button1_pressed() != 0 {
+            lastPress = (x, y)
+            return .mouse(Mouse(.press, x: x, y: y))
+        }
+        if state & ward_button1_released() != 0 {
+            defer { lastPress = nil }
+            if let lastPress, lastPress == (x, y) { return nil }
+            return .mouse(Mouse(.press, x: x, y: y))
+        }
         return nil
     }
 
