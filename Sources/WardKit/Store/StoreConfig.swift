@@ -28,50 +28,48 @@ public struct StoreConfig: Sendable, Equatable {
     public init(data: Data, path: String = "ward.yaml") throws {
         let text = try RecordText(data, path: path)
         let fields = try FrontMatterDocument.fields(yaml: text.text, path: path, firstLine: 1)
-        do {
-            guard let formatText = try fields.string("format"), let format = Int(formatText) else {
-                throw WardError("the required key 'format' is missing: add 'format: 1'", path: path, line: 1)
-            }
-            guard format == Self.formatVersion else {
-                throw WardError("is format \(format); this Ward reads format \(Self.formatVersion). Use a Ward that knows it", path: path, line: fields.line("format"))
-            }
-            self.format = format
-            name = try fields.string("name")
-            severities = []
-            if let node = fields.node("severities"), let list = node.sequence {
-                for entry in list {
-                    guard let mapping = entry.mapping, let name = mapping["name"]?.string else {
-                        throw WardError("each severity needs a 'name' (and a 'meaning')", path: path, line: (entry.mark?.line ?? 1))
-                    }
-                    severities.append(Severity(name: name, meaning: mapping["meaning"]?.string ?? ""))
-                }
-            } else if fields.node("severities") != nil && fields.node("severities")?.null == nil {
-                throw WardError("'severities' must be a list of name and meaning", path: path, line: fields.line("severities"))
-            }
-            if severities.isEmpty { severities = Self.defaultSeverities }
-            decisionsDirectory = "decisions"
-            decisionsFormat = .madr
-            if let node = fields.node("decisions"), node.null == nil, node.mapping == nil {
-                throw WardError("'decisions' must be a mapping, such as 'decisions: {dir: docs/adr, format: nygard}'", path: path, line: fields.line("decisions"))
-            }
-            if let decisions = fields.node("decisions")?.mapping {
-                if let dir = decisions["dir"]?.string { decisionsDirectory = dir }
-                if let format = decisions["format"]?.string {
-                    guard let parsed = DecisionFormat(rawValue: format.lowercased()) else {
-                        throw WardError("decisions format '\(format)' is unknown: use madr or nygard", path: path, line: fields.line("decisions"))
-                    }
-                    decisionsFormat = parsed
-                }
-            }
-            guard !decisionsDirectory.hasPrefix("/"), !decisionsDirectory.split(separator: "/").contains("..") else {
-                throw WardError("the decisions dir must be inside the store", path: path, line: fields.line("decisions"))
-            }
-            targets = [:]
-            for (key, value) in fields.node("targets")?.mapping ?? [:] {
-                if let key = key.string, let value = value.string { targets[key] = value }
-            }
-            warnings = text.warnings + fields.unknownKeyWarnings(known: Self.knownKeys)
+        guard let formatText = try fields.string("format"), let format = Int(formatText) else {
+            throw WardError("the required key 'format' is missing: add 'format: 1'", path: path, line: 1)
         }
+        guard format == Self.formatVersion else {
+            throw WardError("is format \(format); this Ward reads format \(Self.formatVersion). Use a Ward that knows it", path: path, line: fields.line("format"))
+        }
+        self.format = format
+        name = try fields.string("name")
+        severities = []
+        if let node = fields.node("severities"), let list = node.sequence {
+            for entry in list {
+                guard let mapping = entry.mapping, let name = mapping["name"]?.string else {
+                    throw WardError("each severity needs a 'name' (and a 'meaning')", path: path, line: (entry.mark?.line ?? 1))
+                }
+                severities.append(Severity(name: name, meaning: mapping["meaning"]?.string ?? ""))
+            }
+        } else if fields.node("severities") != nil && fields.node("severities")?.null == nil {
+            throw WardError("'severities' must be a list of name and meaning", path: path, line: fields.line("severities"))
+        }
+        if severities.isEmpty { severities = Self.defaultSeverities }
+        decisionsDirectory = "decisions"
+        decisionsFormat = .madr
+        if let node = fields.node("decisions"), node.null == nil, node.mapping == nil {
+            throw WardError("'decisions' must be a mapping, such as 'decisions: {dir: docs/adr, format: nygard}'", path: path, line: fields.line("decisions"))
+        }
+        if let decisions = fields.node("decisions")?.mapping {
+            if let dir = decisions["dir"]?.string { decisionsDirectory = dir }
+            if let format = decisions["format"]?.string {
+                guard let parsed = DecisionFormat(rawValue: format.lowercased()) else {
+                    throw WardError("decisions format '\(format)' is unknown: use madr or nygard", path: path, line: fields.line("decisions"))
+                }
+                decisionsFormat = parsed
+            }
+        }
+        guard !decisionsDirectory.hasPrefix("/"), !decisionsDirectory.split(separator: "/").contains("..") else {
+            throw WardError("the decisions dir must be inside the store", path: path, line: fields.line("decisions"))
+        }
+        targets = [:]
+        for (key, value) in fields.node("targets")?.mapping ?? [:] {
+            if let key = key.string, let value = value.string { targets[key] = value }
+        }
+        warnings = text.warnings + fields.unknownKeyWarnings(known: Self.knownKeys)
     }
 
     /// The severity named `text` (any case; `1` means SEV1), or an error naming the defined ones.
