@@ -8,13 +8,15 @@ import Glibc
 /// inotify on the store's directories. Reads only; never blocks.
 final class StoreWatcher {
     private let root: String
+    private let decisions: String
     private var fd: Int32 = -1
     private var watched: Set<String> = []
     /// inotify watches are a per-user resource; beyond this many incident folders the oldest go unwatched.
     static let incidentWatchLimit = 4000
 
-    init(root: URL) {
+    init(root: URL, decisionsDirectory: String) {
         self.root = root.path
+        decisions = decisionsDirectory
         #if canImport(Glibc)
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         #endif
@@ -26,9 +28,7 @@ final class StoreWatcher {
     /// Watches the store's folders, including incident folders that appeared since the last call.
     func refresh() {
         guard fd >= 0 else { return }
-        var folders = ["", "incidents", "checklists", "runbooks", "templates"]
-        let decisions = (try? Store(root: URL(fileURLWithPath: root)))?.decisionsDirectory ?? "decisions"
-        folders.append(decisions)
+        var folders = ["", "incidents", "checklists", "runbooks", "templates", decisions]
         let incidents = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/incidents")) ?? [])
             .filter { !$0.hasPrefix(".") }.sorted().suffix(Self.incidentWatchLimit)
         folders += incidents.map { "incidents/" + $0 }

@@ -29,7 +29,7 @@ enum TUIRunner {
         } else if state.snapshot.isDemo {
             state.message = ("The demo store, read-only. Press ? for keys; 'ward init' makes your own store.", false)
         }
-        let watcher = StoreWatcher(root: store.root)
+        let watcher = StoreWatcher(root: store.root, decisionsDirectory: store.decisionsDirectory)
         var lastTick = Date()
 
         func reload() {
