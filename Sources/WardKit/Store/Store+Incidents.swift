@@ -129,9 +129,11 @@ extension Store {
         return "\(Timestamps.formatDate(date))-\(Slug.make(title))-\(suffix)"
     }
 
-    /// Appends an event to an incident's timeline, durably, and returns it once it is on disk.
+    /// Appends an event to an incident's timeline, durably, and returns it once it is on disk. `check` sees the
+    /// incident as its journal stands under the lock, with the new event, and throws to refuse it.
     @discardableResult
-    public func record(_ kind: String, _ fields: [String: JSONValue], at: Date? = nil, in incident: String) throws -> Event {
+    public func record(_ kind: String, _ fields: [String: JSONValue], at: Date? = nil, in incident: String,
+                       check: ((_ before: IncidentState, _ after: IncidentState) throws -> Void)? = nil) throws -> Event {
         let recorded = now()
         let at = at.map(Timestamps.wholeSeconds) ?? Timestamps.wholeSeconds(recorded)
         if at > recorded.addingTimeInterval(60) {
@@ -139,7 +141,13 @@ extension Store {
         }
         guard at >= Timestamps.earliest else { throw WardError("times before 1970 cannot be recorded; nothing was recorded") }
         let event = Event(at: at, recorded: recorded, by: author, kind: kind, fields: fields)
-        try files.append(Self.incidentsDirectory + "/" + incident + "/timeline.jsonl", line: Data((event.jsonLine + "\n").utf8))
+        let path = Self.incidentsDirectory + "/" + incident + "/timeline.jsonl"
+        try files.append(path, line: Data((event.jsonLine + "\n").utf8), check: check.map { check in
+            { data in
+                let events = Journal(data: data, path: path).events
+                try check(IncidentState.fold(events, record: nil), IncidentState.fold(events + [event], record: nil))
+            }
+        })
         return event
     }
 }

@@ -125,7 +125,9 @@ public struct StoreFiles: Sendable {
 
     /// Appends one line (which must end in "\n") with a single write under flock, then fsyncs.
     /// A torn last line left by a writer that died is closed off first so the new line stays whole.
-    public func append(_ relative: String, line: Data) throws {
+    /// `check`, when given, reads the journal as it stands under the lock, just before the line is added, and
+    /// throws to refuse the line: a decision made on what is really there, not on what was read earlier.
+    public func append(_ relative: String, line: Data, check: ((Data) throws -> Void)? = nil) throws {
         try refuseIfReadOnly()
         precondition(line.last == UInt8(ascii: "\n"), "a journal line ends in a newline")
         let (directory, _) = split(relative)
@@ -150,8 +152,11 @@ public struct StoreFiles: Sendable {
             var current = stat()
             guard lstat(path(relative), &current) == 0, current.st_dev == info.st_dev, current.st_ino == info.st_ino,
                   info.st_nlink > 0 else { continue }
-            if !existed { try syncDirectory(directory, holding: relative, renamed: false) }
             let size = info.st_size
+            if let check {
+                try check(try readAll(fd, size: Int(size), relative))
+            }
+            if !existed { try syncDirectory(directory, holding: relative, renamed: false) }
             var bytes = line
             if size > 0 {
                 var last: UInt8 = 0
@@ -173,6 +178,19 @@ public struct StoreFiles: Sendable {
             return
         }
         throw WardError("kept being replaced while Ward tried to append to it; nothing was written", path: relative)
+    }
+
+    /// The first `size` bytes of an open file.
+    private func readAll(_ fd: Int32, size: Int, _ relative: String) throws -> Data {
+        var data = Data(count: size)
+        var done = 0
+        while done < size {
+            let count = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(done)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw failure("read it", relative, count < 0 ? errno : EIO) }
+            done += count
+        }
+        return data
     }
 
     // MARK: Directories
