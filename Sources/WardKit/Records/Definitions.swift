@@ -44,6 +44,8 @@ public struct Runbook: Sendable, Equatable {
     public var title: String
     public var summary: String
     public var phases: [Phase]
+    /// The phase whose start writes the post-mortem draft and a proposed decision record.
+    public var documentPhase: String?
     public var path: String
     public var builtIn: Bool
 
@@ -57,6 +59,7 @@ public struct Runbook: Sendable, Equatable {
         self.builtIn = builtIn
         title = try fields.requiredString("title")
         summary = try fields.string("summary") ?? ""
+        documentPhase = try fields.string("document-phase")
         let sections = try TaskListParser.sections(body: document.body, firstLine: document.bodyLine, path: path)
         if let stray = sections.first(where: { $0.title.isEmpty && !$0.items.isEmpty }) {
             throw WardError("steps must sit under a phase heading ('## Phase')", path: path, line: stray.items[0].line)
@@ -67,6 +70,17 @@ public struct Runbook: Sendable, Equatable {
         }
         if let empty = sections.first(where: { !$0.title.isEmpty && $0.items.isEmpty }) {
             throw WardError("the phase '\(empty.title)' has no steps", path: path, line: empty.line)
+        }
+        var seen: [String: Int] = [:]
+        for section in sections where !section.title.isEmpty {
+            if let first = seen[section.title.lowercased()] {
+                throw WardError("the phase '\(section.title)' appears twice (first on line \(first)); phase names must differ", path: path, line: section.line)
+            }
+            seen[section.title.lowercased()] = section.line
+        }
+        if let documentPhase, !phases.contains(where: { $0.name == documentPhase }) {
+            throw WardError("'document-phase' names '\(documentPhase)', which is not one of the phases: \(phases.map(\.name).joined(separator: ", "))",
+                            path: path, line: fields.line("document-phase"))
         }
     }
 }

@@ -11,8 +11,18 @@ public enum IncidentStatus: String, CaseIterable, Sendable, Codable {
     }
 }
 
+/// The points in time of an incident, in the order they must come.
 public enum Milestone: String, CaseIterable, Sendable, Codable {
     case impactStarted = "impact_started", detected, acknowledged, mitigated, resolved
+
+    public var label: String { rawValue.replacingOccurrences(of: "_", with: " ") }
+
+    public static func parse(_ text: String) throws -> Milestone {
+        let key = text.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")
+        if let milestone = Milestone(rawValue: key) { return milestone }
+        if key == "started" || key == "impact" { return .impactStarted }
+        throw WardError("unknown time '\(text)': use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+    }
 }
 
 /// `incident.md`: what a person wrote about the incident. What changes during it lives in the timeline.
@@ -89,9 +99,37 @@ public struct IncidentState: Sendable, Equatable {
     public var noteCount = 0
     public var keyEventCount = 0
     public var lastEvent: Date?
+    /// Runbook runs, in the order they started.
+    public var runs: [RunbookRun] = []
+    public var actions: [ActionItem] = []
+    /// Decision records written for this incident (`decision` events).
+    public var decisions: [Int] = []
 
     public var isActive: Bool { status != .resolved }
     public var commander: String? { roles["commander"] }
+
+    /// The run commands act on when none is named: the latest unfinished one, else the latest.
+    public var currentRun: RunbookRun? { runs.last { !$0.isFinished } ?? runs.last }
+
+    public func run(named name: String?) -> RunbookRun? {
+        guard let name else { return currentRun }
+        return runs.first { $0.name == name }
+    }
+
+    /// Why the milestones are out of order, naming the first pair that is (only pairs involving one of
+    /// `changed` when given): impact started, detected, acknowledged, mitigated, resolved must not go back in time.
+    public func milestoneOrderProblem(changed: Set<Milestone>? = nil) -> String? {
+        let all = Milestone.allCases
+        for (i, earlier) in all.enumerated() {
+            guard let first = milestones[earlier] else { continue }
+            for later in all[(i + 1)...] {
+                guard let second = milestones[later], second < first else { continue }
+                if let changed, !changed.contains(earlier), !changed.contains(later) { continue }
+                return "\(later.label) (\(Timestamps.format(second))) cannot be before \(earlier.label) (\(Timestamps.format(first)))"
+            }
+        }
+        return nil
+    }
 
     /// Folds the events in a fixed order, the first declaration then the rest by (at, id), so the same
     /// events in any order give the same state.
@@ -120,12 +158,16 @@ public struct IncidentState: Sendable, Equatable {
                 if event.fields["key"]?.bool == true { state.keyEventCount += 1 }
             case "status":
                 guard let status = event["status"].flatMap(IncidentStatus.init(rawValue:)) else { continue }
+                if state.status == .resolved && status != .resolved {
+                    // Reopened: the earlier resolution no longer holds, whoever set its time.
+                    explicit.remove(.resolved)
+                    state.milestones[.resolved] = nil
+                }
                 state.status = status
                 if status == .mitigated, !explicit.contains(.mitigated), state.milestones[.mitigated] == nil {
                     state.milestones[.mitigated] = event.at
                 }
                 if status == .resolved, !explicit.contains(.resolved) { state.milestones[.resolved] = event.at }
-                if status != .resolved, !explicit.contains(.resolved) { state.milestones[.resolved] = nil }
             case "severity":
                 if let severity = event["severity"] { state.severity = severity }
             case "role":
@@ -136,10 +178,28 @@ public struct IncidentState: Sendable, Equatable {
                 guard let milestone = event["milestone"].flatMap(Milestone.init(rawValue:)) else { continue }
                 explicit.insert(milestone)
                 state.milestones[milestone] = event.at
+            case "runbook":
+                guard let name = event["runbook"], !state.runs.contains(where: { $0.name == name }),
+                      let run = RunbookRun(start: event) else { continue }
+                state.runs.append(run)
+            case "step", "phase":
+                guard let index = state.runs.firstIndex(where: { $0.name == event["runbook"] }) else { continue }
+                state.runs[index].apply(event)
+            case "decision":
+                if case let .number(number)? = event.fields["number"], !state.decisions.contains(Int(number)) {
+                    state.decisions.append(Int(number))
+                }
             default:
                 break
             }
         }
+        // Nobody acknowledges a page before it was detected: with no detection time of its own, an earlier
+        // acknowledgement (paged at 03:02, declared at 03:10) is when it was detected.
+        if !explicit.contains(.detected), let acknowledged = state.milestones[.acknowledged],
+           let detected = state.milestones[.detected], acknowledged < detected {
+            state.milestones[.detected] = acknowledged
+        }
+        state.actions = ActionItem.fold(sorted)
         return state
     }
 }

@@ -19,6 +19,22 @@ public enum TimelineText {
             return name.isEmpty ? "\(event["role"] ?? "?") freed" : "\(event["role"] ?? "?") → \(name)"
         case "milestone":
             return (event["milestone"] ?? "?").replacingOccurrences(of: "_", with: " ")
+        case "runbook":
+            return "started the \(event["title"] ?? event["runbook"] ?? "?") runbook"
+        case "step":
+            let state = event["state"].flatMap(StepState.init(rawValue:)).map(Store.word) ?? event["state"] ?? "?"
+            return "step \(event["step"] ?? "?"): \(state)" + reason + (event["note"].map { ": \($0)" } ?? "")
+        case "phase":
+            if event["direction"] == "back" { return "back to \(event["to"] ?? "?")" + reason }
+            return event["to"].map { "\(event["from"] ?? "?") done, now \($0)" } ?? "\(event["from"] ?? "?") done, runbook finished"
+        case "action":
+            if let target = event["action"] {
+                let changes = ["state", "owner", "due", "title"].compactMap { key in event[key].map { "\(key) \($0)" } }
+                return "action \(target.suffix(6)): " + changes.joined(separator: ", ")
+            }
+            return "TODO: \(event["title"] ?? "")"
+        case "decision":
+            return "proposed decision \(event["path"] ?? event["title"] ?? "?")"
         default:
             let details = event.fields.keys.sorted().compactMap { key in event.fields[key]?.string.map { "\(key)=\($0)" } }
             return ([event.kind] + details).joined(separator: " ")

@@ -7,10 +7,13 @@ public struct Drafts: Sendable {
     public struct Draft: Sendable, Equatable {
         public var purpose: String
         public var text: String
+        /// What the text is for, where that matters: the incident, runbook and step of a note or a reason.
+        public var context: [String: String]
 
-        public init(purpose: String, text: String) {
+        public init(purpose: String, text: String, context: [String: String] = [:]) {
             self.purpose = purpose
             self.text = text
+            self.context = context
         }
     }
 
@@ -35,7 +38,7 @@ public struct Drafts: Sendable {
         guard let contents = try? files.read(name),
               let object = try? JSONDecoder().decode([String: String].self, from: contents.data),
               let purpose = object["purpose"], let text = object["text"], !text.isEmpty else { return nil }
-        return Draft(purpose: purpose, text: text)
+        return Draft(purpose: purpose, text: text, context: object.filter { !["purpose", "text"].contains($0.key) })
     }
 
     /// Saves `draft`, or clears the saved one when `draft` is nil.
@@ -43,7 +46,9 @@ public struct Drafts: Sendable {
         let current = try files.read(name)
         if draft == nil && current == nil { return }
         try files.makeDirectories(folder)
-        let json = JSONValue.object(["purpose": .string(draft?.purpose ?? ""), "text": .string(draft?.text ?? "")]).jsonText
+        var object: [String: JSONValue] = ["purpose": .string(draft?.purpose ?? ""), "text": .string(draft?.text ?? "")]
+        for (key, value) in draft?.context ?? [:] where key != "purpose" && key != "text" { object[key] = .string(value) }
+        let json = JSONValue.object(object).jsonText
         try files.replace(name, with: Data((json + "\n").utf8), expecting: current.map { .content($0.hash) } ?? .absent)
     }
 }

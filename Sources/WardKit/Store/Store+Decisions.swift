@@ -47,8 +47,9 @@ extension Store {
     /// Writes a new decision record, proposed, with the next free number. Superseded records are marked so.
     /// The edits to the superseded records are prepared and checked before anything is written, so a record
     /// that cannot be marked stops the command before the new record exists.
+    /// `context` and `outcome`, when given, are Markdown put under the record's context and decision headings.
     public func newDecision(title: String, format: DecisionFormat? = nil, supersedes: [Int] = [],
-                            incidents: [String] = []) throws -> Decision {
+                            incidents: [String] = [], context: String = "", outcome: String = "") throws -> Decision {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw WardError("the title is empty: say in a few words what is decided") }
         guard !title.contains("\n") && !title.contains("\r") else { throw WardError("the title must be one line") }
@@ -64,21 +65,24 @@ extension Store {
             let name = Decision.fileName(number: number, title: title)
             let path = decisionsDirectory + "/" + name
             let date = Timestamps.formatDate(now())
+            var prose: [String: Any] = [:]
+            if !context.isEmpty { prose["context"] = context }
+            if !outcome.isEmpty { prose["outcome"] = outcome }
             let text: String
             switch format {
             case .madr:
-                text = try templates.render("adr-madr.md", [
+                text = try templates.render("adr-madr.md", prose.merging([
                     "title": title, "date": date, "status": "proposed",
                     "decision_makers": FrontMatterEditor.list([author.split(separator: "@").first.map(String.init) ?? author]),
                     "supersedes": "[" + supersedes.map(String.init).joined(separator: ", ") + "]",
                     "incidents": FrontMatterEditor.list(incidents),
-                ])
+                ]) { $1 })
             case .nygard:
-                text = try templates.render("adr-nygard.md", [
+                text = try templates.render("adr-nygard.md", prose.merging([
                     "number": number, "title": title, "date": date, "status_title": "Proposed",
                     "supersedes": old.map { ["number": $0.number, "title": $0.title,
                                              "file": $0.path.split(separator: "/").last.map(String.init) ?? ""] },
-                ])
+                ]) { $1 })
             }
             let created: Decision
             do {

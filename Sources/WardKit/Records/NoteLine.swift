@@ -1,0 +1,51 @@
+import Foundation
+
+/// What a responder types on the TUI's note line: `[TIME] [*] text`.
+/// - `TIME` back-dates the note: `-5m`, `-1h30m`, `03:10`, `03:10:07`;
+/// - `*` marks it a key event;
+/// - a text starting `TODO:` becomes an action item.
+public struct NoteLine: Sendable, Equatable {
+    public var at: Date?
+    public var key: Bool
+    public var text: String
+    /// The action item's title when the text starts with `TODO:`.
+    public var todo: String? { Self.todo(in: text) }
+
+    /// Reads the line; a first word that looks like a time but is not one (`25:99`) is an error, not text.
+    public static func parse(_ line: String, now: Date, timeZone: TimeZone = .current) throws -> NoteLine {
+        var rest = Substring(line.trimmingCharacters(in: .whitespaces))
+        var at: Date?
+        var key = false
+        for _ in 0..<2 {
+            if rest.hasPrefix("*") && !key {
+                key = true
+                rest = rest.dropFirst().drop { $0 == " " }
+                continue
+            }
+            let word = rest.prefix { $0 != " " }
+            if at == nil, looksLikeTime(word) {
+                at = try Timestamps.parseInput(String(word), now: now, timeZone: timeZone)
+                rest = rest.dropFirst(word.count).drop { $0 == " " }
+            }
+        }
+        return NoteLine(at: at, key: key, text: String(rest))
+    }
+
+    /// `-5m`, `-90s`, `03:10`, `03:10:07`: a back-dating prefix rather than the start of the note.
+    static func looksLikeTime(_ word: Substring) -> Bool {
+        if word.hasPrefix("-"), word.count >= 3, word.dropFirst().first?.isNumber == true,
+           let last = word.last, "smhd".contains(last), word.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || "smhd".contains($0)) }) {
+            return true
+        }
+        let parts = word.split(separator: ":", omittingEmptySubsequences: false)
+        return (parts.count == 2 || parts.count == 3) && parts.allSatisfy { $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// The title after a leading `TODO:` (any case), or nil.
+    public static func todo(in text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count > 5, trimmed.prefix(5).lowercased() == "todo:" else { return nil }
+        let title = trimmed.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)
+        return title.isEmpty ? nil : title
+    }
+}

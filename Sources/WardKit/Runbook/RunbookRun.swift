@@ -1,0 +1,174 @@
+import Foundation
+
+/// Where a step of a runbook run stands.
+public enum StepState: String, CaseIterable, Sendable, Codable {
+    case open, done, skipped
+    case notApplicable = "na"
+
+    /// A required step in any state but `open` no longer holds its phase back.
+    public var isSettled: Bool { self != .open }
+}
+
+/// The last change to one step: what, who, when, and why.
+public struct StepRecord: Sendable, Equatable {
+    public var state: StepState
+    public var by: String
+    public var at: Date
+    public var reason: String?
+    public var note: String?
+}
+
+/// A move between phases, as the journal recorded it.
+public struct PhaseMove: Sendable, Equatable {
+    public var from: String?
+    public var to: String?
+    public var back: Bool
+    public var by: String
+    public var at: Date
+    public var reason: String?
+}
+
+/// One run of a runbook inside an incident: a state machine over the journal's `runbook`, `step` and
+/// `phase` events. The definition is copied into the `runbook` event when the run starts, so editing or
+/// breaking `runbooks/<name>.md` later never moves a run that is under way.
+///
+/// The fold is total: every event in every state has a defined effect, so the same events in any order give
+/// the same run once sorted, and events two responders wrote at once are all kept:
+/// - `step` sets that step's state, whichever phase it is in (a step an unknown id names is ignored);
+/// - `phase` moves only when its `from` is the current phase (no `from`: the finished run), so two people
+///   pressing "next" at once move it one phase, not two.
+public struct RunbookRun: Sendable, Equatable {
+    public var name: String
+    public var title: String
+    public var phases: [Runbook.Phase]
+    /// The phase whose start writes the post-mortem draft and a proposed decision record.
+    public var documentPhase: String?
+    public var started: Date
+    public var startedBy: String
+    /// The current phase's index; `phases.count` once the last phase is finished.
+    public var current = 0
+    public var steps: [String: StepRecord] = [:]
+    public var moves: [PhaseMove] = []
+    /// Seconds spent in each phase before the current stay in it.
+    public var timeSpent: [TimeInterval]
+    /// When the current phase was entered (or the run finished).
+    public var enteredCurrent: Date
+
+    public var isFinished: Bool { current >= phases.count }
+    public var currentPhase: Runbook.Phase? { phases.indices.contains(current) ? phases[current] : nil }
+
+    public init(name: String, title: String, phases: [Runbook.Phase], started: Date, startedBy: String) {
+        self.name = name
+        self.title = title
+        self.phases = phases
+        self.started = started
+        self.startedBy = startedBy
+        timeSpent = Array(repeating: 0, count: phases.count)
+        enteredCurrent = started
+    }
+
+    public func state(of step: String) -> StepState { steps[step]?.state ?? .open }
+
+    /// The phase that holds `step`, by index.
+    public func phaseIndex(of step: String) -> Int? {
+        phases.firstIndex { $0.steps.contains { $0.id == step } }
+    }
+
+    public func step(_ id: String) -> TaskItem? {
+        phases.lazy.flatMap(\.steps).first { $0.id == id }
+    }
+
+    /// Required steps of a phase still open: what holds `next` back.
+    public func openRequired(inPhase index: Int) -> [TaskItem] {
+        guard phases.indices.contains(index) else { return [] }
+        return phases[index].steps.filter { $0.required && state(of: $0.id) == .open }
+    }
+
+    /// Steps of a phase no longer open, and all its steps.
+    public func progress(ofPhase index: Int) -> (settled: Int, total: Int) {
+        guard phases.indices.contains(index) else { return (0, 0) }
+        let steps = phases[index].steps
+        return (steps.filter { state(of: $0.id).isSettled }.count, steps.count)
+    }
+
+    /// Time spent in a phase so far, counting the current stay up to `now`.
+    public func time(inPhase index: Int, now: Date) -> TimeInterval {
+        guard timeSpent.indices.contains(index) else { return 0 }
+        return timeSpent[index] + (index == current ? max(0, now.timeIntervalSince(enteredCurrent)) : 0)
+    }
+
+    /// Applies one event of this run (the caller has checked `runbook` names this run).
+    public mutating func apply(_ event: Event) {
+        switch event.kind {
+        case "step":
+            guard let id = event["step"], step(id) != nil,
+                  let state = event["state"].flatMap(StepState.init(rawValue:)) else { return }
+            steps[id] = StepRecord(state: state, by: event.by, at: event.at, reason: event["reason"], note: event["note"])
+        case "phase":
+            let currentName = currentPhase?.name
+            guard event["from"] == currentName else { return }
+            let back = event["direction"] == "back"
+            let target = back ? current - 1 : current + 1
+            guard target >= 0, target <= phases.count else { return }
+            if phases.indices.contains(current) {
+                timeSpent[current] += max(0, event.at.timeIntervalSince(enteredCurrent))
+            }
+            current = target
+            enteredCurrent = max(event.at, enteredCurrent)
+            moves.append(PhaseMove(from: currentName, to: currentPhase?.name, back: back, by: event.by, at: event.at,
+                                   reason: event["reason"]))
+        default:
+            return
+        }
+    }
+
+    // MARK: The definition inside the journal
+
+    /// The fields of the `runbook` event that starts a run of `runbook`.
+    public static func startFields(_ runbook: Runbook) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "runbook": .string(runbook.name),
+            "title": .string(runbook.title),
+            "phases": .array(runbook.phases.map { phase in
+                .object([
+                    "name": .string(phase.name),
+                    "guidance": .string(phase.guidance),
+                    "steps": .array(phase.steps.map { step in
+                        var object: [String: JSONValue] = ["id": .string(step.id), "text": .string(step.text)]
+                        if step.required { object["required"] = .bool(true) }
+                        if step.allowsNotApplicable { object["na"] = .bool(true) }
+                        if !step.hint.isEmpty { object["hint"] = .string(step.hint) }
+                        return .object(object)
+                    }),
+                ])
+            }),
+        ]
+        if let phase = runbook.documentPhase { fields["document-phase"] = .string(phase) }
+        return fields
+    }
+
+    /// The run a `runbook` event starts, or nil when the event does not hold a usable definition.
+    public init?(start event: Event) {
+        guard event.kind == "runbook", let name = event["runbook"], !name.isEmpty,
+              case let .array(phaseValues)? = event.fields["phases"] else { return nil }
+        var phases: [Runbook.Phase] = []
+        var seen: Set<String> = []
+        for value in phaseValues {
+            guard case let .object(phase) = value, let phaseName = phase["name"]?.string, !phaseName.isEmpty,
+                  case let .array(stepValues)? = phase["steps"] else { return nil }
+            var steps: [TaskItem] = []
+            for stepValue in stepValues {
+                guard case let .object(step) = stepValue, let id = step["id"]?.string, !id.isEmpty,
+                      !seen.contains(id) else { return nil }
+                seen.insert(id)
+                steps.append(TaskItem(id: id, text: step["text"]?.string ?? id, required: step["required"]?.bool ?? false,
+                                      allowsNotApplicable: step["na"]?.bool ?? false, redFlag: false,
+                                      hint: step["hint"]?.string ?? "", line: 0))
+            }
+            phases.append(Runbook.Phase(name: phaseName, guidance: phase["guidance"]?.string ?? "", steps: steps))
+        }
+        guard !phases.isEmpty, Set(phases.map(\.name)).count == phases.count else { return nil }
+        self.init(name: name, title: event["title"] ?? name, phases: phases, started: event.at, startedBy: event.by)
+        documentPhase = event["document-phase"].flatMap { name in phases.contains { $0.name == name } ? name : nil }
+    }
+}
