@@ -6,7 +6,7 @@ struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident",
         abstract: "Declare incidents and change their status, severity and roles.",
-        subcommands: [Declare.self, List.self, Show.self, Status.self, Severity.self, Assign.self]
+        subcommands: [Declare.self, List.self, Show.self, Status.self, Time.self, Severity.self, Assign.self]
     )
 
     struct Declare: ParsableCommand {
@@ -97,10 +97,21 @@ struct IncidentCommand: ParsableCommand {
             }
             for milestone in Milestone.allCases {
                 if let date = state.milestones[milestone] {
-                    Output.line(String("\(milestone.rawValue.replacingOccurrences(of: "_", with: " ")):".padding(toLength: 16, withPad: " ", startingAt: 0)) + Timestamps.format(date))
+                    Output.line(String("\(milestone.label):".padding(toLength: 16, withPad: " ", startingAt: 0)) + Timestamps.format(date))
                 }
             }
             Output.line("Timeline: \(found.events.count) events, \(state.noteCount) note\(state.noteCount == 1 ? "" : "s"), \(state.keyEventCount) key")
+            for run in state.runs {
+                let position = run.currentPhase.map { "phase \(run.current + 1) of \(run.phases.count), \($0.name)" } ?? "finished"
+                Output.line("Runbook:  \(run.title), \(position)")
+            }
+            if !state.actions.isEmpty {
+                Output.line("Actions:  \(state.actions.filter { $0.state == .open }.count) open of \(state.actions.count)")
+                for item in state.actions { Output.line("  [\(item.state == .done ? "x" : item.state == .dropped ? "-" : " ")] \(item.title)") }
+            }
+            if !state.decisions.isEmpty {
+                Output.line("Decisions: " + state.decisions.map(Decision.padded).joined(separator: ", "))
+            }
             if let body = found.record?.body.trimmingCharacters(in: .whitespacesAndNewlines), !body.isEmpty {
                 Output.line()
                 Output.line(body)
@@ -130,18 +141,35 @@ struct IncidentCommand: ParsableCommand {
             let (query, value) = try splitIncidentAndValue(words, what: "STATUS")
             let status = try IncidentStatus.parse(value)
             let incident = try store.findIncident(query)
-            if incident.state.status == status {
-                Output.note("\(incident.id) is already \(status.rawValue); nothing recorded.")
-                if global.json { Output.json(.object(["id": .string(incident.id), "status": .string(status.rawValue)])) }
-                return
-            }
-            if incident.state.status == .resolved && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                throw WardError("\(incident.id) is resolved; reopening it needs --reason \"why\"")
-            }
-            var fields: [String: JSONValue] = ["status": .string(status.rawValue)]
-            if let reason, !reason.isEmpty { fields["reason"] = .string(reason) }
-            let event = try store.record("status", fields, at: try parseTime(at, store: store, option: "--at"), in: incident.id)
-            report(event, incident: incident.id, json: global.json, "\(incident.id) is now \(status.rawValue).")
+            let recorded = try store.setStatus(incident, to: status, at: try parseTime(at, store: store, option: "--at"), reason: reason)
+            report(recorded, incident: incident.id, json: global.json)
+        }
+    }
+
+    struct Time: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record when impact started, or when it was detected, acknowledged, mitigated or resolved.",
+            discussion: """
+            The times must keep that order; one that does not is refused, naming the two that disagree. \
+            Status changes to mitigated and resolved set those times too, unless set here.
+
+            Examples:
+              ward incident time acknowledged                 now
+              ward incident time prod-db impact_started --at 02:58
+              ward incident time detected --at -20m
+            """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "[INCIDENT] MILESTONE: impact_started, detected, acknowledged, mitigated or resolved.") var words: [String]
+        @Option(parsing: .unconditional, help: ArgumentHelp("When: 03:10, -5m, or ISO 8601 (default: now).", valueName: "TIME")) var at: String?
+
+        func run() throws {
+            let store = try global.openStore()
+            let (query, value) = try splitIncidentAndValue(words, what: "MILESTONE")
+            let milestone = try Milestone.parse(value)
+            let incident = try store.findIncident(query)
+            let recorded = try store.setMilestone(incident, milestone, at: try parseTime(at, store: store, option: "--at"))
+            report(recorded, incident: incident.id, json: global.json)
         }
     }
 
@@ -159,15 +187,7 @@ struct IncidentCommand: ParsableCommand {
             let (query, value) = try splitIncidentAndValue(words, what: "SEVERITY")
             let severity = try store.config.severity(named: value).name
             let incident = try store.findIncident(query)
-            if incident.state.severity == severity {
-                Output.note("\(incident.id) is already \(severity); nothing recorded.")
-                if global.json { Output.json(.object(["id": .string(incident.id), "severity": .string(severity)])) }
-                return
-            }
-            var fields: [String: JSONValue] = ["severity": .string(severity)]
-            if let reason, !reason.isEmpty { fields["reason"] = .string(reason) }
-            let event = try store.record("severity", fields, in: incident.id)
-            report(event, incident: incident.id, json: global.json, "\(incident.id) is now \(severity) (was \(incident.state.severity)).")
+            report(try store.setSeverity(incident, to: severity, reason: reason), incident: incident.id, json: global.json)
         }
     }
 
@@ -175,6 +195,8 @@ struct IncidentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Give a role to someone: commander, scribe, comms, or any responder role. Handovers are logged.",
             discussion: """
+            An empty NAME ("") frees the role.
+
             Examples:
               ward incident assign commander bo          hand command to bo
               ward incident assign prod-db scribe chidi
@@ -189,21 +211,9 @@ struct IncidentCommand: ParsableCommand {
                 throw WardError("expected [INCIDENT] ROLE NAME, e.g. 'ward incident assign commander ana'")
             }
             let query = words.count == 3 ? words[0] : nil
-            let role = words[words.count - 2].trimmingCharacters(in: .whitespaces).lowercased()
-            let name = words[words.count - 1].trimmingCharacters(in: .whitespaces)
-            guard !role.isEmpty, role.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }) else {
-                throw WardError("the role '\(role)' may use only letters, digits, '-' and '_'")
-            }
-            guard !name.isEmpty else { throw WardError("the name is empty") }
             let incident = try store.findIncident(query)
-            let previous = incident.state.roles[role]
-            if previous == name {
-                Output.note("\(name) is already \(role) of \(incident.id); nothing recorded.")
-                return
-            }
-            let event = try store.record("role", ["role": .string(role), "name": .string(name)], in: incident.id)
-            report(event, incident: incident.id, json: global.json,
-                   previous.map { "\(role): \($0) handed over to \(name)." } ?? "\(name) is now \(role).")
+            let recorded = try store.assign(incident, role: words[words.count - 2], to: words[words.count - 1])
+            report(recorded, incident: incident.id, json: global.json)
         }
     }
 }
@@ -226,6 +236,16 @@ func report(_ event: Event, incident: String, json: Bool, _ message: String) {
     } else {
         Output.line(message)
     }
+}
+
+/// Confirms a change: its event (or, when nothing needed recording, a note saying so).
+func report(_ recorded: Recorded, incident: String, json: Bool) {
+    guard let event = recorded.event else {
+        Output.note(recorded.message)
+        if json { Output.json(.object(["incident": .string(incident), "recorded": .bool(false)])) }
+        return
+    }
+    report(event, incident: incident, json: json, recorded.message)
 }
 
 /// Tells a person, on stderr, which files could not be read fully; details in 'ward doctor'.

@@ -27,6 +27,50 @@ enum JSONShapes {
             "key_events": .number(Double(state.keyEventCount)),
             "last_event": time(state.lastEvent),
             "path": .string("incidents/\(incident.id)"),
+            "runbook": state.currentRun.map { .string($0.name) } ?? .null,
+            "runbook_phase": state.currentRun.map { $0.currentPhase.map { .string($0.name) } ?? .null } ?? .null,
+            "actions": .array(state.actions.map(action)),
+            "decisions": numbers(state.decisions),
+        ])
+    }
+
+    static func action(_ item: ActionItem) -> JSONValue {
+        .object([
+            "id": .string(item.id), "title": .string(item.title), "owner": item.owner.map { .string($0) } ?? .null,
+            "due": item.due.map { .string($0) } ?? .null, "state": .string(item.state.rawValue),
+            "created": time(item.created), "by": .string(item.createdBy),
+        ])
+    }
+
+    /// `ward runbook show --json` (CLI.md): the run, its current phase, and every phase's steps.
+    static func run(_ run: RunbookRun, incident: String, now: Date) -> JSONValue {
+        .object([
+            "incident": .string(incident),
+            "runbook": .string(run.name),
+            "title": .string(run.title),
+            "phase": run.currentPhase.map { .string($0.name) } ?? .null,
+            "finished": .bool(run.isFinished),
+            "started": time(run.started),
+            "started_by": .string(run.startedBy),
+            "phases": .array(run.phases.enumerated().map { index, phase in
+                let state = index < run.current ? "done" : index == run.current ? "current" : "pending"
+                return .object([
+                    "name": .string(phase.name),
+                    "state": .string(state),
+                    "seconds": .number(index <= run.current ? run.time(inPhase: index, now: now).rounded() : 0),
+                    "steps": .array(phase.steps.map { step in
+                        let record = run.steps[step.id]
+                        return .object([
+                            "id": .string(step.id), "title": .string(step.text), "required": .bool(step.required),
+                            "na_allowed": .bool(step.allowsNotApplicable),
+                            "state": .string((record?.state ?? .open).rawValue),
+                            "by": record.map { .string($0.by) } ?? .null, "at": time(record?.at),
+                            "reason": record?.reason.map { .string($0) } ?? .null,
+                            "note": record?.note.map { .string($0) } ?? .null,
+                        ])
+                    }),
+                ])
+            }),
         ])
     }
 

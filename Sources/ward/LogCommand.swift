@@ -11,12 +11,17 @@ struct LogCommand: ParsableCommand {
           ward log "replica lag 40 s on db-2"
           ward log --incident prod-db --at 03:10 --key "agent ran DROP DATABASE"
           ward log --at -5m "paged by checkout-5xx alert"
+          ward log "TODO: add an alert on replica lag"    becomes an action item
+
+        Secrets (private keys, cloud keys, tokens, passwords in URLs and password= pairs) are replaced by \
+        [REDACTED kind] before the note is written; --keep-secrets writes the note as typed.
         """
     )
     @OptionGroup var global: GlobalOptions
     @Option(help: "Its id or any unique part of it (default: the only active incident).") var incident: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("When it happened, if earlier: 03:10, -5m, or ISO 8601.", valueName: "TIME")) var at: String?
     @Flag(help: "Mark it as a key event (starred in the timeline and the post-mortem).") var key = false
+    @Flag(help: "Write the note as typed even if it looks like it holds a secret.") var keepSecrets = false
     @Argument(help: "The note.") var text: [String]
 
     func run() throws {
@@ -24,10 +29,12 @@ struct LogCommand: ParsableCommand {
         let note = text.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { throw WardError("the note is empty") }
         let found = try store.findIncident(incident)
-        var fields: [String: JSONValue] = ["text": .string(note)]
-        if key { fields["key"] = .bool(true) }
-        let event = try store.record("note", fields, at: try parseTime(at, store: store, option: "--at"), in: found.id)
-        report(event, incident: found.id, json: global.json, "Saved to \(found.id) at \(Timestamps.format(event.at)).")
+        let recorded = try store.addNote(found, text: note, at: try parseTime(at, store: store, option: "--at"), key: key,
+                                         keepSecrets: keepSecrets)
+        if !recorded.redacted.isEmpty {
+            Output.note("warning: hid \(Secrets.describe(recorded.redacted)) in the note; --keep-secrets writes it as typed")
+        }
+        report(recorded, incident: found.id, json: global.json)
     }
 }
 

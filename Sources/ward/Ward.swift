@@ -16,14 +16,15 @@ struct Ward: ParsableCommand {
           ward incident declare "Checkout 500s" --severity 2 --commander ana
           ward log "p99 latency back under 300 ms"   note on the only active incident
           ward timeline                              what happened, oldest first
+          ward runbook start                         walk the recovery runbook
           ward adr new "Agents never hold production credentials"
           ward search replica                        every line that mentions it
           ward doctor                                check every file of the store
         """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self,
-            ADRCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
+            InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self, RunbookCommand.self,
+            PostmortemCommand.self, ADRCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

@@ -18,8 +18,15 @@ enum TUIRunner {
         }
         let size = terminal.size
         var state = AppState(snapshot: Snapshot.load(store), width: size.width, height: size.height, now: Date())
-        if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose) {
-            state.input = TextInput(purpose: purpose, text: draft.text)
+        state.user = store.author.split(separator: "@").first.map(String.init) ?? store.author
+        if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose),
+           !purpose.writes || state.snapshot.incident(draft.context["target"] ?? "") != nil {
+            state.input = TextInput(purpose: purpose, text: draft.text, target: draft.context["target"] ?? "",
+                                    runbook: draft.context["runbook"] ?? "", step: draft.context["step"] ?? "")
+            if purpose.writes, let target = draft.context["target"] {
+                // Back on the incident the words were for, with them in the line, unsaved until Enter.
+                state.stack = [.dashboard, .incident(target)]
+            }
             if purpose == .search { state.search.results = SearchEngine.search(draft.text, in: state.snapshot) }
             if purpose == .decisionFilter {
                 state.stack = [.dashboard, .decisions]
@@ -43,7 +50,10 @@ enum TUIRunner {
 
         /// Keeps what is being typed, so a dropped session does not lose it.
         func keepDraft() {
-            let draft = state.input.flatMap { $0.text.isEmpty ? nil : Drafts.Draft(purpose: $0.purpose.rawValue, text: $0.text) }
+            let draft = state.input.flatMap { input in
+                input.text.isEmpty ? nil : Drafts.Draft(purpose: input.purpose.rawValue, text: input.text, context: input.purpose.writes
+                    ? ["target": input.target, "runbook": input.runbook, "step": input.step] : [:])
+            }
             do {
                 try drafts.save(draft)
             } catch {
@@ -85,6 +95,11 @@ enum TUIRunner {
                         return
                     case .reload:
                         changed = true
+                    case let .perform(change):
+                        let outcome = Perform.run(change, in: store)
+                        reload()
+                        changed = false
+                        _ = App.update(&state, outcome)
                     case let .edit(relative):
                         let before = try? store.files.read(relative)?.hash
                         let failure = terminal.suspend { Editor.run(path: store.files.path(relative)) }

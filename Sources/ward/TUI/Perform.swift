@@ -1,0 +1,38 @@
+import Foundation
+import WardKit
+import WardTUI
+
+/// Performs a change the TUI asked for, through the same WardKit calls as the CLI, and says how it went.
+/// The message is made only after the write returned: "saved" on screen means on disk.
+enum Perform {
+    static func run(_ change: Change, in store: Store) -> Message {
+        do {
+            switch change {
+            case let .declare(title, severity, services, commander):
+                let incident = try store.declare(title: title, severity: severity, services: services,
+                                                 commander: commander.isEmpty ? nil : commander)
+                return .performed(text: "Declared \(incident.state.severity) \(incident.id). i logs a note, R starts the recovery runbook.",
+                                  isError: false, open: .incident(incident.id))
+            case let .note(id, text, at, key, keepSecrets):
+                let recorded = try store.addNote(store.findIncident(id), text: text, at: at, key: key, keepSecrets: keepSecrets)
+                return done(recorded)
+            case let .startRunbook(id, name):
+                return done(try store.startRunbook(store.findIncident(id), name: name))
+            case let .step(id, runbook, step, state, reason):
+                return done(try store.setStep(store.findIncident(id), run: runbook, step: step, to: state, reason: reason))
+            case let .nextPhase(id, runbook):
+                return done(try store.nextPhase(store.findIncident(id), run: runbook).recorded)
+            case let .backPhase(id, runbook, reason):
+                return done(try store.backPhase(store.findIncident(id), run: runbook, reason: reason))
+            case let .status(id, status, reason):
+                return done(try store.setStatus(store.findIncident(id), to: status, reason: reason))
+            }
+        } catch {
+            return .performed(text: "Not saved: \(error)", isError: true, open: nil)
+        }
+    }
+
+    static func done(_ recorded: Recorded) -> Message {
+        .performed(text: recorded.message, isError: false, open: nil)
+    }
+}
