@@ -35,15 +35,55 @@ public struct DecisionFilter: Sendable, Equatable {
     public var text = ""
 }
 
-/// A line of text being typed: a search, a filter, a palette command.
+/// A line of text being typed: a search, a filter, a palette command, a note, a reason.
 public struct TextInput: Sendable, Equatable {
-    public enum Purpose: String, Sendable, Equatable { case search, palette, decisionFilter }
+    public enum Purpose: String, Sendable, Equatable {
+        case search, palette, decisionFilter
+        /// A timeline note for `target`, the incident.
+        case note
+        /// Why `step` of the run `runbook` in `target` is skipped.
+        case skipReason
+        /// Why the run `runbook` in `target` goes back a phase.
+        case backReason
+        /// The name of a runbook to start in `target`.
+        case startRunbook
+        /// `STATUS [reason]` for `target`.
+        case status
+
+        /// Purposes that write to the store on Enter.
+        public var writes: Bool { ![.search, .palette, .decisionFilter].contains(self) }
+    }
+
     public var purpose: Purpose
     public var text = ""
+    /// The incident the text is for.
+    public var target = ""
+    public var runbook = ""
+    public var step = ""
+    /// Secrets found in a note on Enter: the line waits for "hide them" or "keep as typed".
+    public var secrets: [String]?
 
-    public init(purpose: Purpose, text: String = "") {
+    public init(purpose: Purpose, text: String = "", target: String = "", runbook: String = "", step: String = "") {
         self.purpose = purpose
         self.text = text
+        self.target = target
+        self.runbook = runbook
+        self.step = step
+    }
+}
+
+/// The declare form: what is wrong, how bad, where, who leads.
+public struct DeclareForm: Sendable, Equatable {
+    public enum Field: Int, CaseIterable, Sendable { case title, severity, services, commander }
+    public var title = ""
+    /// Nil until chosen: the severity is a decision, not a default.
+    public var severity: String?
+    public var services = ""
+    public var commander: String
+    public var field = Field.title
+
+    public init(commander: String) {
+        self.commander = commander
     }
 }
 
@@ -61,6 +101,13 @@ public struct AppState: Sendable {
     public var incidentFilter = IncidentFilter()
     public var decisionFilter = DecisionFilter()
     public var input: TextInput?
+    /// Text handed to the store and not yet confirmed written: put back in the line if the write fails.
+    public var pending: TextInput?
+    public var declare: DeclareForm?
+    /// Notes closed with esc before they were written, per incident: `i` opens them again.
+    public var noteDrafts: [String: String] = [:]
+    /// `user` of `user@host`: who declares and writes from this session.
+    public var user = ""
     public var search = SearchState()
     public var showHelp = false
     public var message: (text: String, isError: Bool)?

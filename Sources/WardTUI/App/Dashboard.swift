@@ -18,7 +18,7 @@ public enum Dashboard {
                 Span(incident.state.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
                 Span(Durations.short(state.now.timeIntervalSince(incident.state.milestones[.impactStarted] ?? incident.state.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
                 Span(incident.state.title),
-            ], route: .incident(incident.id))
+            ] + runbookSpans(incident.state), route: .incident(incident.id))
         }
         let proposed = snapshot.decisions.filter { $0.status == .proposed }
         let recent = snapshot.decisions.filter { $0.status != .proposed }
@@ -38,6 +38,14 @@ public enum Dashboard {
             ], route: .definition(kind: definition.kind, name: definition.name))
         }
         return [active, decisions, checklists]
+    }
+
+    /// `  · Recovery: Assess 2/5`: where an active incident's runbook stands.
+    static func runbookSpans(_ state: IncidentState) -> [Span] {
+        guard let run = state.currentRun else { return [] }
+        guard let phase = run.currentPhase else { return [Span("  · \(run.title) finished", .dim)] }
+        let (settled, total) = run.progress(ofPhase: run.current)
+        return [Span("  · \(run.title): \(phase.name) \(settled)/\(total)", Style(foreground: .cyan))]
     }
 }
 

@@ -68,18 +68,32 @@ public enum Detail {
         }
     }
 
-    public static func incidentLayout(width: Int, height: Int) -> IncidentLayout {
+    /// The timeline and, beside or below it, the side area: the runbook panel when a runbook is under way,
+    /// and incident.md. A runbook under way gets the larger share when the two are stacked.
+    public static func incidentLayout(_ incident: Incident?, width: Int, height: Int) -> IncidentLayout {
         let header = 5
         let top = 2 + header
         let available = max(0, height - 1 - top)
+        let running = incident?.state.currentRun.map { !$0.isFinished } ?? false
         if width >= 120 {
-            let timelineWidth = width * 3 / 5
+            let timelineWidth = width * (running ? 1 : 3) / (running ? 2 : 5)
             return IncidentLayout(headerHeight: header, timeline: (0, top, timelineWidth, available),
                                   prose: (timelineWidth + 1, top, width - timelineWidth - 1, available))
         }
-        let timelineHeight = max(3, available * 3 / 5)
+        let timelineHeight = max(3, available * (running ? 2 : 3) / 5)
         return IncidentLayout(headerHeight: header, timeline: (0, top, width, timelineHeight),
                               prose: (0, top + timelineHeight + 1, width, max(0, available - timelineHeight - 1)))
+    }
+
+    /// Which pane of the incident screen is incident.md: 1, or 2 when the runbook panel is pane 1.
+    public static func prosePane(_ incident: Incident?) -> Int {
+        incident?.state.currentRun == nil ? 1 : 2
+    }
+
+    /// Rows for the current phase's steps in the runbook panel: below its title and phase line, above the
+    /// selected step's details.
+    public static func runbookStepRows(_ layout: IncidentLayout) -> Int {
+        max(1, layout.prose.height - 4)
     }
 
     /// The decision screen: the record's text above, its links (at most six rows) below.

@@ -5,8 +5,15 @@ import WardKit
 enum Keys {
     static func handle(_ state: inout AppState, _ key: Key) -> [Effect] {
         let route = state.route
+        if case let .incident(id) = route, let effects = ResponseKeys.handle(&state, key, incident: id) {
+            return effects
+        }
         switch key {
         case .character("q"), .control("c"): return [.quit]
+        case .character("D"):
+            guard ResponseKeys.writable(&state) else { return [] }
+            state.declare = DeclareForm(commander: state.user)
+            return []
         case .character("?"), .function(1): state.showHelp = true; return []
         case .character(":"): state.input = TextInput(purpose: .palette); return []
         case .character("/"):
@@ -76,7 +83,7 @@ enum Keys {
         switch route {
         case .postmortem, .definition: return true
         case .decision: return (state.pane[route] ?? 0) == 0
-        case .incident: return state.pane[route] == 1
+        case let .incident(id): return state.pane[route] == Detail.prosePane(state.snapshot.incident(id))
         default: return false
         }
     }
@@ -84,7 +91,7 @@ enum Keys {
     static func paneCount(_ route: Route, _ state: AppState) -> Int {
         switch route {
         case .dashboard: return Dashboard.panels(state).count
-        case .incident: return 2
+        case let .incident(id): return Detail.prosePane(state.snapshot.incident(id)) + 1
         case let .decision(number):
             guard let decision = state.snapshot.decision(number) else { return 1 }
             return Rows.decisionLinks(decision, in: state.snapshot).isEmpty ? 1 : 2
@@ -211,12 +218,18 @@ enum Keys {
 enum Typing {
     static func handle(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard var input = state.input else { return [] }
+        if input.secrets != nil { return ResponseKeys.answerSecrets(&state, key) }
         switch key {
         case .escape, .control("c"):
+            if input.purpose == .note, !input.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                state.noteDrafts[input.target] = input.text
+                state.message = ("The note is not saved; it is kept here: i opens it again.", false)
+            }
             state.input = nil
             return []
         case .enter:
             state.input = nil
+            if input.purpose.writes { return ResponseKeys.submit(&state, input) }
             return submit(&state, input)
         case .backspace:
             if !input.text.isEmpty { input.text.removeLast() }
@@ -243,6 +256,8 @@ enum Typing {
             App.clamp(&state, .decisions)
         case .palette:
             state.search.cursor = Cursor()
+        case .note, .skipReason, .backReason, .startRunbook, .status:
+            break
         }
         return []
     }
@@ -255,7 +270,7 @@ enum Typing {
                 App.open(results[state.search.cursor.selected], &state)
             }
             return []
-        case .decisionFilter:
+        case .decisionFilter, .note, .skipReason, .backReason, .startRunbook, .status:
             return []
         case .palette:
             let matches = Palette.matching(input.text)

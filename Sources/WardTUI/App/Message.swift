@@ -16,6 +16,20 @@ public enum Message: Sendable {
     case editorFailed(String)
     /// A file an edit had broken was read again (after a reload); nil `problem` means it reads fine now.
     case checked(path: String, problem: String?)
+    /// A change was written (or refused): what to say, and a screen to open (a new incident).
+    case performed(text: String, isError: Bool, open: Route?)
+}
+
+/// A change a person asks of the store from the TUI. The shell performs it through WardKit, which checks
+/// and writes it exactly as the CLI twin would.
+public enum Change: Sendable, Equatable {
+    case declare(title: String, severity: String, services: [String], commander: String)
+    case note(incident: String, text: String, at: Date?, key: Bool, keepSecrets: Bool)
+    case startRunbook(incident: String, name: String)
+    case step(incident: String, runbook: String, step: String, state: StepState, reason: String?)
+    case nextPhase(incident: String, runbook: String)
+    case backPhase(incident: String, runbook: String, reason: String)
+    case status(incident: String, status: IncidentStatus, reason: String?)
 }
 
 /// What `update` asks the shell to do: data, run outside the pure core.
@@ -24,4 +38,6 @@ public enum Effect: Sendable, Equatable {
     /// Leave the screen, run $VISUAL/$EDITOR on the file, come back and reload.
     case edit(path: String)
     case reload
+    /// Write a change to the store, then say how it went with `.performed`.
+    case perform(Change)
 }

@@ -25,6 +25,15 @@ public enum Route: Sendable, Equatable, Hashable {
         }
     }
 
+    /// The title without the record's name, where room is short.
+    public var shortTitle: String {
+        switch self {
+        case .incident: return "Incident"
+        case .postmortem: return "Post-mortem"
+        default: return title
+        }
+    }
+
     /// The top-level screens, in the order of their number keys.
     public static let sections: [Route] = [.dashboard, .incidents, .decisions, .postmortems, .checklists]
 }

@@ -14,6 +14,8 @@ public struct Snapshot: Sendable {
     public var checklists: [Checklist]
     public var runbooks: [Runbook]
     public var problems: [Problem]
+    /// The store's severities, highest first, for the declare form.
+    public var severities: [StoreConfig.Severity] = StoreConfig.defaultSeverities
 
     public init(storeName: String, storePath: String, isDemo: Bool = false, isReadOnly: Bool = false,
                 incidents: [Incident] = [], decisions: [Decision] = [], postmortems: [Postmortem] = [],
@@ -36,12 +38,14 @@ public struct Snapshot: Sendable {
         let (postmortems, postmortemProblems) = store.loadPostmortems()
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
-        return Snapshot(
+        var snapshot = Snapshot(
             storeName: store.config.name ?? store.root.lastPathComponent, storePath: store.root.path,
             isDemo: store.isDemo, isReadOnly: store.isReadOnly, incidents: incidents, decisions: decisions,
             postmortems: postmortems, checklists: checklists, runbooks: runbooks,
             problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems
         )
+        snapshot.severities = store.config.severities
+        return snapshot
     }
 
     public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }

@@ -36,10 +36,24 @@ public enum App {
                 state.brokenEdit = problem.map { (path, $0) }
             }
             return []
+        case let .performed(text, isError, open):
+            state.message = (text, isError)
+            if isError {
+                // Nothing was written: the words come back to the line they were typed in.
+                if let pending = state.pending { state.input = pending }
+            } else {
+                if let pending = state.pending, pending.purpose == .note { state.noteDrafts[pending.target] = nil }
+                state.declare = nil
+                if let open { push(&state, open) }
+            }
+            state.pending = nil
+            clampAll(&state)
+            return []
         case let .mouse(mouse):
             return Pointer.handle(&state, mouse)
         case let .key(key):
             state.message = nil
+            if state.declare != nil { return DeclareKeys.handle(&state, key) }
             if state.input != nil { return Typing.handle(&state, key) }
             if state.showHelp {
                 state.showHelp = false
@@ -86,10 +100,14 @@ public enum App {
             return (Dashboard.panels(state)[state.pane[.dashboard] ?? 0].count, 5)
         case let .incident(id):
             guard let incident = state.snapshot.incident(id) else { return (0, 1) }
-            let layout = Detail.incidentLayout(width: state.width, height: state.height)
-            if state.pane[route] == 1 {
+            let layout = Detail.incidentLayout(incident, width: state.width, height: state.height)
+            let pane = state.pane[route] ?? 0
+            if pane == Detail.prosePane(incident) {
                 let prose = Detail.proseText(layout)
                 return (Detail.lines(route, state, width: prose.width).count, prose.height)
+            }
+            if pane == 1 {
+                return (incident.state.currentRun?.currentPhase?.steps.count ?? 0, Detail.runbookStepRows(layout))
             }
             return (incident.events.count, max(1, layout.timeline.height - 1))
         case let .decision(number):
@@ -112,7 +130,12 @@ public enum App {
             return
         }
         if state.route != route { state.stack.append(route) }
-        state.pane[route] = 0
+        // An incident with a runbook under way opens on the runbook: that is where the work is.
+        if case let .incident(id) = route, state.snapshot.incident(id)?.state.currentRun?.isFinished == false {
+            state.pane[route] = 1
+        } else {
+            state.pane[route] = 0
+        }
         clamp(&state, route)
     }
 
@@ -123,9 +146,10 @@ public enum App {
         switch (result.route, result.focus) {
         case let (.incident(id), .event(eventID)?):
             cursor.selected = state.snapshot.incident(id)?.events.firstIndex { $0.id == eventID } ?? 0
-        case let (.incident, .sourceLine(line)?):
-            state.pane[result.route] = 1
-            let prose = Detail.proseText(Detail.incidentLayout(width: state.width, height: state.height))
+        case let (.incident(id), .sourceLine(line)?):
+            let incident = state.snapshot.incident(id)
+            state.pane[result.route] = Detail.prosePane(incident)
+            let prose = Detail.proseText(Detail.incidentLayout(incident, width: state.width, height: state.height))
             let index = Detail.lineIndex(of: line, in: Detail.lines(result.route, state, width: prose.width))
             cursor = Cursor(selected: index, offset: index)
         case let (.decision(number), .sourceLine(line)?):

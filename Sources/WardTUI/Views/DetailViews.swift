@@ -6,7 +6,7 @@ enum IncidentView {
         guard let incident = state.snapshot.incident(id) else { return }
         let route = Route.incident(id)
         let s = incident.state
-        let layout = Detail.incidentLayout(width: state.width, height: state.height)
+        let layout = Detail.incidentLayout(incident, width: state.width, height: state.height)
         // Header: what it is, how bad, who leads, how long.
         StyledLine([Span(" " + s.severity + " ", Views.severityStyle(s.severity).with(foreground: nil)
                              .merging(reverse: true, color: Views.severityStyle(s.severity).foreground)),
@@ -55,17 +55,22 @@ enum IncidentView {
             }
         }
         if incident.events.isEmpty { screen.put("  No events.", x: t.x, y: t.y + 1, style: .dim) }
-        // The prose from incident.md.
+        // Beside the timeline: the runbook panel, or incident.md when it has the focus or there is no run.
         let p = layout.prose
-        if p.height > 1 {
-            if p.x > 0 {
-                for row in t.y..<(t.y + t.height) { screen.put("│", x: p.x - 1, y: row, style: .dim) }
-            }
-            Views.rule(&screen, y: p.y, x: p.x, width: p.width, title: "incident.md" + (focus == 1 ? " ◂" : ""))
-            let text = Detail.proseText(layout)
-            Views.lines(&screen, Detail.lines(route, state, width: text.width), y: p.y + 1, height: text.height,
-                        x: p.x + 1, width: text.width, offset: state.cursor(route, pane: 1).offset, indicatorRow: p.y)
+        guard p.height > 1 else { return }
+        if p.x > 0 {
+            for row in t.y..<(t.y + t.height) { screen.put("│", x: p.x - 1, y: row, style: .dim) }
         }
+        let prosePane = Detail.prosePane(incident)
+        if let run = s.currentRun, focus != prosePane {
+            RunbookPanel.draw(&screen, state, incident: incident, run: run, area: p, focused: focus == 1)
+            return
+        }
+        Views.rule(&screen, y: p.y, x: p.x, width: p.width, title: "incident.md" + (focus == prosePane ? " ◂" : "")
+                   + (s.currentRun != nil ? " (tab: runbook)" : ""))
+        let text = Detail.proseText(layout)
+        Views.lines(&screen, Detail.lines(route, state, width: text.width), y: p.y + 1, height: text.height,
+                    x: p.x + 1, width: text.width, offset: state.cursor(route, pane: prosePane).offset, indicatorRow: p.y)
     }
 }
 

@@ -25,19 +25,27 @@ public enum Views {
             switch input.purpose {
             case .search: SearchView.draw(&screen, state, query: input.text)
             case .palette: PaletteView.draw(&screen, state, text: input.text)
+            case .note, .skipReason, .backReason, .startRunbook, .status: EntryLine.drawHelp(&screen, state, input)
             case .decisionFilter: break
             }
         }
+        if let form = state.declare { DeclareView.draw(&screen, state, form) }
         Chrome.statusLine(&screen, state)
         return screen
     }
 
     /// Where the terminal cursor goes: at the end of the text being typed, hidden otherwise.
     public static func cursor(_ state: AppState) -> (x: Int, y: Int)? {
-        guard let input = state.input, !state.isTooSmall else { return nil }
+        guard !state.isTooSmall else { return nil }
+        if let form = state.declare { return DeclareView.cursor(state, form) }
+        guard let input = state.input else { return nil }
         switch input.purpose {
         case .search, .palette: return (min(state.width - 1, 3 + DisplayWidth.of(input.text)), 2)
         case .decisionFilter: return (min(state.width - 1, 9 + DisplayWidth.of(input.text)), state.height - 1)
+        case .note, .skipReason, .backReason, .startRunbook, .status:
+            if input.secrets != nil { return nil }
+            let (prompt, text) = EntryLine.visible(state, input)
+            return (min(state.width - 1, DisplayWidth.of(prompt) + DisplayWidth.of(text)), state.height - 1)
         }
     }
 
@@ -144,9 +152,15 @@ enum Chrome {
             screen.put(" filter: " + input.text, x: 0, y: y, style: Style(reverse: true))
             return
         }
+        if let input = state.input, input.purpose.writes {
+            let (prompt, text) = EntryLine.visible(state, input)
+            let used = screen.put(prompt, x: 0, y: y, style: Style(bold: true, reverse: true))
+            screen.put(text, x: used, y: y, style: Style(reverse: true))
+            return
+        }
         // With something to say, the place shrinks to the screen's own name to leave the message room.
         let location = state.message == nil && state.brokenEdit == nil
-            ? state.stack.map(\.title).joined(separator: " › ") : state.route.title
+            ? state.stack.map(\.title).joined(separator: " › ") : state.route.shortTitle
         let used = screen.put(" " + location + " ", x: 0, y: y, style: Style(bold: true, reverse: true), maxWidth: screen.width / 2)
         let text: String
         var style = Style(reverse: true)
@@ -165,12 +179,17 @@ enum Chrome {
 
     static func hints(_ state: AppState) -> String {
         if state.input != nil { return "type to filter · ↑↓ choose · ⏎ open · esc close" }
+        if state.declare != nil { return "tab next field · 1-4 severity · ⏎ declare · esc cancel" }
         let common = "? help · q quit"
         switch state.route {
-        case .dashboard: return "⏎ open · tab panel · 1-5 screens · / search · " + common
-        case .incidents: return "⏎ open · esc back · a all · s t v filter · " + common
+        case .dashboard: return "⏎ open · D declare · tab panel · 1-5 screens · / search · " + common
+        case .incidents: return "⏎ open · D declare · a all · s t v filter · " + common
         case .decisions: return "⏎ open · esc back · s t f filter · " + common
-        case .incident: return "esc back · tab pane · e edit · " + common
+        case let .incident(id):
+            guard let run = state.snapshot.incident(id)?.state.currentRun, !run.isFinished else {
+                return "i note · R runbook · S status · tab pane · e edit · esc back · " + common
+            }
+            return "i note · space done · s skip · x n/a · n next · b back · S status · tab pane · " + common
         case .decision: return "esc back · [ ] chain · tab links · e edit · " + common
         default: return "⏎ open · esc back · e edit · " + common
         }

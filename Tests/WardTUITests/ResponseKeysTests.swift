@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+@testable import WardKit
+@testable import WardTUI
+
+/// The incident screen's writing keys, the note line and the declare form, as state and effects: the
+/// effects are what the shell writes, so these say exactly what reaches the store.
+@Suite struct ResponseKeysTests {
+    static let id = "2026-11-25-db-gone-abcd"
+    static let recovery = try! Runbook(name: "recovery", text: Templates.builtIn("runbooks/recovery.md")!,
+                                       path: "templates/runbooks/recovery.md", builtIn: true)
+
+    func event(_ minutes: Double, _ kind: String, _ fields: [String: JSONValue]) -> Event {
+        let at = demoNow.addingTimeInterval(minutes * 60)
+        return Event(at: at, recorded: at, by: "ana@b", kind: kind, fields: fields)
+    }
+
+    /// A writable store's snapshot with one active incident, with or without the recovery runbook started.
+    func state(runbook: Bool, done: [String] = [], readOnly: Bool = false) -> AppState {
+        var events = [event(-30, "declared", ["title": .string("DB gone"), "severity": .string("SEV1"), "services": .array([])])]
+        if runbook { events.append(event(-20, "runbook", RunbookRun.startFields(Self.recovery))) }
+        for (index, step) in done.enumerated() {
+            events.append(event(-19 + Double(index) / 10, "step", ["runbook": .string("recovery"), "step": .string(step), "state": .string("done")]))
+        }
+        let incident = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        var state = AppState(snapshot: Snapshot(storeName: "t", storePath: "/t", isReadOnly: readOnly, incidents: [incident],
+                                                runbooks: [Self.recovery]), width: 100, height: 30, now: demoNow)
+        state.user = "ana"
+        App.push(&state, .incident(Self.id))
+        return state
+    }
+
+    @Test func anIncidentWithARunbookUnderWayOpensOnTheRunbook() {
+        #expect(state(runbook: true).pane[.incident(Self.id)] == 1)
+        #expect(state(runbook: false).pane[.incident(Self.id)] == 0)
+        let text = screen(state(runbook: true))
+        #expect(text.contains("Recovery runbook · Disconnect 1/5"))
+        #expect(text.contains("▸ Disconnect 0/5"))
+        #expect(text.contains("stop-actor"))
+    }
+
+    @Test func spaceTogglesTheSelectedStep() {
+        var s = state(runbook: true)
+        #expect(press(&s, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "stop-actor", state: .done, reason: nil))])
+        var done = state(runbook: true, done: ["stop-actor"])
+        #expect(press(&done, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "stop-actor", state: .open, reason: nil))])
+        press(&done, .character("j"))
+        #expect(press(&done, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "revoke-credentials", state: .done, reason: nil))])
+    }
+
+    @Test func nextIsRefusedOnScreenNamingTheOpenRequiredSteps() {
+        var s = state(runbook: true, done: ["stop-actor"])
+        #expect(press(&s, .character("n")).isEmpty)
+        #expect(s.message?.isError == true)
+        #expect(s.message?.text.contains("revoke-credentials, stop-writes, keep-evidence") == true)
+        var ready = state(runbook: true, done: ["stop-actor", "revoke-credentials", "stop-writes", "keep-evidence"])
+        #expect(press(&ready, .character("n")) == [.perform(.nextPhase(incident: Self.id, runbook: "recovery"))])
+    }
+
+    @Test func skippingAsksForAReasonAndWritesItWithTheStep() {
+        var s = state(runbook: true)
+        press(&s, .character("j"), .character("j"), .character("s"))
+        #expect(s.input?.purpose == .skipReason && s.input?.step == "stop-writes")
+        #expect(press(&s, .enter).isEmpty, "an empty reason is not written")
+        #expect(s.input != nil && s.message?.isError == true)
+        type(&s, "writes stopped by the outage")
+        #expect(press(&s, .enter) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "stop-writes", state: .skipped, reason: "writes stopped by the outage"))])
+    }
+
+    @Test func notApplicableOnlyForStepsThatAllowIt() {
+        var s = state(runbook: true)
+        #expect(press(&s, .character("x")).isEmpty)
+        #expect(s.message?.isError == true)
+        press(&s, .character("j"), .character("j"), .character("j"))
+        #expect(press(&s, .character("x")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "pause-automation", state: .notApplicable, reason: nil))])
+    }
+
+    @Test func backAsksForAReason() {
+        var s = state(runbook: true)
+        press(&s, .character("b"))
+        type(&s, "restore incomplete")
+        #expect(press(&s, .enter) == [.perform(.backPhase(incident: Self.id, runbook: "recovery", reason: "restore incomplete"))])
+    }
+
+    @Test func theNoteLineBackDatesStarsAndSaysSoBeforeWriting() {
+        var s = state(runbook: false)
+        press(&s, .character("i"))
+        type(&s, "-5m * replica lag 40 s")
+        let text = screen(s)
+        #expect(text.contains("note: -5m * replica lag 40 s"))
+        #expect(text.contains("(back-dated)") && text.contains("★ key event"))
+        let effects = press(&s, .enter)
+        #expect(effects == [.perform(.note(incident: Self.id, text: "replica lag 40 s", at: demoNow.addingTimeInterval(-300), key: true, keepSecrets: false))])
+        #expect(s.input == nil && s.pending?.text == "-5m * replica lag 40 s")
+    }
+
+    @Test func aFailedWriteGivesTheWordsBack() {
+        var s = state(runbook: false)
+        press(&s, .character("i"))
+        type(&s, "disk full?")
+        press(&s, .enter)
+        _ = App.update(&s, .performed(text: "Not saved: No space left on device", isError: true, open: nil))
+        #expect(s.input?.text == "disk full?" && s.input?.purpose == .note)
+        #expect(screen(s).contains("Not saved") || s.message?.text.contains("Not saved") == true)
+        press(&s, .enter)
+        _ = App.update(&s, .performed(text: "Saved.", isError: false, open: nil))
+        #expect(s.input == nil && s.pending == nil)
+    }
+
+    @Test func escapeKeepsAnUnsavedNoteForLater() {
+        var s = state(runbook: false)
+        press(&s, .character("i"))
+        type(&s, "half a thought")
+        press(&s, .escape)
+        #expect(s.input == nil)
+        press(&s, .character("i"))
+        #expect(s.input?.text == "half a thought")
+    }
+
+    @Test func aSecretInANoteIsQuestionedFirst() {
+        var s = state(runbook: false)
+        press(&s, .character("i"))
+        type(&s, "key AKIAIOSFODNN7EXAMPLE leaked")
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.input?.secrets == ["aws-access-key"])
+        #expect(screen(s).contains("Looks like 1 secret (aws-access-key)"))
+        press(&s, .escape)
+        #expect(s.input?.secrets == nil && s.input?.text == "key AKIAIOSFODNN7EXAMPLE leaked", "esc goes back to editing")
+        press(&s, .enter)
+        #expect(press(&s, .enter) == [.perform(.note(incident: Self.id, text: "key AKIAIOSFODNN7EXAMPLE leaked", at: nil, key: false, keepSecrets: false))])
+        var insist = state(runbook: false)
+        press(&insist, .character("i"))
+        type(&insist, "key AKIAIOSFODNN7EXAMPLE leaked")
+        press(&insist, .enter)
+        #expect(press(&insist, .control("k")) == [.perform(.note(incident: Self.id, text: "key AKIAIOSFODNN7EXAMPLE leaked", at: nil, key: false, keepSecrets: true))])
+    }
+
+    @Test func declareFromAnywhereNeedsATitleAndAChosenSeverity() {
+        var s = state(runbook: false)
+        press(&s, .escape, .character("2"))
+        press(&s, .character("D"))
+        #expect(s.declare?.commander == "ana")
+        #expect(screen(s).contains("Declare an incident"))
+        #expect(press(&s, .enter).isEmpty && s.message?.isError == true)
+        type(&s, "Checkout 500s")
+        #expect(press(&s, .enter).isEmpty, "no severity chosen yet")
+        #expect(s.declare?.field == .severity)
+        #expect(screen(s).contains("When unsure, pick the higher"))
+        type(&s, "2")
+        type(&s, "api, payments")
+        let effects = press(&s, .enter)
+        #expect(effects == [.perform(.declare(title: "Checkout 500s", severity: "SEV2", services: ["api", "payments"], commander: "ana"))])
+        #expect(s.declare != nil, "the form stays until the store says it is declared")
+        _ = App.update(&s, .performed(text: "Declared", isError: false, open: .incident(Self.id)))
+        #expect(s.declare == nil && s.route == .incident(Self.id))
+    }
+
+    @Test func theDemoStoreRefusesWritesWithAReason() {
+        var s = state(runbook: true, readOnly: true)
+        for key in [Key.character("i"), .character("D"), .character("n"), .character(" "), .character("R")] {
+            #expect(press(&s, key).isEmpty)
+            #expect(s.input == nil && s.declare == nil)
+            #expect(s.message?.text.contains("read-only") == true)
+        }
+    }
+
+    @Test func statusLineTakesAStatusAndAReason() {
+        var s = state(runbook: false)
+        press(&s, .character("S"))
+        type(&s, "mitigated failover to db-2")
+        #expect(press(&s, .enter) == [.perform(.status(incident: Self.id, status: .mitigated, reason: "failover to db-2"))])
+        press(&s, .character("S"))
+        type(&s, "fixed")
+        #expect(press(&s, .enter).isEmpty && s.message?.isError == true)
+    }
+
+    @Test func theRunbookPanelFitsAt80x24() {
+        var s = state(runbook: true, done: ["stop-actor"])
+        _ = App.update(&s, .resize(width: 80, height: 24))
+        let text = screen(s)
+        for step in ["stop-actor", "revoke-credentials", "stop-writes", "pause-automation", "keep-evidence"] {
+            #expect(text.contains(step), "\(step) is on screen")
+        }
+        #expect(text.contains("[x] *stop-actor"))
+        #expect(text.contains("3 required open"))
+    }
+}
