@@ -24,7 +24,7 @@ final class TmuxSession {
     }
 
     func keys(_ keys: String...) { _ = try? tmux(["send-keys", "-t", "w"] + keys) }
-    func type(_ text: String) { _ = try? tmux(["send-keys", "-t", "w", "-l", text]) }
+    func type(_ text: String) { _ = try? tmux(["send-keys", "-t", "w", "-l", "--", text]) }
     func screen(escapes: Bool = false) -> String { (try? tmux(["capture-pane", "-p", "-t", "w"] + (escapes ? ["-e"] : []))) ?? "" }
     func resize(_ width: Int, _ height: Int) { _ = try? tmux(["resize-window", "-t", "w", "-x", String(width), "-y", String(height)]) }
     var title: String { ((try? tmux(["display-message", "-p", "-t", "w", "#{pane_title}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -42,10 +42,11 @@ import Testing
     @Test func spaceTogglesTheSelectedStep() {
         var s = state(runbook: true)
         #expect(press(&s, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "stop-actor", state: .done, reason: nil))])
+        // The panel opens on the phase's first open step; k goes up to the one already done.
         var done = state(runbook: true, done: ["stop-actor"])
-        #expect(press(&done, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "stop-actor", state: .open, reason: nil))])
-        press(&done, .character("j"))
         #expect(press(&done, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "revoke-credentials", state: .done, reason: nil))])
+        press(&done, .character("k"))
+        #expect(press(&done, .character(" ")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "stop-actor", state: .open, reason: nil))])
     }
 
     @Test func nextIsRefusedOnScreenNamingTheOpenRequiredSteps() {
@@ -73,6 +74,23 @@ import Testing
         #expect(s.message?.isError == true)
         press(&s, .character("j"), .character("j"), .character("j"))
         #expect(press(&s, .character("x")) == [.perform(.step(incident: Self.id, runbook: "recovery", step: "pause-automation", state: .notApplicable, reason: nil))])
+    }
+
+    @Test func aNewPhaseStartsAtItsFirstOpenStep() {
+        var s = state(runbook: true)
+        press(&s, .character("j"), .character("j"), .character("j"))
+        #expect(s.cursor(.incident(Self.id), pane: 1).selected == 3)
+        // The run moves on (here, another responder's steps and next arrive with a reload).
+        var events = s.snapshot.incidents[0].events
+        for (index, step) in ["stop-actor", "revoke-credentials", "stop-writes", "keep-evidence", "scope-damage"].enumerated() {
+            events.append(event(-10 + Double(index) / 10, "step", ["runbook": .string("recovery"), "step": .string(step), "state": .string("done")]))
+        }
+        events.append(event(-5, "phase", ["runbook": .string("recovery"), "direction": .string("next"), "from": .string("Disconnect")]))
+        var snapshot = s.snapshot
+        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        _ = App.update(&s, .loaded(snapshot))
+        #expect(s.cursor(.incident(Self.id), pane: 1).selected == 1, "damage-time, the first open step of Assess")
+        #expect(screen(s).contains("Recovery runbook · Assess 2/5"))
     }
 
     @Test func backAsksForAReason() {

@@ -106,6 +106,8 @@ public struct AppState: Sendable {
     public var declare: DeclareForm?
     /// Notes closed with esc before they were written, per incident: `i` opens them again.
     public var noteDrafts: [String: String] = [:]
+    /// Per incident, the runbook phase the panel's cursor belongs to: a new phase starts at its first open step.
+    public var panelPhase: [String: String] = [:]
     /// `user` of `user@host`: who declares and writes from this session.
     public var user = ""
     public var search = SearchState()

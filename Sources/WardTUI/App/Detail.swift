@@ -80,7 +80,13 @@ public enum Detail {
             return IncidentLayout(headerHeight: header, timeline: (0, top, timelineWidth, available),
                                   prose: (timelineWidth + 1, top, width - timelineWidth - 1, available))
         }
-        let timelineHeight = max(3, available * (running ? 2 : 3) / 5)
+        var timelineHeight = max(3, available * 3 / 5)
+        if running, let steps = incident?.state.currentRun?.currentPhase?.steps.count {
+            // The panel takes what the phase needs (title, phases, steps, two lines of detail, the footer),
+            // up to three fifths; the timeline keeps the rest.
+            let panel = min(steps + 6, available * 3 / 5)
+            timelineHeight = max(3, available - panel - 1)
+        }
         return IncidentLayout(headerHeight: header, timeline: (0, top, width, timelineHeight),
                               prose: (0, top + timelineHeight + 1, width, max(0, available - timelineHeight - 1)))
     }

@@ -21,6 +21,7 @@ public enum App {
             if let input = state.input, input.purpose == .search {
                 state.search.results = SearchEngine.search(input.text, in: snapshot)
             }
+            followRunbooks(&state)
             clampAll(&state)
             return []
         case let .edited(path, problem, changed):
@@ -43,6 +44,10 @@ public enum App {
                 if let pending = state.pending { state.input = pending }
             } else {
                 if let pending = state.pending, pending.purpose == .note { state.noteDrafts[pending.target] = nil }
+                if let pending = state.pending, pending.purpose == .startRunbook {
+                    // The runbook just started is where the work is now.
+                    state.pane[.incident(pending.target)] = 1
+                }
                 state.declare = nil
                 if let open { push(&state, open) }
             }
@@ -123,6 +128,19 @@ public enum App {
         }
     }
 
+    /// When an open incident's runbook has moved to another phase, its panel's cursor goes to the new
+    /// phase's first open step, not to whatever row the old phase had selected.
+    static func followRunbooks(_ state: inout AppState) {
+        for route in state.stack {
+            guard case let .incident(id) = route, let run = state.snapshot.incident(id)?.state.currentRun else { continue }
+            let phase = "\(run.name):\(run.current)"
+            guard state.panelPhase[id] != phase else { continue }
+            state.panelPhase[id] = phase
+            let first = run.currentPhase?.steps.firstIndex { run.state(of: $0.id) == .open } ?? 0
+            state.setCursor(route, Cursor(selected: first, offset: 0), pane: 1)
+        }
+    }
+
     /// Opens a screen on top of the current one.
     static func push(_ state: inout AppState, _ route: Route) {
         guard exists(route, in: state.snapshot) else {
@@ -136,6 +154,7 @@ public enum App {
         } else {
             state.pane[route] = 0
         }
+        followRunbooks(&state)
         clamp(&state, route)
     }
 

@@ -25,9 +25,13 @@ enum DashboardView {
             }
             y += height
             if index == 0 {
-                // Action items arrive with post-mortems; say so rather than show a made-up count.
+                // Action items recorded in timelines (TODO: notes); post-mortem action items join them later.
                 let problems = state.snapshot.problems.filter { $0.level == .error }.count
-                var line = [Span("  Action items: ", .bold), Span("none recorded yet", .dim)]
+                let actions = state.snapshot.incidents.flatMap(\.state.actions)
+                let open = actions.filter { $0.state == .open }.count
+                var line = [Span("  Action items: ", .bold),
+                            actions.isEmpty ? Span("none recorded yet", .dim)
+                                : Span("\(open) open of \(actions.count)", open > 0 ? Style(foreground: .yellow) : .dim)]
                 if problems > 0 {
                     line += [Span("   ·   "), Span("\(problems) file problem\(problems == 1 ? "" : "s") (run ward doctor)", Style(foreground: .red))]
                 }
