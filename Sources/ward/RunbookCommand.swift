@@ -91,7 +91,9 @@ struct RunbookCommand: ParsableCommand {
             }
             var text = "\(box) \(step.id): \(step.text)" + (step.required ? " (required)" : "")
             if let record, record.state != .open {
-                text += "  · \(record.by) \(Timestamps.format(record.at).dropFirst(11).prefix(5))"
+                let stamp = Timestamps.format(record.at)
+                let sameDay = stamp.prefix(10) == Timestamps.format(run.started).prefix(10)
+                text += "  · \(record.by) " + (sameDay ? String(stamp.dropFirst(11).prefix(5)) : stamp.dropFirst(5).prefix(11).replacingOccurrences(of: "T", with: " "))
                 if let reason = record.reason { text += ": \(reason)" }
                 if let note = record.note { text += ": \(note)" }
             }

@@ -37,6 +37,8 @@ import Testing
         tmux.keys("a"); tmux.waitFor("Production database deleted by a coding agent")
         tmux.keys("G", "Enter"); tmux.waitFor("── Timeline")
         tmux.waitFor("commander ana")
+        tmux.keys("Tab"); tmux.waitFor("Recovery runbook · finished ◂")
+        tmux.waitFor("skipped: guard-destructive")
         tmux.keys("Tab"); tmux.waitFor("incident.md ◂")
         tmux.keys("Enter"); tmux.waitFor("post-mortem published")
         tmux.keys("3"); tmux.waitFor("NUM   STATUS")

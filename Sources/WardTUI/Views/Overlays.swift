@@ -54,18 +54,22 @@ enum PaletteView {
 
 enum HelpView {
     static let sections: [(String, [(String, String)])] = [
-        ("Everywhere", [("1-5", "dashboard, incidents, decisions, post-mortems, lists"), ("/", "search everything"),
-                        (":", "command palette"), ("?", "this help"), ("esc", "back"), ("r", "reload"), ("q", "quit")]),
-        ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎", "open"),
-                    ("tab", "next pane"), ("wheel", "scroll"), ("click", "select; again to open")]),
+        ("Everywhere", [("1-5", "the five screens"), ("/", "search everything"), (":", "command palette"),
+                        ("esc", "back"), ("r", "reload"), ("q", "quit")]),
+        ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎ tab", "open, next pane"),
+                    ("click", "select; again opens")]),
         ("Lists", [("a", "incidents: active or all"), ("s t v", "severity, status, service"),
                    ("s t f", "decisions: status, tag, text"), ("x", "clear filters")]),
-        ("Records", [("e", "edit in $VISUAL / $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: its post-mortem")]),
+        ("Records", [("e", "edit in $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: its post-mortem")]),
+        ("Incidents", [("D", "declare (anywhere)"), ("i", "note to the timeline"), ("S", "status, and why"),
+                       ("R", "start a runbook")]),
+        ("Runbook", [("space", "step done, or open again"), ("s x", "skip (why), not applicable"),
+                     ("n b", "next phase, back (why)")]),
     ]
 
     static func draw(_ screen: inout Screen, _ state: AppState) {
         // Two columns, so every key fits in 80x24 without scrolling.
-        let columns = [Array(sections.prefix(2)), Array(sections.dropFirst(2))]
+        let columns = [Array(sections.prefix(3)), Array(sections.dropFirst(3))]
         let height = min(screen.height - 3, columns.map { $0.reduce(0) { $0 + $1.1.count + 2 } }.max()! + 1)
         screen.fill(x: 0, y: 2, width: screen.width, height: height, style: .plain)
         Views.rule(&screen, y: 2, title: "Keys · any key closes")
@@ -78,7 +82,7 @@ enum HelpView {
                 screen.put(title, x: x, y: row, style: .heading)
                 row += 1
                 for (key, text) in keys where row < 2 + height {
-                    StyledLine([Span(key.padding(toLength: 13, withPad: " ", startingAt: 0), .key), Span(text)])
+                    StyledLine([Span(key.padding(toLength: 9, withPad: " ", startingAt: 0), .key), Span(text)])
                         .draw(on: &screen, x: x + 1, y: row, width: columnWidth - 3)
                     row += 1
                 }

@@ -25,7 +25,19 @@ enum RunbookPanel {
         }
         StyledLine(phases).draw(on: &screen, x: p.x, y: p.y + 1, width: p.width)
         guard let phase = run.currentPhase else {
-            screen.put(" Every phase is done. b reopens the last one, with a reason.", x: p.x, y: p.y + 3, style: .dim, maxWidth: p.width)
+            // Finished: what each phase took, and what was skipped on the way.
+            var y = p.y + 2
+            for (index, phase) in run.phases.enumerated() where y < p.y + p.height - 1 {
+                let (settled, total) = run.progress(ofPhase: index)
+                let skipped = phase.steps.filter { run.state(of: $0.id) == .skipped }.map(\.id)
+                StyledLine([Span(" ✓ ", Style(foreground: .green)), Span(phase.name.padding(toLength: 12, withPad: " ", startingAt: 0), .bold),
+                            Span("\(settled)/\(total)  ", .dim),
+                            Span(Durations.short(run.time(inPhase: index, now: state.now)).padding(toLength: 8, withPad: " ", startingAt: 0)),
+                            Span(skipped.isEmpty ? "" : "skipped: " + skipped.joined(separator: ", "), Style(foreground: .yellow))])
+                    .draw(on: &screen, x: p.x, y: y, width: p.width)
+                y += 1
+            }
+            screen.put(" Finished. b reopens the last phase, with a reason.", x: p.x, y: min(y, p.y + p.height - 1), style: .dim, maxWidth: p.width)
             return
         }
         let rows = max(1, p.height - 4)
