@@ -27,6 +27,17 @@ public struct Doctor {
                 problems.append(Problem(path: "incidents/\(incident.id)/timeline.jsonl",
                                         "the incident was declared \(declarations.count) times (by \(declarations.map(\.by).joined(separator: ", ")))"))
             }
+            // Runbook events Ward has to ignore: a start it cannot read, steps and moves of a run never started.
+            let started = Set(incident.state.runs.map(\.name))
+            for event in incident.events where ["runbook", "step", "phase"].contains(event.kind) {
+                if event.kind == "runbook", RunbookRun(start: event) == nil {
+                    problems.append(Problem(path: "incidents/\(incident.id)/timeline.jsonl",
+                                            "event \(event.id) starts a runbook whose definition cannot be read (phases with names, steps with ids of a-z, 0-9 and -); it is ignored", level: .warning))
+                } else if event.kind != "runbook", !started.contains(event["runbook"] ?? "") {
+                    problems.append(Problem(path: "incidents/\(incident.id)/timeline.jsonl",
+                                            "event \(event.id) (\(event.kind)) belongs to a runbook '\(event["runbook"] ?? "")' that was never started; it is ignored", level: .warning))
+                }
+            }
         }
 
         let (decisions, decisionProblems) = store.loadDecisions()

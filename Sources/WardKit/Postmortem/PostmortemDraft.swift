@@ -76,13 +76,13 @@ public enum PostmortemDraft {
                     let record = run.steps[step.id]
                     switch record?.state ?? .open {
                     case .skipped:
-                        lines.append("  - skipped **\(step.id)**: \(inline(record?.reason ?? "no reason given")) (\(inline(record!.by)))")
+                        lines.append("  - skipped **\(inline(step.id))**: \(inline(record?.reason ?? "no reason given")) (\(inline(record!.by)))")
                     case .notApplicable:
-                        lines.append("  - not applicable **\(step.id)**" + (record?.reason.map { ": " + inline($0) } ?? ""))
+                        lines.append("  - not applicable **\(inline(step.id))**" + (record?.reason.map { ": " + inline($0) } ?? ""))
                     case .open where step.required && index < run.current:
-                        lines.append("  - still open, required **\(step.id)**")
+                        lines.append("  - still open, required **\(inline(step.id))**")
                     default:
-                        if let note = record?.note { lines.append("  - **\(step.id)**: \(inline(note))") }
+                        if let note = record?.note { lines.append("  - **\(inline(step.id))**: \(inline(note))") }
                     }
                 }
             }
@@ -115,9 +115,9 @@ public enum PostmortemDraft {
         guard !state.actions.isEmpty else { return "No action items were recorded yet: a note starting `TODO:` makes one." }
         return state.actions.map { item in
             let box = item.state == .done ? "[x]" : "[ ]"
-            var details = ["owner: \(item.owner.map(inline) ?? "unassigned")", "due: \(item.due ?? "none")"]
+            var details = ["owner: \(item.owner.map(inline) ?? "unassigned")", "due: \(item.due.map(inline) ?? "none")"]
             if item.state == .dropped { details.append("dropped") }
-            return "- \(box) \(inline(item.title)) (\(details.joined(separator: ", "))) <!-- action \(item.id) -->"
+            return "- \(box) \(inline(item.title)) (\(details.joined(separator: ", "))) <!-- action \(inline(item.id)) -->"
         }.joined(separator: "\n")
     }
 
@@ -213,7 +213,7 @@ enum DecisionDraft {
                 let record = run.steps[step.id]
                 var line = "- \(PostmortemDraft.inline(step.text))"
                 switch record?.state ?? .open {
-                case .done: line += " (done by \(record!.by)" + (record?.note.map { ": " + PostmortemDraft.inline($0) } ?? "") + ")"
+                case .done: line += " (done by \(PostmortemDraft.inline(record!.by))" + (record?.note.map { ": " + PostmortemDraft.inline($0) } ?? "") + ")"
                 case .skipped: line += " (skipped: \(PostmortemDraft.inline(record?.reason ?? "")))"
                 case .notApplicable: line += " (not applicable)"
                 case .open: line += " (still open)"

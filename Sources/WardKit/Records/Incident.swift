@@ -99,6 +99,8 @@ public struct IncidentState: Sendable, Equatable {
     public var noteCount = 0
     public var keyEventCount = 0
     public var lastEvent: Date?
+    /// When the status last changed (the latest `status` event).
+    public var lastStatusChange: Date?
     /// Runbook runs, in the order they started.
     public var runs: [RunbookRun] = []
     public var actions: [ActionItem] = []
@@ -164,6 +166,7 @@ public struct IncidentState: Sendable, Equatable {
                     state.milestones[.resolved] = nil
                 }
                 state.status = status
+                state.lastStatusChange = event.at
                 if status == .mitigated, !explicit.contains(.mitigated), state.milestones[.mitigated] == nil {
                     state.milestones[.mitigated] = event.at
                 }

@@ -158,7 +158,10 @@ public struct RunbookRun: Sendable, Equatable {
                   case let .array(stepValues)? = phase["steps"] else { return nil }
             var steps: [TaskItem] = []
             for stepValue in stepValues {
-                guard case let .object(step) = stepValue, let id = step["id"]?.string, !id.isEmpty,
+                // Ids as a definition allows them (the journal can be written by anyone), so they stay
+                // harmless wherever they are shown.
+                guard case let .object(step) = stepValue, let id = step["id"]?.string, !id.isEmpty, id.count <= 64,
+                      id.unicodeScalars.allSatisfy({ ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }),
                       !seen.contains(id) else { return nil }
                 seen.insert(id)
                 steps.append(TaskItem(id: id, text: step["text"]?.string ?? id, required: step["required"]?.bool ?? false,

@@ -20,6 +20,10 @@ extension Store {
         var fields: [String: JSONValue] = ["status": .string(status.rawValue)]
         if !reason.isEmpty { fields["reason"] = .string(reason) }
         let event = try record("status", fields, at: at, in: incident.id) { before, after in
+            // A status back-dated before the last change would rewrite history, not the present.
+            if let at, let last = before.lastStatusChange, Timestamps.wholeSeconds(at) < last {
+                throw WardError("the status last changed at \(Timestamps.format(last)) (to \(before.status.rawValue)); a change cannot be dated before it. To record when it was mitigated or resolved, use 'ward incident time mitigated --at …'; nothing was recorded")
+            }
             if before.status == .resolved && after.status != .resolved && reason.isEmpty {
                 throw WardError("\(incident.id) is resolved; reopening it needs a reason (--reason \"why\")")
             }
