@@ -202,4 +202,32 @@ import Testing
         #expect(text.contains("[x] *stop-actor"))
         #expect(text.contains("3 required open"))
     }
+
+    @Test func severityRolesAndTimesFromTheKeyboard() {
+        var s = state(runbook: false)
+        press(&s, .character("V"))
+        type(&s, "1 replica followed the drop")
+        #expect(press(&s, .enter) == [.perform(.severity(incident: Self.id, severity: "SEV1", reason: "replica followed the drop"))])
+        press(&s, .character("V"))
+        type(&s, "sev2")
+        #expect(press(&s, .enter) == [.perform(.severity(incident: Self.id, severity: "SEV2", reason: nil))])
+        press(&s, .character("A"))
+        type(&s, "scribe chidi")
+        #expect(press(&s, .enter) == [.perform(.assign(incident: Self.id, role: "scribe", name: "chidi"))])
+        press(&s, .character("A"))
+        type(&s, "scribe -")
+        #expect(press(&s, .enter) == [.perform(.assign(incident: Self.id, role: "scribe", name: ""))])
+        press(&s, .character("A"))
+        type(&s, "nobody")
+        #expect(press(&s, .enter).isEmpty && s.message?.isError == true)
+        press(&s, .escape, .character("T"))
+        type(&s, "acknowledged -10m")
+        #expect(press(&s, .enter) == [.perform(.milestone(incident: Self.id, milestone: .acknowledged, at: demoNow.addingTimeInterval(-600)))])
+        press(&s, .character("T"))
+        type(&s, "impact started")
+        #expect(press(&s, .enter).isEmpty, "'started' is not a time")
+        press(&s, .escape, .character("T"))
+        type(&s, "mitigated")
+        #expect(press(&s, .enter) == [.perform(.milestone(incident: Self.id, milestone: .mitigated, at: nil))])
+    }
 }

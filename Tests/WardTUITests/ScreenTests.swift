@@ -77,7 +77,7 @@ import Testing
         #expect(text.contains("── Timeline ◂"))
         #expect(text.contains("── incident.md"))
         // It crosses midnight, so times carry their dates; back-dated events show when they were recorded.
-        #expect(text.contains("08-18 06:31 (rec 06:39) emeka [milestone] impact started"))
+        #expect(text.contains("08-18 06:31 (rec 06:39) emeka@bastion-2 [milestone] impact started"))
         #expect(text.contains("decisions: 0016, 0017"))
     }
 

@@ -49,6 +49,12 @@ public struct TextInput: Sendable, Equatable {
         case startRunbook
         /// `STATUS [reason]` for `target`.
         case status
+        /// `SEVERITY [reason]` for `target`.
+        case severity
+        /// `ROLE NAME` for `target`.
+        case assign
+        /// `MILESTONE [TIME]` for `target`.
+        case milestone
 
         /// Purposes that write to the store on Enter.
         public var writes: Bool { ![.search, .palette, .decisionFilter].contains(self) }

@@ -153,8 +153,8 @@ public enum Detail {
             if event.recorded.timeIntervalSince(event.at) >= 60 {
                 prefix.append(Span("(rec " + String(Timestamps.format(event.recorded).dropFirst(11).prefix(5)) + ") ", .dim))
             }
-            let who = event.by.split(separator: "@").first.map(String.init) ?? event.by
-            prefix.append(Span(who + " ", Style(foreground: .cyan)))
+            // Who, as user@host: two people called ana on two machines are two people.
+            prefix.append(Span(event.by + " ", Style(foreground: .cyan)))
             let prefixWidth = prefix.reduce(0) { $0 + DisplayWidth.of($1.text) }
             let style: Style = switch event.kind {
             case "note": key ? .bold : .plain

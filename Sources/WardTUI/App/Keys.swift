@@ -256,7 +256,7 @@ enum Typing {
             App.clamp(&state, .decisions)
         case .palette:
             state.search.cursor = Cursor()
-        case .note, .skipReason, .backReason, .startRunbook, .status:
+        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone:
             break
         }
         return []
@@ -270,7 +270,7 @@ enum Typing {
                 App.open(results[state.search.cursor.selected], &state)
             }
             return []
-        case .decisionFilter, .note, .skipReason, .backReason, .startRunbook, .status:
+        case .decisionFilter, .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone:
             return []
         case .palette:
             let matches = Palette.matching(input.text)

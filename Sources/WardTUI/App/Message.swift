@@ -30,6 +30,9 @@ public enum Change: Sendable, Equatable {
     case nextPhase(incident: String, runbook: String)
     case backPhase(incident: String, runbook: String, reason: String)
     case status(incident: String, status: IncidentStatus, reason: String?)
+    case severity(incident: String, severity: String, reason: String?)
+    case assign(incident: String, role: String, name: String)
+    case milestone(incident: String, milestone: Milestone, at: Date?)
 }
 
 /// What `update` asks the shell to do: data, run outside the pure core.

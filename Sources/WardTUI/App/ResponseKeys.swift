@@ -21,6 +21,18 @@ enum ResponseKeys {
             guard writable(&state) else { return [] }
             state.input = TextInput(purpose: .status, target: id)
             return []
+        case .character("V"):
+            guard writable(&state) else { return [] }
+            state.input = TextInput(purpose: .severity, target: id)
+            return []
+        case .character("A"):
+            guard writable(&state) else { return [] }
+            state.input = TextInput(purpose: .assign, target: id)
+            return []
+        case .character("T"):
+            guard writable(&state) else { return [] }
+            state.input = TextInput(purpose: .milestone, target: id)
+            return []
         default:
             break
         }
@@ -119,6 +131,36 @@ enum ResponseKeys {
             }
             let reason = text.dropFirst(word.count).drop { $0 == " " || $0 == ":" }
             change = .status(incident: input.target, status: status, reason: reason.isEmpty ? nil : String(reason))
+        case .severity:
+            let word = String(text.prefix { $0 != " " && $0 != ":" })
+            let names = state.snapshot.severities.map(\.name)
+            let number = Int(word).flatMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil }
+            guard let severity = number ?? names.first(where: { $0.caseInsensitiveCompare(word) == .orderedSame }) else {
+                return again(&state, input, "Type a severity: \(names.joined(separator: ", ")) (or 1-\(names.count)), then why.")
+            }
+            let reason = text.dropFirst(word.count).drop { $0 == " " || $0 == ":" }
+            change = .severity(incident: input.target, severity: severity, reason: reason.isEmpty ? nil : String(reason))
+        case .assign:
+            let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+            guard words.count == 2 else {
+                return again(&state, input, "Type a role and a name: 'scribe chidi', 'commander bo' ('scribe -' frees the role).")
+            }
+            let name = words[1].trimmingCharacters(in: .whitespaces)
+            change = .assign(incident: input.target, role: words[0], name: name == "-" ? "" : name)
+        case .milestone:
+            let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let word = words.first, let milestone = try? Milestone.parse(word) else {
+                return again(&state, input, "Type a time's name, then when: 'acknowledged 03:10', 'impact_started -40m', 'mitigated'.")
+            }
+            var at: Date?
+            if words.count == 2 {
+                do {
+                    at = try Timestamps.parseInput(words[1], now: state.now)
+                } catch {
+                    return again(&state, input, "\(error)")
+                }
+            }
+            change = .milestone(incident: input.target, milestone: milestone, at: at)
         case .search, .palette, .decisionFilter:
             return []
         }

@@ -11,6 +11,9 @@ enum EntryLine {
         case .backReason: " back a phase because: "
         case .startRunbook: " start runbook: "
         case .status: " status (and reason): "
+        case .severity: " severity (and reason): "
+        case .assign: " role and name: "
+        case .milestone: " time: "
         default: " "
         }
     }
@@ -52,6 +55,12 @@ enum EntryLine {
                      Span(" · reopening needs a reason", .dim)]
         case .startRunbook:
             spans = [Span(" runbooks: " + state.snapshot.runbooks.map(\.name).joined(separator: ", "), .dim)]
+        case .severity:
+            spans = [Span(" " + state.snapshot.severities.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: " · "), .dim)]
+        case .assign:
+            spans = [Span(" commander, scribe, comms or any role, then a name · 'scribe -' frees it · every handover is logged", .dim)]
+        case .milestone:
+            spans = [Span(" " + Milestone.allCases.map(\.rawValue).joined(separator: " · ") + ", then when: 03:10, -5m (default now)", .dim)]
         default:
             spans = [Span(" ⏎ save · esc cancel", .dim)]
         }

@@ -61,8 +61,8 @@ enum HelpView {
         ("Lists", [("a", "incidents: active or all"), ("s t v", "severity, status, service"),
                    ("s t f", "decisions: status, tag, text"), ("x", "clear filters")]),
         ("Records", [("e", "edit in $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: its post-mortem")]),
-        ("Incidents", [("D", "declare (anywhere)"), ("i", "note to the timeline"), ("S", "status, and why"),
-                       ("R", "start a runbook")]),
+        ("Incidents", [("D", "declare (anywhere)"), ("i", "note to the timeline"), ("S V", "status, severity"),
+                       ("A T", "role handover, a time"), ("R", "start a runbook")]),
         ("Runbook", [("space", "step done, or open again"), ("s x", "skip (why), not applicable"),
                      ("n b", "next phase, back (why)")]),
     ]

@@ -25,7 +25,7 @@ public enum Views {
             switch input.purpose {
             case .search: SearchView.draw(&screen, state, query: input.text)
             case .palette: PaletteView.draw(&screen, state, text: input.text)
-            case .note, .skipReason, .backReason, .startRunbook, .status: EntryLine.drawHelp(&screen, state, input)
+            case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone: EntryLine.drawHelp(&screen, state, input)
             case .decisionFilter: break
             }
         }
@@ -42,7 +42,7 @@ public enum Views {
         switch input.purpose {
         case .search, .palette: return (min(state.width - 1, 3 + DisplayWidth.of(input.text)), 2)
         case .decisionFilter: return (min(state.width - 1, 9 + DisplayWidth.of(input.text)), state.height - 1)
-        case .note, .skipReason, .backReason, .startRunbook, .status:
+        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone:
             if input.secrets != nil { return nil }
             let (prompt, text) = EntryLine.visible(state, input)
             return (min(state.width - 1, DisplayWidth.of(prompt) + DisplayWidth.of(text)), state.height - 1)
@@ -187,7 +187,7 @@ enum Chrome {
         case .decisions: return "⏎ open · esc back · s t f filter · " + common
         case let .incident(id):
             guard let run = state.snapshot.incident(id)?.state.currentRun, !run.isFinished else {
-                return "i note · R runbook · S status · tab pane · e edit · esc back · " + common
+                return "i note · R runbook · S status · V severity · A role · T time · tab pane · " + common
             }
             return "i note · space done · s skip · x n/a · n next · b back · S status · tab pane · " + common
         case .decision: return "esc back · [ ] chain · tab links · e edit · " + common

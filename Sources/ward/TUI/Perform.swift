@@ -26,6 +26,12 @@ enum Perform {
                 return done(try store.backPhase(store.findIncident(id), run: runbook, reason: reason))
             case let .status(id, status, reason):
                 return done(try store.setStatus(store.findIncident(id), to: status, reason: reason))
+            case let .severity(id, severity, reason):
+                return done(try store.setSeverity(store.findIncident(id), to: severity, reason: reason))
+            case let .assign(id, role, name):
+                return done(try store.assign(store.findIncident(id), role: role, to: name))
+            case let .milestone(id, milestone, at):
+                return done(try store.setMilestone(store.findIncident(id), milestone, at: at))
             }
         } catch {
             return .performed(text: "Not saved: \(error)", isError: true, open: nil)
