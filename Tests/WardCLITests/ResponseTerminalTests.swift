@@ -64,10 +64,16 @@ import Testing
         #expect(events(store, id, kind: "note").contains { $0.contains("\"key\":true") && $0.contains("migration job ran DROP TABLE") })
         #expect(events(store, id, kind: "action").count == 1)
 
+        // A handover, from the keyboard too.
+        tmux.keys("A"); tmux.type("scribe chidi"); tmux.keys("Enter")
+        tmux.waitFor("chidi is now scribe")
+        tmux.waitFor("roles: scribe chidi")
+
         // A teammate on the same host logs a note: it shows within two seconds.
         #expect(try run(["log", "--incident", id, "restore from 03:00 snapshot started"], in: store.url).status == 0)
         let seconds = tmux.timeUntil("restore from 03:00 snapshot started", timeout: 5)
         #expect(seconds != nil && seconds! < 2, "the teammate's note took \(seconds.map { String($0) } ?? "more than 5") s")
+        print("a teammate's note appeared on the incident screen after \(seconds.map { String(format: "%.2f", $0) } ?? "-") s")
 
         // The recovery runbook: start it, a refused next, a skip with a reason, n/a, then the phase.
         tmux.keys("R")
