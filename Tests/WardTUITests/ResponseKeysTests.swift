@@ -230,4 +230,28 @@ import Testing
         type(&s, "mitigated")
         #expect(press(&s, .enter) == [.perform(.milestone(incident: Self.id, milestone: .mitigated, at: nil))])
     }
+
+    @Test func anActiveIncidentsTimelineOpensAtItsNewestEventAndFollowsNewOnes() {
+        var s = state(runbook: false)
+        var events = s.snapshot.incidents[0].events
+        for index in 0..<40 { events.append(event(-20 + Double(index) / 10, "note", ["text": .string("note \(index)")])) }
+        var snapshot = s.snapshot
+        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        s = AppState(snapshot: snapshot, width: 80, height: 24, now: demoNow)
+        App.push(&s, .incident(Self.id))
+        #expect(s.cursor(.incident(Self.id), pane: 0).selected == 40)
+        #expect(screen(s).contains("note 39"))
+        // A teammate's note arrives: the selection moves to it, and it is on screen.
+        events.append(event(-1, "note", ["text": .string("from a teammate")]))
+        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        _ = App.update(&s, .loaded(snapshot))
+        #expect(s.cursor(.incident(Self.id), pane: 0).selected == 41)
+        #expect(screen(s).contains("from a teammate"))
+        // Scrolled back to read: a new event does not pull the view away.
+        press(&s, .character("g"))
+        events.append(event(-0.5, "note", ["text": .string("another")]))
+        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        _ = App.update(&s, .loaded(snapshot))
+        #expect(s.cursor(.incident(Self.id), pane: 0).selected == 0)
+    }
 }

@@ -14,7 +14,19 @@ public enum App {
             state.now = now
             return []
         case let .loaded(snapshot):
+            // A timeline whose last event is selected follows new events as they arrive.
+            let following = state.stack.compactMap { route -> (Route, Int)? in
+                guard case let .incident(id) = route, let before = state.snapshot.incident(id),
+                      state.cursor(route, pane: 0).selected >= before.events.count - 1,
+                      let after = snapshot.incident(id) else { return nil }
+                return (route, after.events.count - 1)
+            }
             state.snapshot = snapshot
+            for (route, last) in following {
+                var cursor = state.cursor(route, pane: 0)
+                cursor.selected = max(0, last)
+                state.setCursor(route, cursor, pane: 0)
+            }
             // A record that disappeared takes its screen with it.
             state.stack = state.stack.filter { exists($0, in: snapshot) }
             if state.stack.isEmpty { state.stack = [.dashboard] }
@@ -148,9 +160,13 @@ public enum App {
             return
         }
         if state.route != route { state.stack.append(route) }
-        // An incident with a runbook under way opens on the runbook: that is where the work is.
-        if case let .incident(id) = route, state.snapshot.incident(id)?.state.currentRun?.isFinished == false {
-            state.pane[route] = 1
+        // An incident with a runbook under way opens on the runbook: that is where the work is. An active
+        // incident's timeline opens at its newest event; a resolved one at its beginning, to be read.
+        if case let .incident(id) = route, let incident = state.snapshot.incident(id) {
+            state.pane[route] = incident.state.currentRun?.isFinished == false ? 1 : 0
+            if incident.state.isActive, state.cursors[PaneKey(route: route, pane: 0)] == nil {
+                state.setCursor(route, Cursor(selected: max(0, incident.events.count - 1), offset: 0), pane: 0)
+            }
         } else {
             state.pane[route] = 0
         }

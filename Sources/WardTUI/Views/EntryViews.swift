@@ -80,7 +80,8 @@ enum DeclareView {
 
     static func draw(_ screen: inout Screen, _ state: AppState, _ form: DeclareForm) {
         let b = box(state)
-        screen.fill(x: b.x, y: b.y, width: b.width, height: b.height, style: .plain)
+        // The form replaces the screen's body, so nothing behind it shows through at its edges.
+        screen.fill(x: 0, y: 2, width: screen.width, height: max(0, screen.height - 3), style: .plain)
         Views.rule(&screen, y: b.y, x: b.x, width: b.width, title: "Declare an incident · the clock starts now")
         var y = b.y + 1
         for field in DeclareForm.Field.allCases {
