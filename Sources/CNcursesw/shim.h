@@ -18,6 +18,9 @@ static inline int ward_key_resize(void) { return KEY_RESIZE; }
 static inline int ward_key_mouse(void) { return KEY_MOUSE; }
 static inline int ward_key_f(int n) { return KEY_F(n); }
 static inline int ward_colors(void) { return COLORS; }
+// Bracketed paste (xterm mode 2004): the terminal wraps pasted text in these, defined as keys of their own.
+static inline int ward_key_paste_start(void) { return KEY_MAX + 1; }
+static inline int ward_key_paste_end(void) { return KEY_MAX + 2; }
 static inline attr_t ward_color_pair(int n) { return COLOR_PAIR(n); }
 static inline mmask_t ward_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 static inline mmask_t ward_button1_pressed(void) { return BUTTON1_PRESSED | BUTTON1_CLICKED; }

@@ -49,6 +49,10 @@ public final class CursesTerminal {
         curs_set(0)
         mousemask(ward_all_mouse_events(), nil)
         mouseinterval(0)
+        // Pasted text arrives as one event: a pasted line break must not act as Enter and run what follows.
+        define_key("\u{1B}[200~", ward_key_paste_start())
+        define_key("\u{1B}[201~", ward_key_paste_end())
+        writeToTerminal("\u{1B}[?2004h")
         if !noColor && has_colors() {
             start_color()
             use_default_colors()
@@ -62,6 +66,7 @@ public final class CursesTerminal {
     public func stop() {
         guard running else { return }
         running = false
+        writeToTerminal("\u{1B}[?2004l")
         curs_set(1)
         endwin()
     }
@@ -108,6 +113,8 @@ public final class CursesTerminal {
                 return .resize(width: Int(ward_cols()), height: Int(ward_lines()))
             }
             if code == ward_key_mouse() { return mouseEvent() }
+            if code == ward_key_paste_start() { return .key(.paste(readPaste())) }
+            if code == ward_key_paste_end() { return nil }
             return functionKey(code).map { .key($0) }
         }
         return character(code).map { .key($0) }
@@ -116,9 +123,11 @@ public final class CursesTerminal {
     /// Leaves curses to run something in the terminal (an editor), then comes back and repaints.
     public func suspend<T>(_ body: () throws -> T) rethrows -> T {
         def_prog_mode()
+        writeToTerminal("\u{1B}[?2004l")
         endwin()
         defer {
             reset_prog_mode()
+            writeToTerminal("\u{1B}[?2004h")
             previous = nil
             wclear(ward_stdscr())
             wrefresh(ward_stdscr())
@@ -127,6 +136,33 @@ public final class CursesTerminal {
     }
 
     // MARK: Input
+
+    /// Everything up to the end of a bracketed paste (or a pause of a second, if the end never comes).
+    private func readPaste() -> String {
+        var text = ""
+        wtimeout(ward_stdscr(), 1000)
+        while text.unicodeScalars.count < 1 << 20 {
+            var value: wint_t = 0
+            let result = wget_wch(ward_stdscr(), &value)
+            if result == ERR { break }
+            let code = Int32(value)
+            if result == KEY_CODE_YES {
+                if code == ward_key_paste_end() { break }
+                continue
+            }
+            if code == 13 || code == 10 { text.append("\n"); continue }
+            if code == 9 { text.append("\t"); continue }
+            if let scalar = UnicodeScalar(UInt32(code)), code >= 32 { text.unicodeScalars.append(scalar) }
+        }
+        return text
+    }
+
+    /// Sends a control sequence curses does not know about, straight to the terminal.
+    private func writeToTerminal(_ sequence: String) {
+        fflush(nil)
+        let bytes = Array(sequence.utf8)
+        _ = bytes.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
 
     private func character(_ code: Int32) -> Key? {
         switch code {

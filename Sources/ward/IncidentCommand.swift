@@ -135,14 +135,17 @@ struct IncidentCommand: ParsableCommand {
         @Argument(help: "[INCIDENT] STATUS: the incident may be left out when exactly one is active.") var words: [String]
         @Option(parsing: .unconditional, help: ArgumentHelp("When it changed, if earlier: 03:10, -5m, or ISO 8601.", valueName: "TIME")) var at: String?
         @Option(help: "Why (required to reopen a resolved incident).") var reason: String?
+        @Flag(help: "Write the reason as typed even if it looks like it holds a secret.") var keepSecrets = false
 
         func run() throws {
             let store = try global.openStore()
             let (query, value) = try splitIncidentAndValue(words, what: "STATUS")
             let status = try IncidentStatus.parse(value)
             let incident = try store.findIncident(query)
-            let recorded = try store.setStatus(incident, to: status, at: try parseTime(at, store: store, option: "--at"), reason: reason)
-            report(recorded, incident: incident.id, json: global.json)
+            let recorded = try store.setStatus(incident, to: status, at: try parseTime(at, store: store, option: "--at"), reason: reason,
+                                               keepSecrets: keepSecrets)
+            warnAboutHidden(recorded)
+            report(recorded, incident: incident.id, json: global.json, unchanged: ["status": .string(status.rawValue)])
         }
     }
 
@@ -181,13 +184,16 @@ struct IncidentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "[INCIDENT] SEVERITY.") var words: [String]
         @Option(help: "Why it changed.") var reason: String?
+        @Flag(help: "Write the reason as typed even if it looks like it holds a secret.") var keepSecrets = false
 
         func run() throws {
             let store = try global.openStore()
             let (query, value) = try splitIncidentAndValue(words, what: "SEVERITY")
             let severity = try store.config.severity(named: value).name
             let incident = try store.findIncident(query)
-            report(try store.setSeverity(incident, to: severity, reason: reason), incident: incident.id, json: global.json)
+            let recorded = try store.setSeverity(incident, to: severity, reason: reason, keepSecrets: keepSecrets)
+            warnAboutHidden(recorded)
+            report(recorded, incident: incident.id, json: global.json, unchanged: ["severity": .string(severity)])
         }
     }
 
@@ -238,14 +244,23 @@ func report(_ event: Event, incident: String, json: Bool, _ message: String) {
     }
 }
 
-/// Confirms a change: its event (or, when nothing needed recording, a note saying so).
-func report(_ recorded: Recorded, incident: String, json: Bool) {
+/// Confirms a change: its event (or, when nothing needed recording, a note saying so, and for scripts the
+/// incident's id with `unchanged`, the value it already had).
+func report(_ recorded: Recorded, incident: String, json: Bool, unchanged: [String: JSONValue] = [:]) {
     guard let event = recorded.event else {
         Output.note(recorded.message)
-        if json { Output.json(.object(["incident": .string(incident), "recorded": .bool(false)])) }
+        if json {
+            Output.json(.object(unchanged.merging(["id": .string(incident), "incident": .string(incident), "recorded": .bool(false)]) { $1 }))
+        }
         return
     }
     report(event, incident: incident, json: json, recorded.message)
+}
+
+/// Says on stderr that secrets were hidden from what was written, and how to keep them.
+func warnAboutHidden(_ recorded: Recorded) {
+    guard !recorded.redacted.isEmpty else { return }
+    Output.note("warning: hid \(Secrets.describe(recorded.redacted)) in what was written; --keep-secrets writes it as typed")
 }
 
 /// Tells a person, on stderr, which files could not be read fully; details in 'ward doctor'.

@@ -31,9 +31,7 @@ struct LogCommand: ParsableCommand {
         let found = try store.findIncident(incident)
         let recorded = try store.addNote(found, text: note, at: try parseTime(at, store: store, option: "--at"), key: key,
                                          keepSecrets: keepSecrets)
-        if !recorded.redacted.isEmpty {
-            Output.note("warning: hid \(Secrets.describe(recorded.redacted)) in the note; --keep-secrets writes it as typed")
-        }
+        warnAboutHidden(recorded)
         report(recorded, incident: found.id, json: global.json)
     }
 }

@@ -23,6 +23,7 @@ struct RunbookCommand: ParsableCommand {
     struct RunOptions: ParsableArguments {
         @Option(name: .customLong("runbook"), help: "Which run, when the incident has more than one (default: the latest unfinished).")
         var name: String?
+        @Flag(help: "Write notes and reasons as typed even if they look like they hold a secret.") var keepSecrets = false
     }
 
     struct Start: ParsableCommand {
@@ -202,7 +203,9 @@ struct RunbookCommand: ParsableCommand {
         func run() throws {
             let store = try global.openStore()
             let found = try store.findIncident(incident)
-            report(try store.backPhase(found, run: options.name, reason: reason), incident: found.id, json: global.json)
+            let recorded = try store.backPhase(found, run: options.name, reason: reason, keepSecrets: options.keepSecrets)
+            warnAboutHidden(recorded)
+            report(recorded, incident: found.id, json: global.json)
         }
     }
 }
@@ -212,7 +215,9 @@ private func change(_ global: GlobalOptions, _ options: RunbookCommand.RunOption
     let store = try global.openStore()
     let (query, step) = try splitIncidentAndValue(words, what: "STEP")
     let found = try store.findIncident(query)
-    let recorded = try store.setStep(found, run: options.name, step: step, to: state, reason: reason, note: note)
+    let recorded = try store.setStep(found, run: options.name, step: step, to: state, reason: reason, note: note,
+                                     keepSecrets: options.keepSecrets)
+    warnAboutHidden(recorded)
     report(recorded, incident: found.id, json: global.json)
 }
 

@@ -132,6 +132,16 @@ import Testing
         #expect(journal(scratch, id).contains("[REDACTED url-password]"))
         try ward(scratch, "log", "--keep-secrets", "token=abc123def456 is the staging one")
         #expect(journal(scratch, id).contains("token=abc123def456"))
+        // Reasons and step notes are free text too.
+        try ward(scratch, "runbook", "start")
+        let step = try ward(scratch, "runbook", "done", "revoke-credentials", "--note", "rotated; old one was password=Winter2026!")
+        #expect(step.stderr.contains("hid 1 secret (password)"))
+        try ward(scratch, "runbook", "skip", "stop-writes", "--reason", "replica uses postgres://app:s3cretpw@db-2/prod, read-only")
+        try ward(scratch, "incident", "status", "identified", "--reason", "leaked key AKIAIOSFODNN7EXAMPLE in the deploy log")
+        let text = journal(scratch, id)
+        for secret in ["Winter2026!", "s3cretpw", "AKIAIOSFODNN7EXAMPLE"] { #expect(!text.contains(secret), "\(secret) was written") }
+        try ward(scratch, "runbook", "skip", "keep-evidence", "--reason", "staging password=letmein123 only", "--keep-secrets")
+        #expect(journal(scratch, id).contains("letmein123"))
     }
 
     @Test func aBrokenRunbookDefinitionIsReportedByPathAndLine() throws {

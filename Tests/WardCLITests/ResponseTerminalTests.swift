@@ -82,6 +82,14 @@ import Testing
         tmux.waitFor("start runbook: recovery")
         tmux.keys("Enter")
         tmux.waitFor("Recovery runbook · Disconnect 1/5")
+        // A multi-line paste becomes one note line, written only on Enter: its "b" is text, not "back".
+        _ = try tmux.tmux(["set-buffer", "-b", "p", "pasted first line\nb not a key\n"])
+        _ = try tmux.tmux(["paste-buffer", "-p", "-b", "p", "-t", "w"])
+        tmux.waitFor("note: pasted first line b not a key")
+        tmux.keys("Enter")
+        tmux.waitFor("Saved to \(id)")
+        #expect(events(store, id, kind: "note").contains { $0.contains("pasted first line b not a key") })
+        #expect(events(store, id, kind: "phase").isEmpty)
         tmux.keys("Space")                                     // stop-actor
         tmux.waitFor("[x] *stop-actor")
         tmux.keys("n")

@@ -550,8 +550,8 @@ private func message(_ error: any Error) -> String { (error as? WardError)?.mess
 
     static let newBlocks = Dictionary(uniqueKeysWithValues: PostmortemDraft.blockNames.map { ($0, "NEW \($0)\nsecond line of \($0)") })
 
-    @Test func refreshingReplacesOnlyTheBlocksStillThere() {
-        let refreshed = PostmortemDraft.refresh(Self.handWritten, blocks: Self.newBlocks)
+    @Test func refreshingReplacesOnlyTheBlocksStillThere() throws {
+        let refreshed = try PostmortemDraft.refresh(Self.handWritten, blocks: Self.newBlocks)
         let expected = """
         ---
         incident: x
@@ -585,12 +585,79 @@ private func message(_ error: any Error) -> String { (error as? WardError)?.mess
         for name in ["runbook", "checklists", "responders"] {
             #expect(!refreshed.contains("ward:begin \(name)") && !refreshed.contains("NEW \(name)"))
         }
-        #expect(PostmortemDraft.refresh(refreshed, blocks: Self.newBlocks) == refreshed)
-        // A block with only its begin marker left is not filled up to some other marker.
+        #expect(try PostmortemDraft.refresh(refreshed, blocks: Self.newBlocks) == refreshed)
+        // A block with only its begin marker left is refused, with its line: nothing is guessed.
         let halfDeleted = Self.handWritten.replacingOccurrences(of: "<!-- ward:end durations -->\n", with: "")
-        let result = PostmortemDraft.refresh(halfDeleted, blocks: Self.newBlocks)
-        #expect(result.contains("old durations") && !result.contains("NEW durations"))
-        #expect(result.contains("Between the blocks, by a person.") && result.contains("NEW timeline"))
+        #expect { try PostmortemDraft.refresh(halfDeleted, blocks: Self.newBlocks, path: "pm.md") } throws: { error in
+            let error = error as? WardError
+            return error?.path == "pm.md" && error?.line != nil && error?.message.contains("without its pair") == true
+        }
+    }
+
+    @Test func markersQuotedInProseOrCodeAreText() throws {
+        let text = """
+        ## Summary
+
+        Ward rewrites what follows `<!-- ward:begin timeline -->` on its own line.
+
+        ```
+        <!-- ward:begin timeline -->
+        an example, not a block
+        <!-- ward:end timeline -->
+        ```
+
+        ~~~~markdown
+        <!-- ward:end timeline -->
+        ~~~~
+
+        ## Timeline
+
+        <!-- ward:begin timeline -->
+        old
+        <!-- ward:end timeline -->
+
+        The end, by a person.
+        """
+        let refreshed = try PostmortemDraft.refresh(text, blocks: ["timeline": "NEW"])
+        #expect(refreshed == text.replacingOccurrences(of: "<!-- ward:begin timeline -->\nold\n", with: "<!-- ward:begin timeline -->\nNEW\n"))
+        #expect(refreshed.contains("an example, not a block"))
+    }
+
+    @Test(arguments: [
+        ("<!-- ward:begin timeline -->\na\n<!-- ward:end timeline -->\n<!-- ward:begin timeline -->\nb\n<!-- ward:end timeline -->\n", 4, "more than once"),
+        ("<!-- ward:end timeline -->\na\n<!-- ward:begin timeline -->\n", 1, "ends before it begins"),
+        ("<!-- ward:begin a -->\n<!-- ward:begin b -->\n<!-- ward:end a -->\n<!-- ward:end b -->\n", 2, "overlap"),
+    ])
+    func markersThatCannotBeTrustedAreRefused(text: String, line: Int, says: String) {
+        #expect { try PostmortemDraft.refresh(text, blocks: ["timeline": "X", "a": "X", "b": "X"]) } throws: { error in
+            let error = error as? WardError
+            return error?.line == line && error?.message.contains(says) == true
+        }
+    }
+
+    @Test func aRefreshKeepsTheFilesLineEndsAndByteOrderMark() throws {
+        let f = try Fixture()
+        let (path, _) = try f.store.draftPostmortem(f.incident)
+        let lf = try #require(f.dir.read(path))
+        let crlf = "\u{FEFF}" + lf.replacingOccurrences(of: "\n", with: "\r\n").replacingOccurrences(of: "## Summary\r\n", with: "## Summary\r\n\r\nBy a person.\r\n")
+        f.dir.write(path, crlf)
+        _ = try f.store.addNote(f.incident, text: "a new event")
+        #expect(try f.store.draftPostmortem(f.incident).change == "refreshed")
+        let bytes = try #require(f.dir.bytes(path))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line still ends in CRLF")
+        #expect(text.contains("By a person.\r\n") && text.contains("a new event"))
+    }
+
+    @Test func aPublishedPostmortemIsLeftAsItIs() throws {
+        let f = try Fixture()
+        let (path, _) = try f.store.draftPostmortem(f.incident)
+        let published = try #require(f.dir.read(path)).replacingOccurrences(of: "status: draft", with: "status: published")
+        f.dir.write(path, published)
+        _ = try f.store.addNote(f.incident, text: "after publication")
+        #expect(try f.store.draftPostmortem(f.incident).change.contains("published"))
+        #expect(f.dir.read(path) == published)
     }
 
     /// The text between a block's markers.

@@ -122,14 +122,20 @@ import Testing
         #expect(Secrets.redact(text) == (text, []))
     }
 
-    /// `:` needs a password-like key, or a value that looks like a credential; `=` needs only a value.
+    /// A password-like key needs only a value (after `:`, one of four characters or more); other keys need a
+    /// value that looks generated, so `token=expired` stays text.
     @Test(arguments: [
         ("token: abc123def", true),
         ("token: abcdef", false),
         ("token: abc12", false),
-        ("token = abcdef", true),
-        ("token=a", true),
-        ("secret: x", true),
+        ("token = abcdef", false),
+        ("token = abc1def", true),
+        ("token=a", false),
+        ("token=expired for 3 users", false),
+        ("token=0123456789abcdefABCDEF", true),
+        ("password=a", true),
+        ("password: see vault", false),
+        ("secret: xyzw", true),
         ("passwd: hunter", true),
         ("pass: hunter", false),
         ("pass: hunter22", true),

@@ -55,7 +55,7 @@ import Testing
         #expect(s.message?.isError == true)
         #expect(s.message?.text.contains("revoke-credentials, stop-writes, keep-evidence") == true)
         var ready = state(runbook: true, done: ["stop-actor", "revoke-credentials", "stop-writes", "keep-evidence"])
-        #expect(press(&ready, .character("n")) == [.perform(.nextPhase(incident: Self.id, runbook: "recovery"))])
+        #expect(press(&ready, .character("n")) == [.perform(.nextPhase(incident: Self.id, runbook: "recovery", from: "Disconnect"))])
     }
 
     @Test func skippingAsksForAReasonAndWritesItWithTheStep() {
@@ -97,7 +97,7 @@ import Testing
         var s = state(runbook: true)
         press(&s, .character("b"))
         type(&s, "restore incomplete")
-        #expect(press(&s, .enter) == [.perform(.backPhase(incident: Self.id, runbook: "recovery", reason: "restore incomplete"))])
+        #expect(press(&s, .enter) == [.perform(.backPhase(incident: Self.id, runbook: "recovery", from: "Disconnect", reason: "restore incomplete"))])
     }
 
     @Test func theNoteLineBackDatesStarsAndSaysSoBeforeWriting() {
@@ -253,5 +253,36 @@ import Testing
         snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
         _ = App.update(&s, .loaded(snapshot))
         #expect(s.cursor(.incident(Self.id), pane: 0).selected == 0)
+    }
+
+    @Test func pastedTextIsNeverReadAsKeys() {
+        var s = state(runbook: true)
+        // Pasted on the incident: a note line with it, line breaks as spaces, nothing written yet.
+        #expect(press(&s, .paste("restarted api\nbad deploy\n\nb rolled back\n")).isEmpty)
+        #expect(s.input?.purpose == .note && s.input?.text == "restarted api bad deploy b rolled back")
+        // Pasted into an open line: appended the same way.
+        type(&s, " ")
+        press(&s, .paste("and\tmore\n"))
+        #expect(s.input?.text == "restarted api bad deploy b rolled back and more")
+        // In the declare form, into the field.
+        var d = state(runbook: false)
+        press(&d, .character("D"), .paste("DB\ngone"))
+        #expect(d.declare?.title == "DB gone")
+        // Anywhere else: refused with a hint.
+        var elsewhere = state(runbook: false)
+        press(&elsewhere, .escape)
+        #expect(press(&elsewhere, .paste("q")).isEmpty && elsewhere.input == nil && elsewhere.message?.isError == true)
+    }
+
+    @Test func aNotePutAsideKeepsTheMomentItMeant() {
+        var s = state(runbook: false)
+        press(&s, .character("i"))
+        type(&s, "-5m * replica lag")
+        press(&s, .escape)
+        // Reopened an hour later, it still means five minutes before it was typed.
+        s.now = demoNow.addingTimeInterval(3600)
+        press(&s, .character("i"))
+        #expect(s.input?.text == Timestamps.format(demoNow.addingTimeInterval(-300)) + " * replica lag")
+        #expect(press(&s, .enter) == [.perform(.note(incident: Self.id, text: "replica lag", at: demoNow.addingTimeInterval(-300), key: true, keepSecrets: false))])
     }
 }

@@ -17,17 +17,55 @@ public enum PostmortemDraft {
         ]
     }
 
-    /// `text` with each generated block replaced. A block whose markers were removed stays removed.
-    public static func refresh(_ text: String, blocks: [String: String]) -> String {
-        var result = text
-        for name in blockNames {
-            guard let content = blocks[name] else { continue }
-            let begin = "<!-- ward:begin \(name) -->", end = "<!-- ward:end \(name) -->"
-            guard let start = result.range(of: begin),
-                  let stop = result.range(of: end, range: start.upperBound..<result.endIndex) else { continue }
-            result.replaceSubrange(start.upperBound..<stop.lowerBound, with: "\n" + content + "\n")
+    /// `text` with each generated block replaced. A marker counts only alone on its line and outside code
+    /// fences, so a marker quoted in prose or in an example is text. A block whose markers were removed stays
+    /// removed. Markers that are doubled or out of order are refused with their line: a refresh must never
+    /// guess which part of a person's text is Ward's.
+    public static func refresh(_ text: String, blocks: [String: String], path: String = "postmortem.md") throws -> String {
+        var lines = text.components(separatedBy: "\n")
+        var begins: [String: [Int]] = [:], ends: [String: [Int]] = [:]
+        var fence: Substring?
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let marker = trimmed.prefix { $0 == "`" || $0 == "~" }
+            if marker.count >= 3, marker.allSatisfy({ $0 == marker.first }) {
+                if fence == nil { fence = marker } else if let open = fence, marker.first == open.first, marker.count >= open.count { fence = nil }
+                continue
+            }
+            guard fence == nil, trimmed.hasPrefix("<!-- ward:"), trimmed.hasSuffix(" -->") else { continue }
+            let words = trimmed.dropFirst(5).dropLast(4).split(separator: " ")
+            guard words.count == 2 else { continue }
+            let name = String(words[1])
+            if words[0] == "ward:begin" { begins[name, default: []].append(index) }
+            if words[0] == "ward:end" { ends[name, default: []].append(index) }
         }
-        return result
+        var spans: [(name: String, begin: Int, end: Int)] = []
+        for name in Set(begins.keys).union(ends.keys) {
+            let b = begins[name] ?? [], e = ends[name] ?? []
+            if b.count > 1 || e.count > 1 {
+                throw WardError("the marker for the generated block '\(name)' appears more than once; keep one ward:begin and one ward:end (or neither), then draft again; nothing was written",
+                                path: path, line: (b.count > 1 ? b[1] : e[1]) + 1)
+            }
+            if b.count != e.count {
+                throw WardError("the generated block '\(name)' has a \(b.isEmpty ? "ward:end" : "ward:begin") marker without its pair; add it or delete both, then draft again; nothing was written",
+                                path: path, line: (b.first ?? e.first ?? 0) + 1)
+            }
+            guard let begin = b.first, let end = e.first else { continue }
+            if end < begin {
+                throw WardError("the generated block '\(name)' ends before it begins; nothing was written", path: path, line: end + 1)
+            }
+            spans.append((name, begin, end))
+        }
+        spans.sort { $0.begin < $1.begin }
+        for (earlier, later) in zip(spans, spans.dropFirst()) where later.begin < earlier.end {
+            throw WardError("the generated blocks '\(earlier.name)' and '\(later.name)' overlap; nothing was written", path: path, line: later.begin + 1)
+        }
+        // From the last block back, so earlier line numbers stay right.
+        for span in spans.reversed() {
+            guard let content = blocks[span.name] else { continue }
+            lines.replaceSubrange((span.begin + 1)..<span.end, with: content.components(separatedBy: "\n"))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Recorded text made safe inside a generated block: one line, and no comment marker that could end it.
@@ -66,7 +104,7 @@ public enum PostmortemDraft {
         for run in state.runs {
             let end = run.isFinished ? run.enteredCurrent : (state.lastEvent ?? run.enteredCurrent)
             lines.append("**\(inline(run.title)) runbook**, started \(Timestamps.format(run.started)) by \(inline(run.startedBy)); "
-                         + (run.isFinished ? "finished." : "in \(run.currentPhase!.name)."))
+                         + (run.isFinished ? "finished." : "in \(inline(run.currentPhase!.name))."))
             lines.append("")
             for (index, phase) in run.phases.enumerated() {
                 let (settled, total) = run.progress(ofPhase: index)
@@ -146,10 +184,14 @@ extension Store {
         let path = Self.incidentsDirectory + "/" + incident.id + "/postmortem.md"
         let blocks = PostmortemDraft.blocks(incident)
         if let existing = try files.read(path, limit: RecordText.sizeLimit + 1) {
-            let text = try RecordText(existing.data, path: path).text
-            let refreshed = PostmortemDraft.refresh(text, blocks: blocks)
-            if refreshed == text { return (path, "unchanged") }
-            try files.replace(path, with: Data(refreshed.utf8), expecting: .content(existing.hash))
+            let record = try RecordText(existing.data, path: path)
+            let postmortem = try Postmortem(data: existing.data, path: path, incidentID: incident.id)
+            if postmortem.status == "published" {
+                return (path, "left as it is: it is published")
+            }
+            let refreshed = try PostmortemDraft.refresh(record.text, blocks: blocks, path: path)
+            if refreshed == record.text { return (path, "unchanged") }
+            try files.replace(path, with: record.encode(refreshed), expecting: .content(existing.hash))
             return (path, "refreshed")
         }
         var values: [String: Any] = ["id": incident.id, "title": FrontMatterEditor.scalar(incident.state.title)]
@@ -170,10 +212,16 @@ extension Store {
     public func writeDocuments(_ incident: Incident) throws -> Documents {
         let (path, change) = try draftPostmortem(incident)
         var documents = Documents(postmortemPath: path, postmortemChange: change, decision: nil, decisionCreated: false)
-        let decisions = loadDecisions().decisions
+        let (decisions, problems) = loadDecisions()
         if let linked = decisions.first(where: { incident.state.decisions.contains($0.number) || $0.incidents.contains(incident.id) }) {
             documents.decision = linked
             return documents
+        }
+        // The journal says a record was written, even if it cannot be read now: never write a second one.
+        if let number = incident.state.decisions.first {
+            let problem = problems.first { Decision.number(inFileName: ($0.path as NSString).lastPathComponent) == number }
+            throw WardError("decision \(number) was written for this incident but cannot be read" + (problem.map { ": \($0.description)" } ?? "")
+                            + "; fix it (ward doctor) rather than write another")
         }
         let decision = try newDecision(title: "Safeguards after: \(incident.state.title)", incidents: [incident.id],
                                        context: DecisionDraft.context(incident), outcome: DecisionDraft.outcome(incident))

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a responder types on the TUI's note line: `[TIME] [*] text`.
 /// - `TIME` back-dates the note: `-5m`, `-1h30m`, `03:10`, `03:10:07`;
-/// - `*` marks it a key event;
+/// - `*` and a space marks it a key event (`*nix` is text);
 /// - a text starting `TODO:` becomes an action item.
 public struct NoteLine: Sendable, Equatable {
     public var at: Date?
@@ -17,7 +17,7 @@ public struct NoteLine: Sendable, Equatable {
         var at: Date?
         var key = false
         for _ in 0..<2 {
-            if rest.hasPrefix("*") && !key {
+            if (rest == "*" || rest.hasPrefix("* ")) && !key {
                 key = true
                 rest = rest.dropFirst().drop { $0 == " " }
                 continue
@@ -31,8 +31,28 @@ public struct NoteLine: Sendable, Equatable {
         return NoteLine(at: at, key: key, text: String(rest))
     }
 
-    /// `-5m`, `-90s`, `03:10`, `03:10:07`: a back-dating prefix rather than the start of the note.
+    /// The line with a relative or clock-time prefix made absolute (ISO 8601), so a note kept for later
+    /// still means the moment it meant when it was typed. Lines without one come back as they are.
+    public static func anchored(_ line: String, now: Date, timeZone: TimeZone = .current) -> String {
+        let trimmed = line.drop { $0 == " " }
+        var star = ""
+        var rest = trimmed
+        if rest.hasPrefix("* ") {
+            star = "* "
+            rest = rest.dropFirst(2).drop { $0 == " " }
+        }
+        let word = rest.prefix { $0 != " " }
+        guard looksLikeTime(word), Timestamps.parseISO(String(word)) == nil,
+              let at = try? Timestamps.parseInput(String(word), now: now, timeZone: timeZone) else { return line }
+        return star + Timestamps.format(at) + rest.dropFirst(word.count)
+    }
+
+    /// `-5m`, `-90s`, `03:10`, `03:10:07`, `2026-11-25T03:10:07Z`: a back-dating prefix rather than the start
+    /// of the note.
     static func looksLikeTime(_ word: Substring) -> Bool {
+        if word.count >= 20, word.contains("T"), word.first?.isNumber == true, Timestamps.parseISO(String(word)) != nil {
+            return true
+        }
         if word.hasPrefix("-"), word.count >= 3, word.dropFirst().first?.isNumber == true,
            let last = word.last, "smhd".contains(last), word.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || "smhd".contains($0)) }) {
             return true

@@ -32,10 +32,10 @@ public struct TaskItem: Sendable, Equatable, Codable {
             throw WardError("the item has no id: write it as '- [ ] some-id: the question'", path: path, line: lineNumber)
         }
         let id = String(rest[..<colon])
-        guard !id.isEmpty, id.unicodeScalars.allSatisfy({
+        guard !id.isEmpty, id.count <= 64, id.unicodeScalars.allSatisfy({
             ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
         }) else {
-            throw WardError("the item id '\(id)' may use only lower-case letters, digits and hyphens", path: path, line: lineNumber)
+            throw WardError("the item id '\(id)' may use only lower-case letters, digits and hyphens, at most 64 of them", path: path, line: lineNumber)
         }
         let text = rest[rest.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw WardError("the item '\(id)' has no text", path: path, line: lineNumber) }

@@ -12,16 +12,34 @@ public struct Recorded: Sendable {
 /// The changes responders make during an incident. Each checks what it can before writing, writes one event,
 /// and returns once that event is on disk. The CLI and the TUI both come here.
 extension Store {
-    public func setStatus(_ incident: Incident, to status: IncidentStatus, at: Date? = nil, reason: String? = nil) throws -> Recorded {
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    /// Free text a person typed into an event (a reason, a step's note): trimmed, and with secrets hidden
+    /// unless they insist, as in notes.
+    func prose(_ text: String?, keepSecrets: Bool, hidden: inout [String]) -> String {
+        let text = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !keepSecrets, !text.isEmpty else { return text }
+        let (clean, kinds) = Secrets.redact(text)
+        hidden += kinds
+        return clean
+    }
+
+    public func setStatus(_ incident: Incident, to status: IncidentStatus, at: Date? = nil, reason: String? = nil,
+                          keepSecrets: Bool = false) throws -> Recorded {
+        var hidden: [String] = []
+        let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
         if incident.state.status == status {
             return Recorded(event: nil, message: "\(incident.id) is already \(status.rawValue); nothing recorded.")
         }
+        // The time it takes effect, now unless back-dated: compared with the last change, whatever its source.
+        let clock = now()
+        let when = Timestamps.wholeSeconds(at ?? clock)
+        if when > clock {
+            throw WardError("a status change cannot be dated in the future (\(Timestamps.format(when))); nothing was recorded")
+        }
         var fields: [String: JSONValue] = ["status": .string(status.rawValue)]
         if !reason.isEmpty { fields["reason"] = .string(reason) }
-        let event = try record("status", fields, at: at, in: incident.id) { before, after in
-            // A status back-dated before the last change would rewrite history, not the present.
-            if let at, let last = before.lastStatusChange, Timestamps.wholeSeconds(at) < last {
+        let event = try record("status", fields, at: when, in: incident.id) { before, after in
+            // A status dated before the last change would rewrite history, not the present.
+            if let last = before.lastStatusChange, when < last {
                 throw WardError("the status last changed at \(Timestamps.format(last)) (to \(before.status.rawValue)); a change cannot be dated before it. To record when it was mitigated or resolved, use 'ward incident time mitigated --at …'; nothing was recorded")
             }
             if before.status == .resolved && after.status != .resolved && reason.isEmpty {
@@ -30,19 +48,28 @@ extension Store {
             try Self.refuseDisorder(before, after, incident: incident.id)
         }
         let reopened = incident.state.status == .resolved && status != .resolved
-        return Recorded(event: event, message: reopened ? "\(incident.id) is reopened: \(status.rawValue)."
-                                                        : "\(incident.id) is now \(status.rawValue).")
+        return Recorded(event: event, message: (reopened ? "\(incident.id) is reopened: \(status.rawValue)."
+                                                         : "\(incident.id) is now \(status.rawValue).") + Self.hiding(hidden),
+                        redacted: hidden)
     }
 
-    public func setSeverity(_ incident: Incident, to text: String, reason: String? = nil) throws -> Recorded {
+    /// " Hid 1 secret (kind)." or "".
+    static func hiding(_ kinds: [String]) -> String {
+        kinds.isEmpty ? "" : " Hid \(Secrets.describe(kinds))."
+    }
+
+    public func setSeverity(_ incident: Incident, to text: String, reason: String? = nil, keepSecrets: Bool = false) throws -> Recorded {
         let severity = try config.severity(named: text).name
         if incident.state.severity == severity {
             return Recorded(event: nil, message: "\(incident.id) is already \(severity); nothing recorded.")
         }
+        var hidden: [String] = []
+        let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
         var fields: [String: JSONValue] = ["severity": .string(severity)]
-        if let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty { fields["reason"] = .string(reason) }
+        if !reason.isEmpty { fields["reason"] = .string(reason) }
         let event = try record("severity", fields, in: incident.id)
-        return Recorded(event: event, message: "\(incident.id) is now \(severity) (was \(incident.state.severity)).")
+        return Recorded(event: event, message: "\(incident.id) is now \(severity) (was \(incident.state.severity))." + Self.hiding(hidden),
+                        redacted: hidden)
     }
 
     /// Gives `role` to `name`; an empty name frees the role. Every handover is an event.
@@ -112,8 +139,7 @@ extension Store {
             fields["text"] = .string(text)
         }
         let event = try record(kind, fields, at: at, in: incident.id)
-        var message = (kind == "action" ? "Action item saved to " : "Saved to ") + "\(incident.id) at \(Timestamps.format(event.at))."
-        if !redacted.isEmpty { message += " Hid \(Secrets.describe(redacted))." }
-        return Recorded(event: event, message: message, redacted: redacted)
+        let message = (kind == "action" ? "Action item saved to " : "Saved to ") + "\(incident.id) at \(Timestamps.format(event.at))."
+        return Recorded(event: event, message: message + Self.hiding(redacted), redacted: redacted)
     }
 }

@@ -36,9 +36,13 @@ extension Store {
 
     public func startRunbook(_ incident: Incident, name: String = "recovery") throws -> Recorded {
         let runbook = try runbook(named: name)
-        let event = try record("runbook", RunbookRun.startFields(runbook), in: incident.id) { before, _ in
+        let event = try record("runbook", RunbookRun.startFields(runbook), in: incident.id) { before, after in
             if let run = before.runs.first(where: { $0.name == name }) {
                 throw WardError("the \(name) runbook is already running in \(incident.id) (\(Self.where(run))): see 'ward runbook show'")
+            }
+            guard after.run(named: name) != nil else {
+                throw WardError("the \(name) runbook's definition cannot be kept in the timeline (phases need names, steps ids of at most 64 characters); nothing was recorded",
+                                path: runbook.builtIn ? nil : runbook.path)
             }
         }
         let first = runbook.phases[0]
@@ -55,10 +59,11 @@ extension Store {
     /// Marks a step done, skipped (a reason is required), not applicable (only steps marked `{na}`), or open
     /// again. Steps of a phase not yet reached are refused: finish the current phase first.
     public func setStep(_ incident: Incident, run name: String? = nil, step id: String, to state: StepState,
-                        reason: String? = nil, note: String? = nil) throws -> Recorded {
+                        reason: String? = nil, note: String? = nil, keepSecrets: Bool = false) throws -> Recorded {
         let run = try self.run(in: incident, named: name)
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        var hidden: [String] = []
+        let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
+        let note = prose(note, keepSecrets: keepSecrets, hidden: &hidden)
         guard let step = run.step(id) else {
             let ids = run.currentPhase?.steps.map(\.id) ?? []
             throw WardError("the \(run.name) runbook has no step '\(id)'" + (ids.isEmpty ? "" : "; this phase's steps are \(ids.joined(separator: ", "))"))
@@ -75,25 +80,32 @@ extension Store {
         if run.state(of: id) == state && reason.isEmpty && note.isEmpty {
             return Recorded(event: nil, message: "'\(id)' is already \(Self.word(state)); nothing recorded.")
         }
-        let event = try record("step", fields, in: incident.id) { before, _ in
+        let event = try record("step", fields, in: incident.id) { before, after in
             guard let now = before.run(named: run.name) else { throw WardError("the \(run.name) runbook is no longer in \(incident.id)") }
             let phase = now.phaseIndex(of: id) ?? 0
             if phase > now.current {
                 throw WardError("'\(id)' belongs to \(now.phases[phase].name), and the run is in \(Self.where(now)); finish this phase first ('ward runbook next')")
             }
+            try Self.refuseUnseen(after.run(named: run.name)?.steps[id]?.state == state)
         }
-        return Recorded(event: event, message: "\(id): \(Self.word(state))" + (reason.isEmpty ? "." : " (\(reason))."))
+        return Recorded(event: event, message: "\(id): \(Self.word(state))" + (reason.isEmpty ? "." : " (\(reason)).") + Self.hiding(hidden),
+                        redacted: hidden)
     }
 
     /// Moves the run to its next phase, refusing while a required step of this phase is open (and naming
     /// them). Entering the document phase writes the post-mortem draft and a proposed decision record.
-    public func nextPhase(_ incident: Incident, run name: String? = nil) throws -> (recorded: Recorded, documents: Documents?) {
+    /// `from`, when given, is the phase the person saw: if the run has moved since, nothing is written, so
+    /// two people pressing "next" on one phase move it once.
+    public func nextPhase(_ incident: Incident, run name: String? = nil, from expected: String? = nil) throws -> (recorded: Recorded, documents: Documents?) {
         let run = try self.run(in: incident, named: name)
         guard let phase = run.currentPhase else { throw WardError("the \(run.name) runbook is finished; 'ward runbook back --reason …' reopens its last phase") }
+        if let expected, expected != phase.name {
+            throw WardError("the \(run.name) runbook has moved to \(phase.name) meanwhile; nothing was recorded")
+        }
         let target = run.phases.indices.contains(run.current + 1) ? run.phases[run.current + 1].name : nil
         var fields: [String: JSONValue] = ["runbook": .string(run.name), "direction": .string("next"), "from": .string(phase.name)]
         if let target { fields["to"] = .string(target) }
-        let event = try record("phase", fields, in: incident.id) { before, _ in
+        let event = try record("phase", fields, in: incident.id) { before, after in
             guard let now = before.run(named: run.name), now.currentPhase?.name == phase.name else {
                 throw WardError("someone else moved the \(run.name) runbook meanwhile; it is now in \(before.run(named: run.name).map(Self.where) ?? "no phase"). Nothing was recorded")
             }
@@ -101,6 +113,7 @@ extension Store {
             if !open.isEmpty {
                 throw WardError("\(phase.name) has required steps still open: \(open.map(\.id).joined(separator: ", ")). Do them, or skip them with a reason ('ward runbook skip STEP --reason …')")
             }
+            try Self.refuseUnseen(after.run(named: run.name)?.current == now.current + 1)
         }
         guard let target else {
             return (Recorded(event: event, message: "\(phase.name) done: the \(run.title) runbook is finished."), nil)
@@ -119,21 +132,36 @@ extension Store {
     }
 
     /// Reopens the previous phase (or the last one of a finished run), with a reason.
-    public func backPhase(_ incident: Incident, run name: String? = nil, reason: String) throws -> Recorded {
+    public func backPhase(_ incident: Incident, run name: String? = nil, reason: String, from expected: String? = nil,
+                          keepSecrets: Bool = false) throws -> Recorded {
         let run = try self.run(in: incident, named: name)
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        var hidden: [String] = []
+        let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
+        if let expected, expected != (run.currentPhase?.name ?? "") {
+            throw WardError("the \(run.name) runbook has moved to \(run.currentPhase?.name ?? "its end") meanwhile; nothing was recorded")
+        }
         guard !reason.isEmpty else { throw WardError("going back needs a reason (--reason \"why\")") }
         guard run.current > 0 else { throw WardError("the \(run.name) runbook is in its first phase, \(run.phases[0].name); there is nothing to go back to") }
         let target = run.phases[run.current - 1].name
         var fields: [String: JSONValue] = ["runbook": .string(run.name), "direction": .string("back"), "to": .string(target),
                                            "reason": .string(reason)]
         if let from = run.currentPhase?.name { fields["from"] = .string(from) }
-        let event = try record("phase", fields, in: incident.id) { before, _ in
+        let event = try record("phase", fields, in: incident.id) { before, after in
             guard let now = before.run(named: run.name), now.current == run.current else {
                 throw WardError("someone else moved the \(run.name) runbook meanwhile; it is now in \(before.run(named: run.name).map(Self.where) ?? "no phase"). Nothing was recorded")
             }
+            try Self.refuseUnseen(after.run(named: run.name)?.current == run.current - 1)
         }
-        return Recorded(event: event, message: "Back to phase \(run.current) of \(run.phases.count): \(target) (\(reason)).")
+        return Recorded(event: event, message: "Back to phase \(run.current) of \(run.phases.count): \(target) (\(reason))." + Self.hiding(hidden),
+                        redacted: hidden)
+    }
+
+    /// Refuses an event that, once sorted into the journal by its time, would not change the run as it
+    /// says: a clock behind the journal's (a clone, a shared disk) would make "done" silently not done.
+    static func refuseUnseen(_ takesEffect: Bool) throws {
+        guard takesEffect else {
+            throw WardError("this change would sort before events already in the timeline and not take effect; is this machine's clock behind? Nothing was recorded")
+        }
     }
 
     static func `where`(_ run: RunbookRun) -> String {

@@ -11,6 +11,14 @@ public struct RecordText: Sendable {
 
     public static let sizeLimit = 2 << 20
 
+    /// `text` (with "\n" line ends) as bytes in this file's own form: its line ends and its byte-order mark,
+    /// so an edit changes what it meant to change and nothing else.
+    public func encode(_ text: String) -> Data {
+        var out = usesCRLF ? text.replacingOccurrences(of: "\n", with: "\r\n") : text
+        if hadBOM { out = "\u{FEFF}" + out }
+        return Data(out.utf8)
+    }
+
     public init(_ data: Data, path: String, limit: Int = RecordText.sizeLimit) throws {
         guard !data.isEmpty else { throw WardError("is empty", path: path, line: 1) }
         guard data.count <= limit else {

@@ -28,9 +28,10 @@ public struct SecretMatch: Equatable, Sendable {
 ///   before the separator (`[A-Za-z0-9_.-]`, `-` and `.` read as `_`) must be one of the keys, or end with `_` and
 ///   one (`DB_PASSWORD`, `x-api-key`, `client_secret`, `GITHUB_TOKEN`), or, for
 ///   `password`/`passwd` only, end with it glued (`PGPASSWORD`); so `bypass=1` and `OLDPWD=` do not count.
-///   `=` (also `:=`, `=>`) counts whenever a value follows; `:` counts when the key is password/passwd/pwd/secret,
-///   or else when the value has no spaces, is 6+ characters and contains a digit or symbol (other than `-` `.`,
-///   which ordinary words have). A value is either quoted (to the closing quote, or the end of the line) or bare
+///   For password/passwd/pwd/secret keys, any value after `=` counts, and after `:` one of 4 characters or more;
+///   for the other keys the value must look generated (16+ characters, or 6+ with a digit or symbol), so
+///   `token=expired` is text. Separators are `=`, `:=`, `=>` and `:`; symbols do not include `-` `.`, which
+///   ordinary words have. A value is either quoted (to the closing quote, or the end of the line) or bare
 ///   (to whitespace, a quote, `,`, `;` or `&`). Not secrets: an empty value, `***`, `[REDACTED ...]` (so redacting
 ///   twice changes nothing), a variable reference (`$DB_PASSWORD`, `${DB_PASSWORD}`), a path after `pwd`
 ///   (`PWD=/home/x` from `env`), the word `Bearer`, and `user:pass` right after `://` (that is a URL password).
@@ -417,11 +418,11 @@ public enum Secrets {
             if v.count == 6 && has(Array("bearer".utf8), at: value.lowerBound, ignoringCase: true) { return false }
             if key.pwd, v.first == 0x2F || v.first == 0x7E { return false }
             if isVariableReference(v) { return false }
-            if afterColon && !key.strong {
-                return v.count >= 6 && !v.contains(where: Byte.isSpace)
-                    && v.contains { Byte.isDigit($0) || Byte.isSymbol($0) }
-            }
-            return true
+            // A password is whatever follows its key, but one short word after a colon is prose
+            // ("password: see vault"). A token's value must look like one: "token=expired" is a state.
+            if key.strong { return !afterColon || v.count >= 4 }
+            let looksGenerated = v.count >= 16 || (v.count >= 6 && v.contains { Byte.isDigit($0) || Byte.isSymbol($0) })
+            return looksGenerated && !v.contains(where: Byte.isSpace)
         }
 
         /// `$NAME` (upper case) or `${...}`: a reference to a secret, not the secret.

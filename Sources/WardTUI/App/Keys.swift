@@ -9,6 +9,14 @@ enum Keys {
             return effects
         }
         switch key {
+        case let .paste(text):
+            // Pasted text on an incident starts a note with it; it is written only on Enter.
+            guard case let .incident(id) = route else {
+                state.message = ("Pasted text goes into a note: open an incident and press i first.", true)
+                return []
+            }
+            if ResponseKeys.writable(&state) { state.input = TextInput(purpose: .note, text: Paste.oneLine(text), target: id) }
+            return []
         case .character("q"), .control("c"): return [.quit]
         case .character("D"):
             guard ResponseKeys.writable(&state) else { return [] }
@@ -222,7 +230,8 @@ enum Typing {
         switch key {
         case .escape, .control("c"):
             if input.purpose == .note, !input.text.trimmingCharacters(in: .whitespaces).isEmpty {
-                state.noteDrafts[input.target] = input.text
+                // "-5m" means five minutes before now, not before whenever the note is opened again.
+                state.noteDrafts[input.target] = NoteLine.anchored(input.text, now: state.now)
                 state.message = ("The note is not saved; it is kept here: i opens it again.", false)
             }
             state.input = nil
@@ -237,6 +246,9 @@ enum Typing {
             input.text = ""
         case let .character(character):
             input.text.append(character)
+        case let .paste(text):
+            // One line: a pasted line break becomes a space, never Enter.
+            input.text += Paste.oneLine(text)
         case .down, .control("n"), .tab, .up, .control("p"), .backTab:
             let down = key == .down || key == .control("n") || key == .tab
             let count = input.purpose == .palette ? Palette.matching(input.text).count : state.search.results.count
@@ -315,5 +327,13 @@ enum Pointer {
         case .incidents, .decisions, .postmortems, .checklists: return (4, state.bodyHeight - 2)
         default: return nil
         }
+    }
+}
+
+/// Pasted text made fit for a one-line field.
+enum Paste {
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

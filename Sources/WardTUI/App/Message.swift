@@ -27,8 +27,9 @@ public enum Change: Sendable, Equatable {
     case note(incident: String, text: String, at: Date?, key: Bool, keepSecrets: Bool)
     case startRunbook(incident: String, name: String)
     case step(incident: String, runbook: String, step: String, state: StepState, reason: String?)
-    case nextPhase(incident: String, runbook: String)
-    case backPhase(incident: String, runbook: String, reason: String)
+    /// `from`: the phase on screen when the key was pressed; the store refuses if the run has moved since.
+    case nextPhase(incident: String, runbook: String, from: String)
+    case backPhase(incident: String, runbook: String, from: String, reason: String)
     case status(incident: String, status: IncidentStatus, reason: String?)
     case severity(incident: String, severity: String, reason: String?)
     case assign(incident: String, role: String, name: String)

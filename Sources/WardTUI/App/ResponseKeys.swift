@@ -63,10 +63,10 @@ enum ResponseKeys {
                 state.message = ("Required and still open: \(open.map(\.id).joined(separator: ", ")). Do them, or s to skip with a reason.", true)
                 return []
             }
-            return [.perform(.nextPhase(incident: id, runbook: run.name))]
+            return [.perform(.nextPhase(incident: id, runbook: run.name, from: run.currentPhase?.name ?? ""))]
         case .character("b"):
             guard writable(&state) else { return [] }
-            state.input = TextInput(purpose: .backReason, target: id, runbook: run.name)
+            state.input = TextInput(purpose: .backReason, target: id, runbook: run.name, step: run.currentPhase?.name ?? "")
             return []
         default:
             return nil
@@ -120,7 +120,7 @@ enum ResponseKeys {
             change = .step(incident: input.target, runbook: input.runbook, step: input.step, state: .skipped, reason: text)
         case .backReason:
             guard !text.isEmpty else { return again(&state, input, "Going back needs a reason.") }
-            change = .backPhase(incident: input.target, runbook: input.runbook, reason: text)
+            change = .backPhase(incident: input.target, runbook: input.runbook, from: input.step, reason: text)
         case .startRunbook:
             guard !text.isEmpty else { return again(&state, input, "Name the runbook: \(state.snapshot.runbooks.map(\.name).joined(separator: ", ")).") }
             change = .startRunbook(incident: input.target, name: text)
@@ -229,6 +229,13 @@ enum DeclareKeys {
             if let digit = character.wholeNumberValue, severities.indices.contains(digit - 1) {
                 form.severity = severities[digit - 1]
                 form.field = .services
+            }
+        case let .paste(text):
+            switch form.field {
+            case .title: form.title += Paste.oneLine(text)
+            case .services: form.services += Paste.oneLine(text)
+            case .commander: form.commander += Paste.oneLine(text)
+            case .severity: break
             }
         case let .character(character):
             switch form.field {

@@ -7,6 +7,8 @@ public enum Key: Sendable, Equatable, Hashable {
     case pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace, delete
     case function(Int)
+    /// Text pasted in one go (bracketed paste): never read as keys, so a pasted line break is not Enter.
+    case paste(String)
 }
 
 public struct Mouse: Sendable, Equatable {

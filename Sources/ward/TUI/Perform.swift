@@ -20,10 +20,10 @@ enum Perform {
                 return done(try store.startRunbook(store.findIncident(id), name: name))
             case let .step(id, runbook, step, state, reason):
                 return done(try store.setStep(store.findIncident(id), run: runbook, step: step, to: state, reason: reason))
-            case let .nextPhase(id, runbook):
-                return done(try store.nextPhase(store.findIncident(id), run: runbook).recorded)
-            case let .backPhase(id, runbook, reason):
-                return done(try store.backPhase(store.findIncident(id), run: runbook, reason: reason))
+            case let .nextPhase(id, runbook, from):
+                return done(try store.nextPhase(store.findIncident(id), run: runbook, from: from).recorded)
+            case let .backPhase(id, runbook, from, reason):
+                return done(try store.backPhase(store.findIncident(id), run: runbook, reason: reason, from: from))
             case let .status(id, status, reason):
                 return done(try store.setStatus(store.findIncident(id), to: status, reason: reason))
             case let .severity(id, severity, reason):

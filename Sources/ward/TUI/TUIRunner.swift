@@ -50,9 +50,15 @@ enum TUIRunner {
 
         /// Keeps what is being typed, so a dropped session does not lose it.
         func keepDraft() {
-            let draft = state.input.flatMap { input in
-                input.text.isEmpty ? nil : Drafts.Draft(purpose: input.purpose.rawValue, text: input.text, context: input.purpose.writes
-                    ? ["target": input.target, "runbook": input.runbook, "step": input.step] : [:])
+            var draft = state.input.flatMap { input in
+                input.text.isEmpty ? nil : Drafts.Draft(
+                    purpose: input.purpose.rawValue,
+                    text: input.purpose == .note ? NoteLine.anchored(input.text, now: Date()) : input.text,
+                    context: input.purpose.writes ? ["target": input.target, "runbook": input.runbook, "step": input.step] : [:])
+            }
+            // A note put aside with esc is kept too (already anchored to its time when it was put aside).
+            if draft == nil, let (target, text) = state.noteDrafts.sorted(by: { $0.key < $1.key }).first {
+                draft = Drafts.Draft(purpose: TextInput.Purpose.note.rawValue, text: text, context: ["target": target])
             }
             do {
                 try drafts.save(draft)
