@@ -736,7 +736,7 @@ private func message(_ error: any Error) -> String { (error as? WardError)?.mess
         #expect(try parse("03:10 text") == NoteLine(at: clock, key: false, text: "text"))
         #expect(try parse("03:10:07 text") == NoteLine(at: clock.addingTimeInterval(7), key: false, text: "text"))
         #expect(try parse("* text") == NoteLine(at: nil, key: true, text: "text"))
-        #expect(try parse("*text") == NoteLine(at: nil, key: true, text: "text"))
+        #expect(try parse("*text") == NoteLine(at: nil, key: false, text: "*text"), "a star needs a space: *nix is text")
         #expect(try parse("-5m * text") == NoteLine(at: at(-5), key: true, text: "text"))
         #expect(try parse("* 03:10 text") == NoteLine(at: clock, key: true, text: "text"))
         #expect(try parse("  plain words  ") == NoteLine(at: nil, key: false, text: "plain words"))

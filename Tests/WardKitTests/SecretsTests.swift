@@ -50,7 +50,7 @@ import Testing
         ("curl https://api.example.com/v2?api_key=abc123def456&page=2", "password", "abc123def456"),
         ("curl -H 'X-Api-Key: Zm9vYmFy42' https://api.example.com", "password", "Zm9vYmFy42"),
         ("client_secret: 9f8e7d6c5b4a", "password", "9f8e7d6c5b4a"),
-        ("GITHUB_TOKEN=abc ./release.sh", "password", "abc"),
+        ("GITHUB_TOKEN=abc123xyz ./release.sh", "password", "abc123xyz"),
         ("mysql --password=s3cr3t -u root", "password", "s3cr3t"),
         ("config :app, secret := \"shh\"", "password", "shh"),
         ("{:access_token => 'tok-2024-xyz'}", "password", "tok-2024-xyz"),
