@@ -58,3 +58,16 @@ func makeStore(_ directory: TemporaryDirectory, sys: any Syscalls = POSIXSyscall
 func temporaryFiles(in directory: TemporaryDirectory) -> [String] {
     directory.allFiles().filter { $0.hasSuffix(".ward-tmp") || $0.contains(".ward-tmp/") }
 }
+
+/// SplitMix64: random-looking values that are the same on every run, for shuffles and generated input.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
