@@ -107,7 +107,7 @@ struct IncidentCommand: ParsableCommand {
             }
             if !state.actions.isEmpty {
                 Output.line("Actions:  \(state.actions.filter { $0.state == .open }.count) open of \(state.actions.count)")
-                for item in state.actions { Output.line("  [\(item.state == .done ? "x" : item.state == .dropped ? "-" : " ")] \(item.title)") }
+                for item in state.actions { Output.line("  [\(item.state == .done ? "x" : item.state == .wontDo ? "-" : " ")] \(item.title)") }
             }
             if !state.decisions.isEmpty {
                 Output.line("Decisions: " + state.decisions.map(Decision.padded).joined(separator: ", "))

@@ -29,17 +29,23 @@ enum JSONShapes {
             "path": .string("incidents/\(incident.id)"),
             "runbook": state.currentRun.map { .string($0.name) } ?? .null,
             "runbook_phase": state.currentRun.map { $0.currentPhase.map { .string($0.name) } ?? .null } ?? .null,
-            "actions": .array(state.actions.map(action)),
+            "actions": .array(state.actions.map { action($0) }),
             "decisions": numbers(state.decisions),
         ])
     }
 
-    static func action(_ item: ActionItem) -> JSONValue {
-        .object([
-            "id": .string(item.id), "title": .string(item.title), "owner": item.owner.map { .string($0) } ?? .null,
+    /// `ward action list --json` (CLI.md): `{"id","incident","title","owner","due","state"}` and more.
+    static func action(_ item: ActionItem, today: String? = nil) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(item.id), "short_id": .string(item.shortID), "incident": .string(item.incident),
+            "title": .string(item.title), "owner": item.owner.map { .string($0) } ?? .null,
             "due": item.due.map { .string($0) } ?? .null, "state": .string(item.state.rawValue),
-            "created": time(item.created), "by": .string(item.createdBy),
-        ])
+            "type": item.type.map { .string($0.rawValue) } ?? .null, "reason": item.reason.map { .string($0) } ?? .null,
+            "source": .string(item.source), "created": time(item.created), "by": .string(item.createdBy),
+            "closed": time(item.closed),
+        ]
+        if let today { object["overdue"] = .bool(item.isOverdue(today: today)) }
+        return .object(object)
     }
 
     /// `ward runbook show --json` (CLI.md): the run, its current phase, and every phase's steps.

@@ -220,32 +220,3 @@ private func change(_ global: GlobalOptions, _ options: RunbookCommand.RunOption
     warnAboutHidden(recorded)
     report(recorded, incident: found.id, json: global.json)
 }
-
-struct PostmortemCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "postmortem",
-        abstract: "Draft an incident's post-mortem from what was recorded.",
-        subcommands: [Draft.self]
-    )
-
-    struct Draft: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write the post-mortem draft, or refresh the parts Ward generates (between ward:begin and ward:end).",
-            discussion: "What people wrote outside those blocks is kept as it is.\n\nExample:\n  ward postmortem draft prod-db"
-        )
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "Its id or any unique part of it (default: the only active incident).") var incident: String?
-
-        func run() throws {
-            let store = try global.openStore()
-            let found = try store.findIncident(incident)
-            let (path, change) = try store.draftPostmortem(found)
-            if global.json {
-                Output.json(.object(["path": .string(path), "change": .string(change)]))
-            } else {
-                Output.line(path)
-                Output.note("Post-mortem draft \(change).")
-            }
-        }
-    }
-}

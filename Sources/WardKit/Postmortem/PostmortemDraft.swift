@@ -75,26 +75,27 @@ public enum PostmortemDraft {
             .replacingOccurrences(of: "<!--", with: "&lt;!--").replacingOccurrences(of: "-->", with: "--&gt;")
     }
 
+    /// When each point was, and the four measures beside their formulas.
     static func durations(_ state: IncidentState) -> String {
         let m = state.milestones
-        let start = m[.impactStarted] ?? m[.detected]
-        var lines = ["| Time | UTC | Measured |", "| --- | --- | --- |"]
-        func row(_ milestone: Milestone, _ measure: String) {
-            guard let date = m[milestone] else {
-                lines.append("| \(milestone.label.capitalizedFirst) | not recorded | |")
-                return
+        var lines = ["| When | UTC |", "| --- | --- |"]
+        for milestone in Milestone.allCases {
+            lines.append("| \(milestone.label.capitalizedFirst) | \(m[milestone].map(Timestamps.format) ?? "not recorded") |")
+        }
+        lines += ["", "| Measure | Formula | Value |", "| --- | --- | --- |"]
+        func measure(_ name: String, _ formula: String, _ from: Milestone, _ to: Milestone) {
+            let value: String
+            if let start = m[from], let end = m[to] {
+                value = Durations.short(end.timeIntervalSince(start))
+            } else {
+                value = "not known: no \([from, to].filter { m[$0] == nil }.map(\.label).joined(separator: " or ")) time"
             }
-            lines.append("| \(milestone.label.capitalizedFirst) | \(Timestamps.format(date)) | \(measure) |")
+            lines.append("| \(name) | \(formula) | \(value) |")
         }
-        func since(_ from: Date?, _ to: Milestone, _ name: String) -> String {
-            guard let from, let to = m[to] else { return "" }
-            return "\(name): \(Durations.short(to.timeIntervalSince(from)))"
-        }
-        row(.impactStarted, "")
-        row(.detected, since(m[.impactStarted], .detected, "time to detect"))
-        row(.acknowledged, since(m[.detected], .acknowledged, "time to acknowledge"))
-        row(.mitigated, since(start, .mitigated, "time to mitigate"))
-        row(.resolved, since(start, .resolved, "time to resolve"))
+        measure("Time to detect", "detected − impact started", .impactStarted, .detected)
+        measure("Time to acknowledge", "acknowledged − detected", .detected, .acknowledged)
+        measure("Time to mitigate", "mitigated − impact started", .impactStarted, .mitigated)
+        measure("Time to resolve", "resolved − impact started", .impactStarted, .resolved)
         return lines.joined(separator: "\n")
     }
 
@@ -110,18 +111,17 @@ public enum PostmortemDraft {
                 let (settled, total) = run.progress(ofPhase: index)
                 let time = index <= run.current ? ", \(Durations.short(run.time(inPhase: index, now: end)))" : ""
                 lines.append("- \(inline(phase.name)): \(settled) of \(total) steps settled\(time)")
+                // Every step: who settled it and when, each skip with its reason.
                 for step in phase.steps {
-                    let record = run.steps[step.id]
-                    switch record?.state ?? .open {
-                    case .skipped:
-                        lines.append("  - skipped **\(inline(step.id))**: \(inline(record?.reason ?? "no reason given")) (\(inline(record!.by)))")
-                    case .notApplicable:
-                        lines.append("  - not applicable **\(inline(step.id))**" + (record?.reason.map { ": " + inline($0) } ?? ""))
-                    case .open where step.required && index < run.current:
-                        lines.append("  - still open, required **\(inline(step.id))**")
-                    default:
-                        if let note = record?.note { lines.append("  - **\(inline(step.id))**: \(inline(note))") }
+                    guard let record = run.steps[step.id], record.state != .open else {
+                        lines.append("  - \(step.required && index < run.current ? "still open, required" : "open") **\(inline(step.id))**")
+                        continue
                     }
+                    let word = record.state == .done ? "done" : record.state == .skipped ? "skipped" : "not applicable"
+                    var line = "  - \(word) **\(inline(step.id))** by \(inline(record.by)) at \(Timestamps.format(record.at))"
+                    if let reason = record.reason { line += ": " + inline(reason) } else if record.state == .skipped { line += ": no reason given" }
+                    if let note = record.note { line += " (" + inline(note) + ")" }
+                    lines.append(line)
                 }
             }
             for move in run.moves where move.back {
@@ -149,27 +149,36 @@ public enum PostmortemDraft {
         return lines.joined(separator: "\n").trimmingCharacters(in: .newlines)
     }
 
+    /// The items the timeline holds. Items people wrote in the post-mortem itself stay where they wrote them.
     static func actionItems(_ state: IncidentState) -> String {
-        guard !state.actions.isEmpty else { return "No action items were recorded yet: a note starting `TODO:` makes one." }
-        return state.actions.map { item in
-            let box = item.state == .done ? "[x]" : "[ ]"
+        let items = state.actions.filter { $0.source != "postmortem" }
+        guard !items.isEmpty else {
+            return "No action items in the timeline yet: a note starting `TODO:` or `ward action add` makes one."
+        }
+        return items.map { item in
+            let box = item.state == .open ? "[ ]" : "[x]"
             var details = ["owner: \(item.owner.map(inline) ?? "unassigned")", "due: \(item.due.map(inline) ?? "none")"]
-            if item.state == .dropped { details.append("dropped") }
-            return "- \(box) \(inline(item.title)) (\(details.joined(separator: ", "))) <!-- action \(inline(item.id)) -->"
+            if let type = item.type { details.append("type: \(type.rawValue)") }
+            if item.state == .wontDo { details.append("won't do: " + inline(item.reason ?? "")) }
+            return "- \(box) \(inline(item.title)) (\(details.joined(separator: ", "))) <!-- action \(item.shortID) -->"
         }.joined(separator: "\n")
     }
 
+    /// Every event, in UTC with its date; key events are listed first as well, and in bold in the list.
     static func timeline(_ incident: Incident) -> String {
         guard !incident.events.isEmpty else { return "No events." }
-        let days = Set(incident.events.map { Timestamps.formatDate($0.at) })
-        return incident.events.map { event in
-            let stamp = Timestamps.format(event.at)
-            let time = days.count > 1 ? String(stamp.prefix(16)).replacingOccurrences(of: "T", with: " ") : String(stamp.dropFirst(11).prefix(8))
+        func line(_ event: Event) -> String {
+            let time = Timestamps.format(event.at).prefix(19).replacingOccurrences(of: "T", with: " ")
             let key = event.fields["key"]?.bool == true
             let text = inline(TimelineText.describe(event))
-            let who = event.by.split(separator: "@").first.map(String.init) ?? event.by
-            return "- \(time) " + (key ? "**\(text)**" : text) + " (\(inline(who)))"
-        }.joined(separator: "\n")
+            return "- \(time) " + (key ? "**\(text)**" : text) + " (\(inline(event.by)))"
+        }
+        var lines: [String] = []
+        let key = incident.events.filter { $0.fields["key"]?.bool == true }
+        if !key.isEmpty {
+            lines += ["Key events:", ""] + key.map(line) + ["", "Everything, in UTC:", ""]
+        }
+        return (lines + incident.events.map(line)).joined(separator: "\n")
     }
 }
 
@@ -182,20 +191,22 @@ extension Store {
     /// that exists. Returns its path and "written", "refreshed" or "unchanged".
     public func draftPostmortem(_ incident: Incident) throws -> (path: String, change: String) {
         let path = Self.incidentsDirectory + "/" + incident.id + "/postmortem.md"
-        let blocks = PostmortemDraft.blocks(incident)
         if let existing = try files.read(path, limit: RecordText.sizeLimit + 1) {
             let record = try RecordText(existing.data, path: path)
             let postmortem = try Postmortem(data: existing.data, path: path, incidentID: incident.id)
+            // Action items people wrote in it are tracked from now on, whatever its status.
+            let incident = try importPostmortemActions(incident, text: record.text) > 0 ? loadIncident(incident.id) : incident
             if postmortem.status == "published" {
-                return (path, "left as it is: it is published")
+                throw WardError("the post-mortem is published, and Ward does not change it; 'ward postmortem reopen --reason …' makes it a draft again",
+                                path: path)
             }
-            let refreshed = try PostmortemDraft.refresh(record.text, blocks: blocks, path: path)
+            let refreshed = try PostmortemDraft.refresh(record.text, blocks: PostmortemDraft.blocks(incident), path: path)
             if refreshed == record.text { return (path, "unchanged") }
             try files.replace(path, with: record.encode(refreshed), expecting: .content(existing.hash))
             return (path, "refreshed")
         }
         var values: [String: Any] = ["id": incident.id, "title": FrontMatterEditor.scalar(incident.state.title)]
-        for (name, content) in blocks { values[name] = content }
+        for (name, content) in PostmortemDraft.blocks(incident) { values[name] = content }
         let text = try templates.render("postmortem.md", values)
         do {
             _ = try Postmortem(data: Data(text.utf8), path: path, incidentID: incident.id)
@@ -210,7 +221,9 @@ extension Store {
     /// The document phase's writing: the post-mortem draft, and a proposed decision record linked to the
     /// incident (once: a decision already linked to it is kept, not duplicated).
     public func writeDocuments(_ incident: Incident) throws -> Documents {
-        let (path, change) = try draftPostmortem(incident)
+        let published = loadPostmortems().postmortems.first { $0.incidentID == incident.id }?.status == "published"
+        let (path, change) = published ? (Self.incidentsDirectory + "/" + incident.id + "/postmortem.md", "left as it is (published)")
+                                       : try draftPostmortem(incident)
         var documents = Documents(postmortemPath: path, postmortemChange: change, decision: nil, decisionCreated: false)
         let (decisions, problems) = loadDecisions()
         if let linked = decisions.first(where: { incident.state.decisions.contains($0.number) || $0.incidents.contains(incident.id) }) {

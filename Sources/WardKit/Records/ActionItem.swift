@@ -1,38 +1,98 @@
 import Foundation
 
-/// Something to do after (or during) an incident: made by a `TODO:` note or by hand, kept in the timeline as
-/// `action` events. The first event of an item has no `action` key and its id is the item's id; later events
-/// name the item in `action` and change what they carry (state, owner, due, title).
+/// Something to do after (or during) an incident, kept in the timeline as `action` events. The first event of
+/// an item has no `action` key and its id is the item's id; later events name the item in `action` and change
+/// what they carry (state, owner, due, type, title, reason).
+///
+/// Items come from a `TODO:` note, from `ward action add`, or from the task lines people write in the
+/// post-mortem's "Action items" section (imported when the post-mortem is drafted); `source` says which.
 public struct ActionItem: Sendable, Equatable {
-    public enum State: String, CaseIterable, Sendable, Codable { case open, done, dropped }
+    public enum State: String, CaseIterable, Sendable, Codable {
+        case open, done
+        case wontDo = "wont-do"
+
+        public static func parse(_ text: String) -> State? {
+            let key = text.lowercased().replacingOccurrences(of: "'", with: "").replacingOccurrences(of: " ", with: "-")
+            if key == "dropped" || key == "wontdo" { return .wontDo }
+            return State(rawValue: key)
+        }
+    }
+
+    /// What the item does about the incident (the PagerDuty and Google SRE kinds).
+    public enum Kind: String, CaseIterable, Sendable, Codable {
+        case mitigate, prevent, detect, process
+
+        public static func parse(_ text: String) throws -> Kind {
+            guard let kind = Kind(rawValue: text.lowercased()) else {
+                throw WardError("unknown type '\(text)': use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return kind
+        }
+    }
 
     public var id: String
+    public var incident: String
     public var title: String
     public var owner: String?
     /// `YYYY-MM-DD`.
     public var due: String?
+    public var type: Kind?
     public var state: State
+    /// Why it will not be done.
+    public var reason: String?
+    /// "note", "added" or "postmortem".
+    public var source: String
     public var created: Date
     public var createdBy: String
+    /// When it was last closed (done or won't do).
+    public var closed: Date?
+
+    /// Open and due before `today` (`YYYY-MM-DD`).
+    public func isOverdue(today: String) -> Bool {
+        state == .open && (due.map { $0 < today } ?? false)
+    }
+
+    /// The short form people type: the last eight characters of the id, lower-case.
+    public var shortID: String { String(id.suffix(8)).lowercased() }
 
     /// Folds `action` events (sorted) into items, in the order they were created.
-    static func fold(_ events: [Event]) -> [ActionItem] {
+    static func fold(_ events: [Event], incident: String = "") -> [ActionItem] {
         var items: [ActionItem] = []
         var index: [String: Int] = [:]
         for event in events where event.kind == "action" {
             if let target = event["action"] {
                 guard let position = index[target] else { continue }
-                if let state = event["state"].flatMap(State.init(rawValue:)) { items[position].state = state }
+                if let state = event["state"].flatMap(State.parse) {
+                    items[position].state = state
+                    items[position].closed = state == .open ? nil : event.at
+                    items[position].reason = state == .wontDo ? event["reason"] : nil
+                }
                 if let owner = event["owner"] { items[position].owner = owner.isEmpty ? nil : owner }
                 if let due = event["due"] { items[position].due = due.isEmpty ? nil : due }
+                if let type = event["type"] { items[position].type = Kind(rawValue: type) }
                 if let title = event["title"], !title.isEmpty { items[position].title = title }
             } else if let title = event["title"], !title.isEmpty, index[event.id] == nil {
                 index[event.id] = items.count
-                items.append(ActionItem(id: event.id, title: title, owner: event["owner"], due: event["due"],
-                                        state: event["state"].flatMap(State.init(rawValue:)) ?? .open,
-                                        created: event.at, createdBy: event.by))
+                let state = event["state"].flatMap(State.parse) ?? .open
+                items.append(ActionItem(id: event.id, incident: incident, title: title, owner: event["owner"], due: event["due"],
+                                        type: event["type"].flatMap(Kind.init(rawValue:)), state: state,
+                                        reason: state == .wontDo ? event["reason"] : nil, source: event["source"] ?? "note",
+                                        created: event.at, createdBy: event.by, closed: state == .open ? nil : event.at))
             }
         }
         return items
+    }
+
+    /// Reads a due date as people type it: `2026-12-01`, `+3d`, `+2w`.
+    public static func parseDue(_ text: String, today: Date) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return "" }
+        if trimmed.hasPrefix("+"), let unit = trimmed.last, "dw".contains(unit), let count = Int(trimmed.dropFirst().dropLast()), count >= 0, count < 3650 {
+            return Timestamps.formatDate(today.addingTimeInterval(Double(count * (unit == "w" ? 7 : 1)) * 86400))
+        }
+        if trimmed.count == 10, let date = Timestamps.parseISO(trimmed + "T00:00:00Z") {
+            return Timestamps.formatDate(date)
+        }
+        throw WardError("cannot read the due date '\(text)': use YYYY-MM-DD, or +3d, +2w")
     }
 }

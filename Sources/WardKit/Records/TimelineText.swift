@@ -29,10 +29,13 @@ public enum TimelineText {
             return event["to"].map { "\(event["from"] ?? "?") done, now \($0)" } ?? "\(event["from"] ?? "?") done, runbook finished"
         case "action":
             if let target = event["action"] {
-                let changes = ["state", "owner", "due", "title"].compactMap { key in event[key].map { "\(key) \($0)" } }
-                return "action \(target.suffix(6)): " + changes.joined(separator: ", ")
+                let changes = ["state", "owner", "due", "type", "title"].compactMap { key in event[key].map { "\(key) \($0)" } }
+                return "action \(target.suffix(8).lowercased()): " + changes.joined(separator: ", ") + reason
             }
-            return "TODO: \(event["title"] ?? "")"
+            return (event["source"] == nil || event["source"] == "note" ? "TODO: " : "action item: ") + (event["title"] ?? "")
+        case "postmortem":
+            let reviewers = event.fields["reviewers"]?.strings ?? []
+            return "post-mortem \(event["status"] ?? "?")" + (reviewers.isEmpty ? "" : " (reviewers: \(reviewers.joined(separator: ", ")))") + reason
         case "decision":
             return "proposed decision \(event["path"] ?? event["title"] ?? "?")"
         default:

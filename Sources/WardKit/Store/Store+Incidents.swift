@@ -45,8 +45,9 @@ extension Store {
             problems.append(Problem(path: timeline, "\(error)"))
         }
         events.sort { ($0.at, $0.id) < ($1.at, $1.id) }
-        return Incident(id: id, record: record, events: events, state: IncidentState.fold(events, record: record),
-                        problems: problems)
+        var state = IncidentState.fold(events, record: record)
+        for index in state.actions.indices { state.actions[index].incident = id }
+        return Incident(id: id, record: record, events: events, state: state, problems: problems)
     }
 
     public func loadIncidents() -> [Incident] {

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Action items across incidents: listing, adding, closing, and importing the ones people wrote in a
+/// post-mortem. Every change is an `action` event in the incident's timeline.
+extension Store {
+    /// Every action item of every incident, with its incident's id.
+    public func allActions() -> [ActionItem] {
+        loadIncidents().flatMap(\.state.actions)
+    }
+
+    /// `today` as the UTC date action items are due by.
+    public var today: String { Timestamps.formatDate(now()) }
+
+    /// Open items first, overdue ones first among them, then by due date (none last) and age.
+    public static func sortedForWork(_ items: [ActionItem], today: String) -> [ActionItem] {
+        items.sorted { a, b in
+            let ka = (a.state == .open ? 0 : 1, a.isOverdue(today: today) ? 0 : 1, a.due ?? "9999", a.created)
+            let kb = (b.state == .open ? 0 : 1, b.isOverdue(today: today) ? 0 : 1, b.due ?? "9999", b.created)
+            return ka < kb
+        }
+    }
+
+    /// The item a person named by any unique part of its id (the short id is its last eight characters).
+    public func findAction(_ query: String) throws -> ActionItem {
+        let query = query.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !query.isEmpty else { throw WardError("name the action item by its id (see 'ward action list')") }
+        let items = allActions()
+        if let exact = items.first(where: { $0.id.lowercased() == query || $0.shortID == query }) { return exact }
+        let matches = items.filter { $0.id.lowercased().contains(query) }
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw WardError("no action item matches '\(query)' (see 'ward action list')")
+        default: throw WardError("'\(query)' matches \(matches.count) action items: \(matches.prefix(6).map(\.shortID).joined(separator: ", "))")
+        }
+    }
+
+    public func addAction(_ incident: Incident, title: String, owner: String? = nil, due: String? = nil,
+                          type: ActionItem.Kind? = nil, source: String = "added", keepSecrets: Bool = false) throws -> Recorded {
+        var hidden: [String] = []
+        let title = prose(title, keepSecrets: keepSecrets, hidden: &hidden)
+        guard !title.isEmpty else { throw WardError("the action item has no title") }
+        guard !title.contains(where: \.isNewline), title.count <= 300 else { throw WardError("an action item's title is one line of at most 300 characters") }
+        var fields: [String: JSONValue] = ["title": .string(title), "state": .string(ActionItem.State.open.rawValue), "source": .string(source)]
+        if let owner = owner?.trimmingCharacters(in: .whitespaces), !owner.isEmpty { fields["owner"] = .string(owner) }
+        if let due, !due.isEmpty { fields["due"] = .string(try ActionItem.parseDue(due, today: now())) }
+        if let type { fields["type"] = .string(type.rawValue) }
+        let event = try record("action", fields, in: incident.id)
+        return Recorded(event: event, message: "Action item \(String(event.id.suffix(8)).lowercased()) added to \(incident.id)." + Self.hiding(hidden),
+                        redacted: hidden)
+    }
+
+    /// Changes an item: its state (won't do needs a reason), owner, due date, type or title.
+    public func updateAction(_ query: String, state: ActionItem.State? = nil, owner: String? = nil, due: String? = nil,
+                             type: ActionItem.Kind? = nil, title: String? = nil, reason: String? = nil,
+                             keepSecrets: Bool = false) throws -> Recorded {
+        let item = try findAction(query)
+        var hidden: [String] = []
+        let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
+        var fields: [String: JSONValue] = ["action": .string(item.id)]
+        if let state, state != item.state {
+            if state == .wontDo && reason.isEmpty {
+                throw WardError("'won't do' needs a reason (--reason \"why\"): the next person to read the post-mortem will ask")
+            }
+            fields["state"] = .string(state.rawValue)
+        }
+        if !reason.isEmpty { fields["reason"] = .string(reason) }
+        if let owner { fields["owner"] = .string(owner.trimmingCharacters(in: .whitespaces)) }
+        if let due { fields["due"] = .string(try ActionItem.parseDue(due, today: now())) }
+        if let type, type != item.type { fields["type"] = .string(type.rawValue) }
+        if let title {
+            let title = prose(title, keepSecrets: keepSecrets, hidden: &hidden)
+            guard !title.isEmpty, !title.contains(where: \.isNewline) else { throw WardError("the title must be one line, not empty") }
+            fields["title"] = .string(title)
+        }
+        guard fields.keys.contains(where: { $0 != "action" && $0 != "reason" }) else {
+            return Recorded(event: nil, message: "Action item \(item.shortID) is already so; nothing recorded.")
+        }
+        let event = try record("action", fields, in: item.incident)
+        let what: String
+        switch state {
+        case .done?: what = "is done"
+        case .wontDo?: what = "will not be done (\(reason))"
+        case .open?: what = "is open again"
+        case nil: what = "is changed"
+        }
+        return Recorded(event: event, message: "Action item \(item.shortID) (\(item.title)) \(what)." + Self.hiding(hidden), redacted: hidden)
+    }
+
+    /// Adds to the timeline the task lines people wrote in the post-mortem's "Action items" section that it
+    /// does not hold yet (matched by title). The post-mortem itself is not changed. Returns how many.
+    @discardableResult
+    func importPostmortemActions(_ incident: Incident, text: String) throws -> Int {
+        let known = Set(incident.state.actions.map { Self.normalized($0.title) })
+        var added = 0
+        for line in PostmortemActions.lines(in: text) where !known.contains(Self.normalized(line.title)) {
+            var fields: [String: JSONValue] = ["title": .string(line.title), "state": .string(line.done ? "done" : "open"),
+                                               "source": .string("postmortem")]
+            if let owner = line.owner { fields["owner"] = .string(owner) }
+            if let due = line.due, let parsed = try? ActionItem.parseDue(due, today: now()) { fields["due"] = .string(parsed) }
+            if let type = line.type.flatMap(ActionItem.Kind.init(rawValue:)) { fields["type"] = .string(type.rawValue) }
+            try record("action", fields, in: incident.id)
+            added += 1
+        }
+        return added
+    }
+
+    static func normalized(_ title: String) -> String {
+        title.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
+
+/// Task lines in a post-mortem's "Action items" section, outside Ward's generated blocks and code:
+/// `- [ ] Title (owner: ana, due: 2026-12-01, type: prevent)`.
+enum PostmortemActions {
+    struct Line: Equatable {
+        var title: String
+        var done: Bool
+        var owner: String?
+        var due: String?
+        var type: String?
+    }
+
+    static func lines(in text: String) -> [Line] {
+        var result: [Line] = []
+        var inSection = false, inBlock = false, inFence = false
+        for raw in text.components(separatedBy: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+            if line.hasPrefix("```") || line.hasPrefix("~~~") { inFence.toggle(); continue }
+            if inFence { continue }
+            if line.hasPrefix("## ") { inSection = line.dropFirst(3).lowercased().hasPrefix("action items"); continue }
+            if line.hasPrefix("<!-- ward:begin ") { inBlock = true; continue }
+            if line.hasPrefix("<!-- ward:end ") { inBlock = false; continue }
+            guard inSection, !inBlock else { continue }
+            let box = line.prefix(6).lowercased()
+            guard box == "- [ ] " || box == "- [x] " || box == "* [ ] " || box == "* [x] " else { continue }
+            var title = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            var item = Line(title: title, done: box.contains("x"))
+            // A trailing "(key: value, ...)" with known keys holds the details.
+            if title.hasSuffix(")"), let open = title.lastIndex(of: "(") {
+                let inside = title[title.index(after: open)..<title.index(before: title.endIndex)]
+                var details: [String: String] = [:]
+                for part in inside.split(separator: ",") {
+                    let pair = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    if pair.count == 2 { details[pair[0].lowercased()] = pair[1] }
+                }
+                if !details.isEmpty, Set(details.keys).isSubset(of: ["owner", "due", "type"]) {
+                    title = title[..<open].trimmingCharacters(in: .whitespaces)
+                    item.title = title
+                    item.owner = details["owner"].flatMap { $0.isEmpty || $0 == "unassigned" ? nil : $0 }
+                    item.due = details["due"].flatMap { $0.isEmpty || $0 == "none" ? nil : $0 }
+                    item.type = details["type"]?.lowercased()
+                }
+            }
+            if !item.title.isEmpty && !item.title.hasPrefix("<!--") { result.append(item) }
+        }
+        return result
+    }
+}
