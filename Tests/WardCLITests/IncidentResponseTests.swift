@@ -60,12 +60,15 @@ import Testing
 
         // The post-mortem draft holds what was recorded.
         let postmortem = try #require(scratch.read("incidents/\(id)/postmortem.md"))
-        #expect(postmortem.contains("skipped **stop-writes**: the database is gone; nothing to write to"))
+        #expect(postmortem.contains("skipped **stop-writes** by tester@ci at "))
+        #expect(postmortem.contains(": the database is gone; nothing to write to"))
+        #expect(postmortem.contains("done **stop-actor** by tester@ci at ") && postmortem.contains("(killed the agent session)"))
         #expect(postmortem.contains("Went back to Assess"))
         #expect(postmortem.contains("- [ ] add a guard against DROP in production"))
         #expect(postmortem.contains("**agent ran DROP DATABASE**"))
         #expect(postmortem.contains("- commander: bo") && postmortem.contains("- scribe: chidi"))
-        #expect(postmortem.contains("time to detect"))
+        #expect(postmortem.contains("| Time to detect | detected − impact started | "))
+        #expect(postmortem.contains("Key events:"))
         // The proposed decision is linked to the incident and carries the prevent phase's work.
         let decision = try #require(scratch.read("decisions/0001-safeguards-after-production-database-deleted.md"))
         #expect(decision.contains("status: proposed"))

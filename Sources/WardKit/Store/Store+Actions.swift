@@ -64,13 +64,13 @@ extension Store {
             fields["state"] = .string(state.rawValue)
         }
         if !reason.isEmpty { fields["reason"] = .string(reason) }
-        if let owner { fields["owner"] = .string(owner.trimmingCharacters(in: .whitespaces)) }
-        if let due { fields["due"] = .string(try ActionItem.parseDue(due, today: now())) }
+        if let owner = owner?.trimmingCharacters(in: .whitespaces), owner != (item.owner ?? "") { fields["owner"] = .string(owner) }
+        if let due, case let parsed = try ActionItem.parseDue(due, today: now()), parsed != (item.due ?? "") { fields["due"] = .string(parsed) }
         if let type, type != item.type { fields["type"] = .string(type.rawValue) }
         if let title {
             let title = prose(title, keepSecrets: keepSecrets, hidden: &hidden)
             guard !title.isEmpty, !title.contains(where: \.isNewline) else { throw WardError("the title must be one line, not empty") }
-            fields["title"] = .string(title)
+            if title != item.title { fields["title"] = .string(title) }
         }
         guard fields.keys.contains(where: { $0 != "action" && $0 != "reason" }) else {
             return Recorded(event: nil, message: "Action item \(item.shortID) is already so; nothing recorded.")
