@@ -56,7 +56,7 @@ import Testing
         #expect(text.contains("Delayed webhook deliveries for some merchants"))
         #expect(text.contains("1 awaiting a verdict"))
         #expect(text.contains("Roll out every production deploy as a progressive canary"))
-        #expect(text.contains("Action items: 1 open of 2"))
+        #expect(text.contains("Action items (6): 1 open of 2, 1 overdue · oldest: Give the migration runner a"))
         #expect(text.contains("checklist Schema change"))
         // The clock is live: the elapsed time follows `now`.
         var later = demoState()

@@ -55,6 +55,8 @@ public struct TextInput: Sendable, Equatable {
         case assign
         /// `MILESTONE [TIME]` for `target`.
         case milestone
+        /// Why the action item `step` (its id) of `target` will not be done.
+        case wontDoReason
 
         /// Purposes that write to the store on Enter.
         public var writes: Bool { ![.search, .palette, .decisionFilter].contains(self) }
@@ -106,6 +108,8 @@ public struct AppState: Sendable {
     public var pane: [Route: Int] = [:]
     public var incidentFilter = IncidentFilter()
     public var decisionFilter = DecisionFilter()
+    /// The action items screen shows open items only, until `a`.
+    public var actionsOpenOnly = true
     public var input: TextInput?
     /// Text handed to the store and not yet confirmed written: put back in the line if the write fails.
     public var pending: TextInput?

@@ -8,6 +8,9 @@ enum Keys {
         if case let .incident(id) = route, let effects = ResponseKeys.handle(&state, key, incident: id) {
             return effects
         }
+        if route == .actions, let effects = ResponseKeys.actionKeys(&state, key) {
+            return effects
+        }
         switch key {
         case let .paste(text):
             // Pasted text on an incident starts a note with it; it is written only on Enter.
@@ -32,7 +35,7 @@ enum Keys {
         case .escape, .backspace, .character("h"), .left:
             if state.stack.count > 1 { state.stack.removeLast() }
             return []
-        case let .character(digit) where ("1"..."5").contains(digit):
+        case let .character(digit) where ("1"..."6").contains(digit):
             let section = Route.sections[Int(String(digit))! - 1]
             state.stack = [.dashboard] + (section == .dashboard ? [] : [section])
             App.clamp(&state, section)
@@ -123,6 +126,9 @@ enum Keys {
         case .postmortems:
             let rows = state.snapshot.postmortems
             if rows.indices.contains(selected) { App.push(&state, .postmortem(rows[selected].incidentID)) }
+        case .actions:
+            let rows = Rows.actions(state)
+            if rows.indices.contains(selected) { App.push(&state, .incident(rows[selected].incident)) }
         case .checklists:
             let rows = Rows.definitions(state)
             if rows.indices.contains(selected) { App.push(&state, .definition(kind: rows[selected].kind, name: rows[selected].name)) }
@@ -143,7 +149,12 @@ enum Keys {
         switch state.route {
         case let .incident(id): relative = "incidents/\(id)/incident.md"
         case let .decision(number): relative = state.snapshot.decision(number)?.path
-        case let .postmortem(id): relative = state.snapshot.postmortem(id)?.path
+        case let .postmortem(id):
+            if state.snapshot.postmortem(id)?.status == "published" {
+                state.message = ("This post-mortem is published; reopen it first: ward postmortem reopen --reason \"why\".", true)
+                return []
+            }
+            relative = state.snapshot.postmortem(id)?.path
         case let .definition(kind, name):
             let definition = Rows.definitions(state).first { $0.kind == kind && $0.name == name }
             if definition?.builtIn == true {
@@ -180,6 +191,8 @@ enum Keys {
             state.incidentFilter.service = cycle(state.incidentFilter.service, Array(Set(state.snapshot.incidents.flatMap(\.state.services))).sorted())
         case (.incidents, .character("x")):
             state.incidentFilter = IncidentFilter(activeOnly: false)
+        case (.actions, .character("a")):
+            state.actionsOpenOnly.toggle()
         case (.decisions, .character("s")):
             state.decisionFilter.status = cycle(state.decisionFilter.status, DecisionStatus.allCases)
         case (.decisions, .character("t")):
@@ -188,6 +201,10 @@ enum Keys {
             state.input = TextInput(purpose: .decisionFilter, text: state.decisionFilter.text)
         case (.decisions, .character("x")):
             state.decisionFilter = DecisionFilter()
+        case (.postmortem, .character("[")), (.definition, .character("[")):
+            jumpSection(&state, forward: false)
+        case (.postmortem, .character("]")), (.definition, .character("]")):
+            jumpSection(&state, forward: true)
         case let (.decision(number), .character("[")):
             followChain(&state, number, back: true)
         case let (.decision(number), .character("]")):
@@ -196,6 +213,23 @@ enum Keys {
             return
         }
         App.clamp(&state, state.route)
+    }
+
+    /// Scrolls a document to the next (or previous) heading.
+    static func jumpSection(_ state: inout AppState, forward: Bool) {
+        let route = state.route
+        let area = Detail.textArea(route, width: state.width, height: state.height)
+        let lines = Detail.lines(route, state, width: area.width)
+        var cursor = state.cursor(route)
+        let headings = lines.indices.filter { lines[$0].headingLevel != nil }
+        let target = forward ? headings.first { $0 > cursor.offset } : headings.last { $0 < cursor.offset }
+        guard let target else {
+            state.message = (forward ? "No section below." : "No section above.", false)
+            return
+        }
+        cursor.offset = max(0, min(target, lines.count - area.height))
+        cursor.selected = cursor.offset
+        state.setCursor(route, cursor)
     }
 
     /// Walks a supersede chain: `[` to the record this one replaced, `]` to the one that replaced it.
@@ -268,7 +302,7 @@ enum Typing {
             App.clamp(&state, .decisions)
         case .palette:
             state.search.cursor = Cursor()
-        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone:
+        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason:
             break
         }
         return []
@@ -282,7 +316,7 @@ enum Typing {
                 App.open(results[state.search.cursor.selected], &state)
             }
             return []
-        case .decisionFilter, .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone:
+        case .decisionFilter, .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason:
             return []
         case .palette:
             let matches = Palette.matching(input.text)
@@ -324,7 +358,7 @@ enum Pointer {
     /// The first screen row of a list screen's rows.
     static func listArea(_ route: Route, _ state: AppState) -> (Int, Int)? {
         switch route {
-        case .incidents, .decisions, .postmortems, .checklists: return (4, state.bodyHeight - 2)
+        case .incidents, .decisions, .postmortems, .checklists, .actions: return (4, state.bodyHeight - 2)
         default: return nil
         }
     }

@@ -34,6 +34,8 @@ public enum Change: Sendable, Equatable {
     case severity(incident: String, severity: String, reason: String?)
     case assign(incident: String, role: String, name: String)
     case milestone(incident: String, milestone: Milestone, at: Date?)
+    case actionState(action: String, state: ActionItem.State, reason: String?)
+    case draftPostmortem(incident: String)
 }
 
 /// What `update` asks the shell to do: data, run outside the pure core.

@@ -33,6 +33,9 @@ enum ResponseKeys {
             guard writable(&state) else { return [] }
             state.input = TextInput(purpose: .milestone, target: id)
             return []
+        case .character("P"):
+            guard writable(&state) else { return [] }
+            return [.perform(.draftPostmortem(incident: id))]
         default:
             break
         }
@@ -70,6 +73,23 @@ enum ResponseKeys {
             return []
         default:
             return nil
+        }
+    }
+
+    /// The action items screen: `d` done, `w` won't do (with a reason), `o` open again.
+    static func actionKeys(_ state: inout AppState, _ key: Key) -> [Effect]? {
+        guard [.character("d"), .character("w"), .character("o")].contains(key) else { return nil }
+        let rows = Rows.actions(state)
+        let selected = state.cursor(.actions).selected
+        guard rows.indices.contains(selected) else { return [] }
+        guard writable(&state) else { return [] }
+        let item = rows[selected]
+        switch key {
+        case .character("d"): return [.perform(.actionState(action: item.id, state: .done, reason: nil))]
+        case .character("o"): return [.perform(.actionState(action: item.id, state: .open, reason: nil))]
+        default:
+            state.input = TextInput(purpose: .wontDoReason, target: item.incident, step: item.id)
+            return []
         }
     }
 
@@ -161,6 +181,9 @@ enum ResponseKeys {
                 }
             }
             change = .milestone(incident: input.target, milestone: milestone, at: at)
+        case .wontDoReason:
+            guard !text.isEmpty else { return again(&state, input, "Say why it will not be done: the next reader will ask.") }
+            change = .actionState(action: input.step, state: .wontDo, reason: text)
         case .search, .palette, .decisionFilter:
             return []
         }

@@ -10,6 +10,8 @@ public enum Route: Sendable, Equatable, Hashable {
     case checklists
     /// A checklist or runbook definition: kind ("checklist" or "runbook") and name.
     case definition(kind: String, name: String)
+    /// Action items across incidents.
+    case actions
 
     public var title: String {
         switch self {
@@ -22,6 +24,7 @@ public enum Route: Sendable, Equatable, Hashable {
         case let .postmortem(id): return "Post-mortem \(id)"
         case .checklists: return "Checklists and runbooks"
         case let .definition(kind, name): return "\(kind.capitalized) \(name)"
+        case .actions: return "Action items"
         }
     }
 
@@ -35,5 +38,16 @@ public enum Route: Sendable, Equatable, Hashable {
     }
 
     /// The top-level screens, in the order of their number keys.
-    public static let sections: [Route] = [.dashboard, .incidents, .decisions, .postmortems, .checklists]
+    public static let sections: [Route] = [.dashboard, .incidents, .decisions, .postmortems, .checklists, .actions]
+
+    /// The name on the section's tab; `compact` on narrow terminals.
+    public func tabLabel(compact: Bool) -> String {
+        switch self {
+        case .dashboard: return compact ? "Dash" : "Dashboard"
+        case .postmortems: return compact ? "PMs" : "Post-mortems"
+        case .checklists: return compact ? "Lists" : "Checklists"
+        case .actions: return "Actions"
+        default: return title
+        }
+    }
 }

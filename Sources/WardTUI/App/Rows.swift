@@ -72,7 +72,14 @@ public enum Rows {
         case .decisions: return decisions(state).count
         case .postmortems: return state.snapshot.postmortems.count
         case .checklists: return definitions(state).count
+        case .actions: return actions(state).count
         default: return 0
         }
+    }
+
+    /// Action items of every incident, open and overdue first; open ones only unless `a` was pressed.
+    public static func actions(_ state: AppState) -> [ActionItem] {
+        let items = state.snapshot.incidents.flatMap(\.state.actions).filter { !state.actionsOpenOnly || $0.state == .open }
+        return Store.sortedForWork(items, today: Timestamps.formatDate(state.now))
     }
 }

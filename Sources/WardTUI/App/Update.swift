@@ -111,7 +111,7 @@ public enum App {
     /// How many rows a screen's main pane has and how many fit.
     static func extent(_ route: Route, _ state: AppState) -> (count: Int, height: Int) {
         switch route {
-        case .incidents, .decisions, .postmortems, .checklists:
+        case .incidents, .decisions, .postmortems, .checklists, .actions:
             return (Rows.count(route, state), max(1, state.bodyHeight - 2))
         case .dashboard:
             return (Dashboard.panels(state)[state.pane[.dashboard] ?? 0].count, 5)

@@ -14,6 +14,7 @@ enum EntryLine {
         case .severity: " severity (and reason): "
         case .assign: " role and name: "
         case .milestone: " time: "
+        case .wontDoReason: " won't do, because: "
         default: " "
         }
     }

@@ -27,11 +27,17 @@ enum DashboardView {
             if index == 0 {
                 // Action items recorded in timelines (TODO: notes); post-mortem action items join them later.
                 let problems = state.snapshot.problems.filter { $0.level == .error }.count
+                let today = Timestamps.formatDate(state.now)
                 let actions = state.snapshot.incidents.flatMap(\.state.actions)
-                let open = actions.filter { $0.state == .open }.count
-                var line = [Span("  Action items: ", .bold),
+                let open = actions.filter { $0.state == .open }
+                let overdue = open.filter { $0.isOverdue(today: today) }.count
+                var line = [Span("  Action items (6): ", .bold),
                             actions.isEmpty ? Span("none recorded yet", .dim)
-                                : Span("\(open) open of \(actions.count)", open > 0 ? Style(foreground: .yellow) : .dim)]
+                                : Span("\(open.count) open of \(actions.count)", open.isEmpty ? .dim : Style(foreground: .yellow))]
+                if overdue > 0 { line.append(Span(", \(overdue) overdue", Style(foreground: .red, bold: true))) }
+                if let oldest = open.min(by: { $0.created < $1.created }) {
+                    line.append(Span(" · oldest: " + oldest.title + " (" + Timestamps.formatDate(oldest.created) + ")", .dim))
+                }
                 if problems > 0 {
                     line += [Span("   ·   "), Span("\(problems) file problem\(problems == 1 ? "" : "s") (run ward doctor)", Style(foreground: .red))]
                 }
@@ -148,6 +154,37 @@ enum LibraryView {
                 Span(row.title),
                 Span(row.builtIn ? "  (built in)" : "  (this store)", .dim),
             ]
+        }
+    }
+}
+
+enum ActionListView {
+    static func draw(_ screen: inout Screen, _ state: AppState) {
+        let today = Timestamps.formatDate(state.now)
+        let rows = Rows.actions(state)
+        let all = state.snapshot.incidents.flatMap(\.state.actions)
+        let open = all.filter { $0.state == .open }
+        let overdue = open.filter { $0.isOverdue(today: today) }.count
+        StyledLine([Span(" \(open.count) open", .bold), Span(overdue > 0 ? " · \(overdue) overdue" : "", Style(foreground: .red, bold: true)),
+                    Span(" · \(all.count - open.count) closed", .dim),
+                    Span(state.actionsOpenOnly ? "   [a] open only" : "   [a] all", .dim)])
+            .draw(on: &screen, x: 0, y: 2, width: screen.width)
+        StyledLine(" STATE     DUE         OWNER     TYPE      TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
+        if rows.isEmpty {
+            screen.put(all.isEmpty ? "  No action items yet: a note starting TODO: makes one." : "  Nothing open. a shows them all.",
+                       x: 0, y: 4, style: .dim)
+            return
+        }
+        Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.actions), count: rows.count) { index in
+            let item = rows[index]
+            let late = item.isOverdue(today: today)
+            let (word, style): (String, Style) = late ? ("overdue", Style(foreground: .red, bold: true))
+                : item.state == .open ? ("open", Style(foreground: .yellow)) : item.state == .done ? ("done", Style(foreground: .green)) : ("won't do", .dim)
+            return [Span(word.padding(toLength: 10, withPad: " ", startingAt: 0), style),
+                    Span((item.due ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), late ? Style(foreground: .red) : .dim),
+                    Span((item.owner ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0)),
+                    Span((item.type?.rawValue ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0), .dim),
+                    Span(item.title), Span("  " + (state.snapshot.incident(item.incident)?.state.title ?? item.incident), .dim)]
         }
     }
 }

@@ -54,15 +54,16 @@ enum PaletteView {
 
 enum HelpView {
     static let sections: [(String, [(String, String)])] = [
-        ("Everywhere", [("1-5", "the five screens"), ("/", "search everything"), (":", "command palette"),
+        ("Everywhere", [("1-6", "the six screens"), ("/", "search everything"), (":", "command palette"),
                         ("esc", "back"), ("r", "reload"), ("q", "quit")]),
         ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎ tab", "open, next pane"),
                     ("click", "select; again opens")]),
         ("Lists", [("a", "incidents: active or all"), ("s t v", "severity, status, service"),
                    ("s t f", "decisions: status, tag, text"), ("x", "clear filters")]),
-        ("Records", [("e", "edit in $EDITOR"), ("[ ]", "walk a supersede chain"), ("⏎", "incident: its post-mortem")]),
+        ("Records", [("e", "edit in $EDITOR"), ("[ ]", "supersede chain; sections"), ("⏎", "incident: its post-mortem"),
+                     ("d w o", "action: done, won't, reopen")]),
         ("Incidents", [("D", "declare (anywhere)"), ("i", "note to the timeline"), ("S V", "status, severity"),
-                       ("A T", "role handover, a time"), ("R", "start a runbook")]),
+                       ("A T", "role handover, a time"), ("R P", "runbook; post-mortem draft")]),
         ("Runbook", [("space", "step done, or open again"), ("s x", "skip (why), not applicable"),
                      ("n b", "next phase, back (why)")]),
     ]

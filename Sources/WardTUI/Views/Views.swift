@@ -18,6 +18,7 @@ public enum Views {
         case let .decision(number): DecisionView.draw(&screen, state, number: number)
         case .postmortems: PostmortemListView.draw(&screen, state)
         case .checklists: LibraryView.draw(&screen, state)
+        case .actions: ActionListView.draw(&screen, state)
         case .postmortem, .definition: DocumentView.draw(&screen, state)
         }
         if state.showHelp { HelpView.draw(&screen, state) }
@@ -25,7 +26,7 @@ public enum Views {
             switch input.purpose {
             case .search: SearchView.draw(&screen, state, query: input.text)
             case .palette: PaletteView.draw(&screen, state, text: input.text)
-            case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone: EntryLine.drawHelp(&screen, state, input)
+            case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason: EntryLine.drawHelp(&screen, state, input)
             case .decisionFilter: break
             }
         }
@@ -42,7 +43,7 @@ public enum Views {
         switch input.purpose {
         case .search, .palette: return (min(state.width - 1, 3 + DisplayWidth.of(input.text)), 2)
         case .decisionFilter: return (min(state.width - 1, 9 + DisplayWidth.of(input.text)), state.height - 1)
-        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone:
+        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason:
             if input.secrets != nil { return nil }
             let (prompt, text) = EntryLine.visible(state, input)
             return (min(state.width - 1, DisplayWidth.of(prompt) + DisplayWidth.of(text)), state.height - 1)
@@ -140,7 +141,7 @@ enum Chrome {
         var tabX = 0
         for (index, section) in Route.sections.enumerated() {
             let current = state.stack.dropFirst().first ?? .dashboard
-            let label = " \(index + 1) \(section.title.replacingOccurrences(of: "Checklists and runbooks", with: "Checklists")) "
+            let label = " \(index + 1) \(section.tabLabel(compact: state.width < 100)) "
             tabX += screen.put(label, x: tabX, y: 1, style: section == current ? Style(bold: true, reverse: true) : .dim)
         }
     }
@@ -182,15 +183,17 @@ enum Chrome {
         if state.declare != nil { return "tab next field · 1-4 severity · ⏎ declare · esc cancel" }
         let common = "? help · q quit"
         switch state.route {
-        case .dashboard: return "⏎ open · D declare · tab panel · 1-5 screens · / search · " + common
+        case .dashboard: return "⏎ open · D declare · tab panel · 1-6 screens · / search · " + common
         case .incidents: return "⏎ open · D declare · a all · s t v filter · " + common
         case .decisions: return "⏎ open · esc back · s t f filter · " + common
+        case .actions: return "d done · w won't do · o reopen · a open/all · ⏎ incident · " + common
         case let .incident(id):
             guard let run = state.snapshot.incident(id)?.state.currentRun, !run.isFinished else {
-                return "i note · R runbook · S status · V severity · A role · T time · tab pane · " + common
+                return "i note · R runbook · P post-mortem · S V A T status, severity, role, time · " + common
             }
             return "i note · space done · s skip · x n/a · n next · b back · S status · tab pane · " + common
         case .decision: return "esc back · [ ] chain · tab links · e edit · " + common
+        case .postmortem, .definition: return "[ ] section · e edit · esc back · " + common
         default: return "⏎ open · esc back · e edit · " + common
         }
     }
