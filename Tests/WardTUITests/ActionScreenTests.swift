@@ -54,3 +54,23 @@ import Testing
         }
     }
 }
+
+extension ActionScreenTests {
+    @Test func theMetricsScreenDrawsChartsAndFormulas() {
+        var state = demoState()
+        press(&state, .character("7"))
+        #expect(state.route == .metrics)
+        let text = screen(state)
+        #expect(text.contains("targets: MTTD mean"))
+        #expect(text.contains("Median TTR by severity  (TTR = resolved − impact started)"))
+        #expect(text.contains("SEV2  ████"))
+        #expect(text.contains("▁▁█▁·▁·▁·"), "the monthly sparkline of the demo store")
+        // The whole report scrolls; [ and ] jump between its sections.
+        press(&state, .character("]"), .character("]"), .character("]"))
+        #expect(screen(state).contains("Time to detect: TTD = detected − impact started"))
+        press(&state, .character("G"))
+        #expect(screen(state).contains("p90: nearest rank."))
+        // Without colour it is the same characters.
+        #expect(Views.render(state).text == screen(state))
+    }
+}

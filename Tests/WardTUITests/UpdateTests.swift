@@ -175,7 +175,7 @@ import Testing
         var state = demoState()
         press(&state, .character("?"))
         let text = screen(state)
-        for key in ["1-6", "esc", "^d ^u", "tab", "click", "s t v", "x", "e ", "[ ]", "d w o", "R P", "space", "n b"] {
+        for key in ["1-7", "esc", "^d ^u", "tab", "click", "s t v", "x", "e ", "[ ]", "d w o", "R P", "space", "n b"] {
             #expect(text.contains(key), "help lacks \(key)")
         }
         press(&state, .character("q"))

@@ -18,6 +18,8 @@ public enum Detail {
             return RenderCache.shared.markdown(body, width: width)
         case let .definition(kind, name):
             return definitionLines(kind: kind, name: name, state.snapshot, width: width)
+        case .metrics:
+            return state.snapshot.metrics.map { MetricsLines.lines($0, width: width) } ?? []
         default:
             return []
         }

@@ -35,7 +35,7 @@ enum Keys {
         case .escape, .backspace, .character("h"), .left:
             if state.stack.count > 1 { state.stack.removeLast() }
             return []
-        case let .character(digit) where ("1"..."6").contains(digit):
+        case let .character(digit) where ("1"..."7").contains(digit):
             let section = Route.sections[Int(String(digit))! - 1]
             state.stack = [.dashboard] + (section == .dashboard ? [] : [section])
             App.clamp(&state, section)
@@ -92,7 +92,7 @@ enum Keys {
     /// Panes whose cursor scrolls text rather than selecting rows.
     static func isText(_ route: Route, _ state: AppState) -> Bool {
         switch route {
-        case .postmortem, .definition: return true
+        case .postmortem, .definition, .metrics: return true
         case .decision: return (state.pane[route] ?? 0) == 0
         case let .incident(id): return state.pane[route] == Detail.prosePane(state.snapshot.incident(id))
         default: return false
@@ -201,9 +201,9 @@ enum Keys {
             state.input = TextInput(purpose: .decisionFilter, text: state.decisionFilter.text)
         case (.decisions, .character("x")):
             state.decisionFilter = DecisionFilter()
-        case (.postmortem, .character("[")), (.definition, .character("[")):
+        case (.postmortem, .character("[")), (.definition, .character("[")), (.metrics, .character("[")):
             jumpSection(&state, forward: false)
-        case (.postmortem, .character("]")), (.definition, .character("]")):
+        case (.postmortem, .character("]")), (.definition, .character("]")), (.metrics, .character("]")):
             jumpSection(&state, forward: true)
         case let (.decision(number), .character("[")):
             followChain(&state, number, back: true)

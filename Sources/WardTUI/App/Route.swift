@@ -12,6 +12,8 @@ public enum Route: Sendable, Equatable, Hashable {
     case definition(kind: String, name: String)
     /// Action items across incidents.
     case actions
+    /// Response times: TTD, TTA, TTM, TTR, with charts.
+    case metrics
 
     public var title: String {
         switch self {
@@ -25,6 +27,7 @@ public enum Route: Sendable, Equatable, Hashable {
         case .checklists: return "Checklists and runbooks"
         case let .definition(kind, name): return "\(kind.capitalized) \(name)"
         case .actions: return "Action items"
+        case .metrics: return "Metrics"
         }
     }
 
@@ -38,7 +41,7 @@ public enum Route: Sendable, Equatable, Hashable {
     }
 
     /// The top-level screens, in the order of their number keys.
-    public static let sections: [Route] = [.dashboard, .incidents, .decisions, .postmortems, .checklists, .actions]
+    public static let sections: [Route] = [.dashboard, .incidents, .decisions, .postmortems, .checklists, .actions, .metrics]
 
     /// The name on the section's tab; `compact` on narrow terminals.
     public func tabLabel(compact: Bool) -> String {

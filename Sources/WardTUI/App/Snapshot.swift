@@ -16,6 +16,8 @@ public struct Snapshot: Sendable {
     public var problems: [Problem]
     /// The store's severities, highest first, for the declare form.
     public var severities: [StoreConfig.Severity] = StoreConfig.defaultSeverities
+    /// Response times over every incident, computed once per load for the metrics screen.
+    public var metrics: MetricsReport?
 
     public init(storeName: String, storePath: String, isDemo: Bool = false, isReadOnly: Bool = false,
                 incidents: [Incident] = [], decisions: [Decision] = [], postmortems: [Postmortem] = [],
@@ -45,6 +47,15 @@ public struct Snapshot: Sendable {
             problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems
         )
         snapshot.severities = store.config.severities
+        do {
+            snapshot.metrics = MetricsReport.compute(incidents, targets: try MetricsTarget.parse(store.config.targets),
+                                                     severityOrder: store.config.severities.map(\.name))
+        } catch let error as WardError {
+            snapshot.problems.append(Problem(path: "ward.yaml", line: error.line, error.message))
+            snapshot.metrics = MetricsReport.compute(incidents, severityOrder: store.config.severities.map(\.name))
+        } catch {
+            snapshot.metrics = MetricsReport.compute(incidents, severityOrder: store.config.severities.map(\.name))
+        }
         return snapshot
     }
 

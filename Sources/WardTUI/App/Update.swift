@@ -134,7 +134,7 @@ public enum App {
                 return (Rows.decisionLinks(decision, in: state.snapshot).count, max(1, panes.linksRows))
             }
             return (Detail.lines(route, state, width: panes.width).count, panes.textHeight)
-        case .postmortem, .definition:
+        case .postmortem, .definition, .metrics:
             let area = Detail.textArea(route, width: state.width, height: state.height)
             return (Detail.lines(route, state, width: area.width).count, area.height)
         }

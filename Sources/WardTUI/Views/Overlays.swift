@@ -54,7 +54,7 @@ enum PaletteView {
 
 enum HelpView {
     static let sections: [(String, [(String, String)])] = [
-        ("Everywhere", [("1-6", "the six screens"), ("/", "search everything"), (":", "command palette"),
+        ("Everywhere", [("1-7", "the seven screens"), ("/", "search everything"), (":", "command palette"),
                         ("esc", "back"), ("r", "reload"), ("q", "quit")]),
         ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎ tab", "open, next pane"),
                     ("click", "select; again opens")]),

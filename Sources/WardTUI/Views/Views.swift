@@ -19,6 +19,7 @@ public enum Views {
         case .postmortems: PostmortemListView.draw(&screen, state)
         case .checklists: LibraryView.draw(&screen, state)
         case .actions: ActionListView.draw(&screen, state)
+        case .metrics: MetricsView.draw(&screen, state)
         case .postmortem, .definition: DocumentView.draw(&screen, state)
         }
         if state.showHelp { HelpView.draw(&screen, state) }
@@ -183,7 +184,7 @@ enum Chrome {
         if state.declare != nil { return "tab next field · 1-4 severity · ⏎ declare · esc cancel" }
         let common = "? help · q quit"
         switch state.route {
-        case .dashboard: return "⏎ open · D declare · tab panel · 1-6 screens · / search · " + common
+        case .dashboard: return "⏎ open · D declare · tab panel · 1-7 screens · / search · " + common
         case .incidents: return "⏎ open · D declare · a all · s t v filter · " + common
         case .decisions: return "⏎ open · esc back · s t f filter · " + common
         case .actions: return "d done · w won't do · o reopen · a open/all · ⏎ incident · " + common
@@ -194,6 +195,7 @@ enum Chrome {
             return "i note · space done · s skip · x n/a · n next · b back · S status · tab pane · " + common
         case .decision: return "esc back · [ ] chain · tab links · e edit · " + common
         case .postmortem, .definition: return "[ ] section · e edit · esc back · " + common
+        case .metrics: return "j k scroll · [ ] section · ward metrics --json or --csv for the numbers · " + common
         default: return "⏎ open · esc back · e edit · " + common
         }
     }
