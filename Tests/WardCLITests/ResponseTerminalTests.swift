@@ -141,4 +141,49 @@ import Testing
         #expect(events(store, id, kind: "phase").count == 7)   // 5 nexts to the end, a back and its next again
         again.keys("q")
     }
+
+    /// A writable copy of the bundled demo store.
+    func demoCopy() throws -> Scratch {
+        let scratch = Scratch()
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "data")
+        for name in try FileManager.default.contentsOfDirectory(atPath: data.path) {
+            try FileManager.default.copyItem(at: data.appending(path: name), to: scratch.url.appending(path: name))
+        }
+        return scratch
+    }
+
+    @Test func afterTheIncidentAPostmortemAnActionAndTheMetrics() throws {
+        let store = try demoCopy(), home = Scratch()
+        let id = "2026-06-16-api-gateway-down-after-config-deploy-b5kr"
+        #expect(!FileManager.default.fileExists(atPath: store.path("incidents/\(id)/postmortem.md")))
+        let tmux = try session(store, home: home)
+        tmux.waitFor("Active incidents")
+        // A resolved incident, found by search, drafted with one key.
+        tmux.keys("/"); tmux.type("gateway down after config"); tmux.waitFor("matches")
+        tmux.keys("Enter"); tmux.waitFor("API gateway down after config deploy")
+        tmux.keys("P")
+        tmux.waitFor("Post-mortem draft written")
+        tmux.waitFor("post-mortem draft")
+        let text = try #require(store.read("incidents/\(id)/postmortem.md"))
+        #expect(text.contains("| Time to resolve | resolved − impact started |"))
+        #expect(text.contains("<!-- ward:begin timeline -->"))
+        tmux.keys("]"); tmux.waitFor("Summary")
+        tmux.keys("]", "]"); tmux.waitFor("Root causes")
+        // The overdue action item from the March incident, closed from the action items screen.
+        tmux.keys("Escape", "6")
+        tmux.waitFor("1 open · 1 overdue")
+        tmux.waitFor("overdue   2026-04-15  emeka")
+        tmux.keys("d")
+        tmux.waitFor("is done")
+        tmux.waitFor("0 open")
+        let journal = store.read("incidents/2026-03-17-production-database-deleted-by-a-coding-agent-q7wz/timeline.jsonl") ?? ""
+        #expect(journal.split(separator: "\n").last?.contains("\"state\":\"done\"") == true)
+        // The metrics screen.
+        tmux.keys("7")
+        tmux.waitFor("Median TTR by severity")
+        tmux.waitFor("█")
+        tmux.waitFor("targets: MTTD mean")
+        tmux.keys("q")
+    }
 }
