@@ -8,8 +8,8 @@ struct ActionCommand: ParsableCommand {
         abstract: "Action items across all incidents: from TODO: notes, from post-mortems, or added here.",
         discussion: """
         An item has a title, an owner, a due date, a type (mitigate, prevent, detect, process) and a state \
-        (open, done, or won't do with a reason). Name an item by its short id (the last eight characters \
-        'ward action list' shows) or any unique part of its id.
+        (open, done, or won't do with a reason). Name an item by the short id 'ward action list' shows, or \
+        any unique part of its full id. An empty --owner "" or --due "" clears it.
 
         Examples:
           ward action list --open
@@ -78,11 +78,12 @@ struct ActionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark an action item done.", discussion: "Example:\n  ward action done 3kq9x7ab")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The item's id, or any unique part of it.") var item: String
+        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
 
         func run() throws {
             let store = try global.openStore()
-            let found = try store.findAction(item)
-            report(try store.updateAction(item, state: .done), incident: found.incident, json: global.json)
+            let found = try store.findAction(item, incident: incident)
+            report(try store.updateAction(item, incident: incident, state: .done), incident: found.incident, json: global.json)
         }
     }
 
@@ -94,12 +95,13 @@ struct ActionCommand: ParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The item's id, or any unique part of it.") var item: String
+        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
         @Option(help: "Why it will not be done (required).") var reason: String
 
         func run() throws {
             let store = try global.openStore()
-            let found = try store.findAction(item)
-            report(try store.updateAction(item, state: .wontDo, reason: reason), incident: found.incident, json: global.json)
+            let found = try store.findAction(item, incident: incident)
+            report(try store.updateAction(item, incident: incident, state: .wontDo, reason: reason), incident: found.incident, json: global.json)
         }
     }
 
@@ -107,12 +109,13 @@ struct ActionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a closed action item again.", discussion: "Example:\n  ward action reopen 3kq9x7ab --reason \"the alert never fired\"")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The item's id, or any unique part of it.") var item: String
+        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
         @Option(help: "Why.") var reason: String?
 
         func run() throws {
             let store = try global.openStore()
-            let found = try store.findAction(item)
-            report(try store.updateAction(item, state: .open, reason: reason), incident: found.incident, json: global.json)
+            let found = try store.findAction(item, incident: incident)
+            report(try store.updateAction(item, incident: incident, state: .open, reason: reason), incident: found.incident, json: global.json)
         }
     }
 
@@ -124,6 +127,7 @@ struct ActionCommand: ParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The item's id, or any unique part of it.") var item: String
+        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
         @Option(help: "Who does it (\"\" for nobody).") var owner: String?
         @Option(help: "By when: YYYY-MM-DD, +3d, +2w (\"\" for no date).") var due: String?
         @Option(help: "mitigate, prevent, detect or process.") var type: String?
@@ -131,8 +135,8 @@ struct ActionCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore()
-            let found = try store.findAction(item)
-            report(try store.updateAction(item, owner: owner, due: due, type: try type.map(ActionItem.Kind.parse), title: title),
+            let found = try store.findAction(item, incident: incident)
+            report(try store.updateAction(item, incident: incident, owner: owner, due: due, type: try type.map(ActionItem.Kind.parse), title: title),
                    incident: found.incident, json: global.json)
         }
     }

@@ -55,7 +55,13 @@ struct MetricsCommand: ParsableCommand {
         if global.json {
             Output.json(MetricsOutput.json(report))
         } else if csv {
-            Output.line(MetricsOutput.csv(report))
+            // For a file or a pipe the CSV goes out as it is (its quoting keeps line ends inside fields);
+            // on a terminal it is made safe like everything else.
+            if isatty(STDOUT_FILENO) == 1 {
+                Output.line(MetricsOutput.csv(report))
+            } else {
+                FileHandle.standardOutput.write(Data((MetricsOutput.csv(report) + "\n").utf8))
+            }
         } else {
             for line in MetricsOutput.text(report, storeName: store.config.name) { Output.line(line) }
             warnAboutProblems(incidents.flatMap(\.problems))
@@ -133,7 +139,13 @@ enum MetricsOutput {
     static let csvHeader = ["id", "severity", "status", "title"] + Milestone.allCases.map(\.rawValue) + Measure.allCases.map(\.rawValue)
 
     /// One field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line end, quotes doubled.
+    /// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first)
+    /// gets a leading `'`, so a title typed during an incident cannot run in someone's spreadsheet.
     static func csvField(_ text: String) -> String {
+        var text = text
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil {
+            text = "'" + text
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -225,7 +237,7 @@ enum MetricsOutput {
             lines.append("")
             lines.append("Targets (met when the mean is at or under the target)")
             lines += table(report.targets.map { target in
-                [target.key.uppercased(), "mean \(duration(target.mean))", "target \(Durations.short(target.target))",
+                [target.key.uppercased(), "mean \(target.mean.map(Durations.precise) ?? "-")", "target \(Durations.precise(target.target))",
                  target.met.map { $0 ? "met" : "missed" } ?? "no incident counted"]
             })
         }

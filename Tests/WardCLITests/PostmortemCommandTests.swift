@@ -60,3 +60,36 @@ import Testing
         #expect(try ward(scratch, "action", "done", "zzzzzzzz", expect: 2).stderr.contains("no action item matches"))
     }
 }
+
+extension PostmortemCommandTests {
+    @Test func sixPeopleClosingOneItemAtOnceWriteOneEvent() throws {
+        let scratch = Scratch()
+        _ = try storeWithIncident(scratch)
+        try ward(scratch, "log", "TODO: one item")
+        let short = try #require((try json(try ward(scratch, "action", "list", "--json").stdout) as? [[String: Any]])?.first?["short_id"] as? String)
+        final class Outputs: @unchecked Sendable {
+            let lock = NSLock()
+            var values: [String] = []
+            func add(_ value: String) { lock.lock(); values.append(value); lock.unlock() }
+        }
+        let outputs = Outputs()
+        let directory = scratch.url
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            if let result = try? run(["action", "done", short], in: directory) { outputs.add(result.stdout + result.stderr) }
+        }
+        // Six people close it at once: one closes it; the others hear it was already done (or changed meanwhile).
+        let changed = outputs.values.filter { $0.contains("is done.") }
+        #expect(changed.count == 1, "\(outputs.values)")
+        #expect(outputs.values.count == 6)
+        let journal = try #require(scratch.read("incidents/\((try json(try ward(scratch, "action", "list", "--json").stdout) as? [[String: Any]])?.first?["incident"] as? String ?? "")/timeline.jsonl"))
+        #expect(journal.components(separatedBy: "\"state\":\"done\"").count - 1 == 1, "one done event, not six")
+    }
+
+    @Test func aCSVCannotRunAFormulaInASpreadsheet() throws {
+        let scratch = Scratch()
+        try ward(scratch, "init", scratch.url.path)
+        try ward(scratch, "incident", "declare", "=HYPERLINK(\"http://x\",\"click\")", "--severity", "2")
+        let csv = try ward(scratch, "metrics", "--csv").stdout
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""), "\(csv)")
+    }
+}

@@ -102,7 +102,7 @@ import Testing
 
     @Test func closingAnItemWontDoNeedsAReasonAndOverdueIsByDate() throws {
         let added = try #require(try store.addAction(incident, title: "Alert on lag", due: "2026-11-20").event)
-        let short = String(added.id.suffix(8)).lowercased()
+        let short = ActionItem.shortID(added.id)
         #expect(try store.findAction(short).id == added.id)
         #expect(store.allActions().first?.isOverdue(today: store.today) == true, "due 2026-11-20, today 2026-11-23")
         #expect { try store.updateAction(short, state: .wontDo) } throws: { ($0 as? WardError)?.message.contains("needs a reason") == true }
@@ -154,5 +154,88 @@ import Testing
             if line.hasPrefix("<!-- ward:begin ") { inside = true }
         }
         return out.joined(separator: "\n")
+    }
+}
+
+extension PostmortemTests {
+    @Test func reviewKeepsLineEndsAndByteOrderMarkAndOddNames() throws {
+        _ = try store.draftPostmortem(incident)
+        let lf = try #require(dir.read(path))
+        dir.write(path, "\u{FEFF}" + lf.replacingOccurrences(of: "\n", with: "\r\n"))
+        _ = try store.reviewPostmortem(incident, reviewers: ["Zoë #1", "@ana", "o'neil, jr", "yes"])
+        #expect(try #require(store.loadPostmortems().postmortems.first).reviewers == ["Zoë #1", "@ana", "o'neil, jr", "yes"])
+        _ = try store.reviewPostmortem(incident, reviewers: ["bo"])
+        _ = try store.publishPostmortem(incident)
+        _ = try store.reopenPostmortem(incident, reason: "wrong cause")
+        let bytes = try #require(dir.bytes(path))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(text.contains("reviewers: [bo]\r\n") && text.contains("status: draft\r\n") && text.contains("published:\r\n"))
+    }
+
+    @Test func aHalfDoneReviewStepIsCompletedOnTheNextTry() throws {
+        _ = try store.draftPostmortem(incident)
+        _ = try store.reviewPostmortem(incident, reviewers: ["bo"])
+        // The file was published, but the timeline event never made it (a full disk, a kill).
+        let text = try #require(dir.read(path)).replacingOccurrences(of: "status: in-review", with: "status: published")
+        dir.write(path, text)
+        let recorded = try store.publishPostmortem(incident)
+        #expect(recorded.event?["status"] == "published")
+        #expect(dir.read(path) == text)
+        #expect(try store.publishPostmortem(incident).event == nil, "and only once")
+    }
+
+    @Test func aPublishedOrUnknownStatusIsRefusedBeforeAnythingIsWritten() throws {
+        _ = try store.draftPostmortem(incident)
+        for status in ["Published", "publishd"] {
+            let text = try #require(dir.read(path)).replacingOccurrences(of: "status: draft", with: "status: \(status)")
+            dir.write(path, text.replacingOccurrences(of: "## Action items\n", with: "## Action items\n\n- [ ] Would be imported\n"))
+            let journal = dir.read("incidents/\(id)/timeline.jsonl")
+            #expect(throws: WardError.self) { try store.draftPostmortem(incident) }
+            #expect(dir.read("incidents/\(id)/timeline.jsonl") == journal, "\(status): nothing written, the timeline included")
+            dir.write(path, text.replacingOccurrences(of: "status: \(status)", with: "status: draft"))
+        }
+        #expect(store.loadPostmortems().problems.isEmpty)
+    }
+
+    @Test func importingIsOnceByTitleAndKeepsTypedLinesInTheGeneratedList() throws {
+        _ = try store.draftPostmortem(incident)
+        var text = try #require(dir.read(path))
+        text = text.replacingOccurrences(of: "## Action items\n", with: """
+        ## Action items
+
+        - [ ] Rotate logs
+        - [ ] rotate   LOGS
+        - [ ] Token ghp_16C7e42F292c6912E7710c838347Ae178B4a leaked (due: tomorrow, type: documents)
+
+        """)
+        text = text.replacingOccurrences(of: "<!-- ward:begin action_items -->\n", with: "<!-- ward:begin action_items -->\n- [ ] Typed into Ward's list (owner: cy)\n")
+        dir.write(path, text)
+        let (_, change) = try store.draftPostmortem(incident)
+        #expect(change.contains("due 'tomorrow'"), "\(change)")
+        var items = incident.state.actions
+        #expect(items.map(\.title) == ["Rotate logs", "Token [REDACTED github-token] leaked", "Typed into Ward's list"])
+        #expect(items[1].type == .process && items[1].due == nil)
+        #expect(items[2].owner == "cy" && items[2].source == "added")
+        let after = try #require(dir.read(path))
+        #expect(after.contains("Typed into Ward's list (owner: cy, due: none) <!-- action \(items[2].shortID) -->"))
+        // Renamed later: the original line is not imported again.
+        _ = try store.updateAction(items[0].shortID, title: "Rotate and ship logs")
+        _ = try store.draftPostmortem(incident)
+        items = incident.state.actions
+        #expect(items.count == 3 && items[0].title == "Rotate and ship logs")
+    }
+
+    @Test func anIdInTwoIncidentsIsNamedWithItsIncident() throws {
+        _ = try store.addAction(incident, title: "Only one")
+        // A copied incident directory: the same item ids in two incidents.
+        let copy = id.replacingOccurrences(of: "orders-lost", with: "orders-lost-copy")
+        try FileManager.default.copyItem(atPath: dir.path("incidents/\(id)"), toPath: dir.path("incidents/\(copy)"))
+        let short = try #require(store.allActions().first?.shortID)
+        #expect { try store.updateAction(short, state: .done) } throws: { ($0 as? WardError)?.message.contains("add --incident") == true }
+        _ = try store.updateAction(short, incident: copy, state: .done)
+        #expect(store.loadIncident(copy).state.actions.first?.state == .done)
+        #expect(incident.state.actions.first?.state == .open)
     }
 }

@@ -18,12 +18,12 @@ import Testing
         s.snapshot.isReadOnly = false
         press(&s, .character("6"))
         let item = Rows.actions(s)[0]
-        #expect(press(&s, .character("d")) == [.perform(.actionState(action: item.id, state: .done, reason: nil))])
+        #expect(press(&s, .character("d")) == [.perform(.actionState(incident: item.incident, action: item.id, state: .done, reason: nil))])
         press(&s, .character("w"))
         #expect(s.input?.purpose == .wontDoReason)
         #expect(press(&s, .enter).isEmpty && s.message?.isError == true, "a reason is required")
         type(&s, "the runner is being replaced")
-        #expect(press(&s, .enter) == [.perform(.actionState(action: item.id, state: .wontDo, reason: "the runner is being replaced"))])
+        #expect(press(&s, .enter) == [.perform(.actionState(incident: item.incident, action: item.id, state: .wontDo, reason: "the runner is being replaced"))])
         // a shows closed items too; Enter opens the item's incident.
         press(&s, .character("a"))
         #expect(Rows.actions(s).count == 2)
@@ -64,7 +64,7 @@ extension ActionScreenTests {
         #expect(text.contains("targets: MTTD mean"))
         #expect(text.contains("Median TTR by severity  (TTR = resolved − impact started)"))
         #expect(text.contains("SEV2  ████"))
-        #expect(text.contains("▁▁█▁·▁·▁·"), "the monthly sparkline of the demo store")
+        #expect(text.contains("▂▂█▂·▂·▂·"), "the monthly sparkline of the demo store: ▁ only for zero")
         // The whole report scrolls; [ and ] jump between its sections.
         press(&state, .character("]"), .character("]"), .character("]"))
         #expect(screen(state).contains("Time to detect: TTD = detected − impact started"))

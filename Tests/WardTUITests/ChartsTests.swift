@@ -72,3 +72,10 @@ import WardKit
         #expect(Charts.barChartLines([], width: 20).isEmpty)
     }
 }
+
+extension ChartsTests {
+    @Test func aSparklineKeepsItsLowestMarkForZero() {
+        #expect(Charts.sparkline([0, 1, 1000]) == "▁▂█")
+        #expect(Charts.sparkLevel(0.001, maximum: 1e9) == 1)
+    }
+}

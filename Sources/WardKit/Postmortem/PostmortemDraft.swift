@@ -194,16 +194,25 @@ extension Store {
         if let existing = try files.read(path, limit: RecordText.sizeLimit + 1) {
             let record = try RecordText(existing.data, path: path)
             let postmortem = try Postmortem(data: existing.data, path: path, incidentID: incident.id)
-            // Action items people wrote in it are tracked from now on, whatever its status.
-            let incident = try importPostmortemActions(incident, text: record.text) > 0 ? loadIncident(incident.id) : incident
+            // Refused before anything is written, the timeline included.
             if postmortem.status == "published" {
                 throw WardError("the post-mortem is published, and Ward does not change it; 'ward postmortem reopen --reason …' makes it a draft again",
                                 path: path)
             }
+            guard Self.postmortemStatuses.contains(postmortem.status) else {
+                throw WardError("its status '\(postmortem.status)' is not one of \(Self.postmortemStatuses.joined(separator: ", ")); fix it by hand, then draft again; nothing was written",
+                                path: path, line: 1)
+            }
+            // Markers checked before anything is written.
+            _ = try PostmortemDraft.refresh(record.text, blocks: [:], path: path)
+            // Task lines people wrote in the section, or typed into the generated list, are tracked from now on.
+            let imported = try importPostmortemActions(incident, text: record.text)
+            let incident = imported.count > 0 ? loadIncident(incident.id) : incident
+            let notes = imported.notes.isEmpty ? "" : " (" + imported.notes.joined(separator: "; ") + ")"
             let refreshed = try PostmortemDraft.refresh(record.text, blocks: PostmortemDraft.blocks(incident), path: path)
-            if refreshed == record.text { return (path, "unchanged") }
+            if refreshed == record.text { return (path, "unchanged" + notes) }
             try files.replace(path, with: record.encode(refreshed), expecting: .content(existing.hash))
-            return (path, "refreshed")
+            return (path, "refreshed" + notes)
         }
         var values: [String: Any] = ["id": incident.id, "title": FrontMatterEditor.scalar(incident.state.title)]
         for (name, content) in PostmortemDraft.blocks(incident) { values[name] = content }

@@ -22,6 +22,14 @@ public struct ActionItem: Sendable, Equatable {
     public enum Kind: String, CaseIterable, Sendable, Codable {
         case mitigate, prevent, detect, process
 
+        /// The kind as people write it in prose: `prevents`, `Detect`, `documents` (a process change).
+        public static func lenient(_ text: String) -> Kind? {
+            var key = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if key.hasSuffix("s") && Kind(rawValue: key) == nil { key.removeLast() }
+            if key == "document" || key == "documentation" { return .process }
+            return Kind(rawValue: key)
+        }
+
         public static func parse(_ text: String) throws -> Kind {
             guard let kind = Kind(rawValue: text.lowercased()) else {
                 throw WardError("unknown type '\(text)': use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
@@ -52,8 +60,16 @@ public struct ActionItem: Sendable, Equatable {
         state == .open && (due.map { $0 < today } ?? false)
     }
 
-    /// The short form people type: the last eight characters of the id, lower-case.
-    public var shortID: String { String(id.suffix(8)).lowercased() }
+    /// The short form people type: eight characters from a hash of the id, so items made in one go (whose
+    /// ids differ in their last character) do not differ by one typo.
+    public var shortID: String { Self.shortID(id) }
+
+    public static func shortID(_ id: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        return String((0..<8).map { alphabet[Int((hash >> (UInt64($0) * 5)) & 31)] })
+    }
 
     /// Folds `action` events (sorted) into items, in the order they were created.
     static func fold(_ events: [Event], incident: String = "") -> [ActionItem] {

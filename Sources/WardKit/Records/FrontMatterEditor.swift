@@ -15,7 +15,7 @@ public enum FrontMatterEditor {
               }) else { return nil }
         let ending = first.ending.isEmpty ? "\n" : first.ending
         guard let start = (1..<closing).first(where: { isKeyLine(lines[$0].content, key) }) else {
-            lines.insert(Line(content: "\(key): \(value)", ending: ending), at: closing)
+            lines.insert(Line(content: value.isEmpty ? "\(key):" : "\(key): \(value)", ending: ending), at: closing)
             return lines.map { $0.content + $0.ending }.joined()
         }
         // The value may continue on indented lines or as a block list ("- item") below the key, with blank or
@@ -34,7 +34,7 @@ public enum FrontMatterEditor {
             }
         }
         let comment = inlineComment(lines[start].content)
-        let replaced = "\(key): \(value)" + (comment.map { "  " + $0 } ?? "")
+        let replaced = (value.isEmpty ? "\(key):" : "\(key): \(value)") + (comment.map { "  " + $0 } ?? "")
         lines.replaceSubrange(start..<end, with: [Line(content: replaced, ending: lines[start].ending)])
         return lines.map { $0.content + $0.ending }.joined()
     }
@@ -61,8 +61,9 @@ public enum FrontMatterEditor {
                 || (!$0.isASCII && $0.properties.isAlphabetic)
         }
         let ambiguous = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"].contains(value.lowercased())
+        // `@` and `-` cannot start a plain scalar (`@` is reserved, `- ` starts a list).
         if plainSafe && !ambiguous && !value.hasPrefix(" ") && !value.hasSuffix(" ") && !value.hasPrefix("-")
-            && Double(value) == nil {
+            && !value.hasPrefix("@") && Double(value) == nil {
             return value
         }
         let escaped = value.unicodeScalars.map { scalar -> String in
@@ -137,35 +138,37 @@ public enum FrontMatterEditor {
         line.hasPrefix(" ") || line.hasPrefix("\t") || line.hasPrefix("- ") || line == "-"
     }
 
-    /// The `# comment` at the end of a key line. A quote opens a quoted value only where the value starts
-    /// (after `key:`); an apostrophe inside a plain value is just a letter.
+    /// The `# comment` at the end of a key line. A quote opens a quoted value where a value or a flow item
+    /// starts (after `key:`, `[`, `{` or `,`); an apostrophe inside a plain value is just a letter, and a `#`
+    /// inside quotes (`["Zoë #1"]`) is text.
     static func inlineComment(_ line: String) -> String? {
         guard let colon = line.firstIndex(of: ":") else { return nil }
-        var index = line.index(after: colon)
-        while index < line.endIndex, line[index] == " " || line[index] == "\t" { index = line.index(after: index) }
-        if index < line.endIndex, line[index] == "\"" || line[index] == "'" {
-            let quote = line[index]
-            index = line.index(after: index)
-            while index < line.endIndex {
-                if line[index] == "\\" && quote == "\"" {
-                    index = line.index(after: index)
-                    if index < line.endIndex { index = line.index(after: index) }
-                    continue
-                }
-                if line[index] == quote {
-                    let next = line.index(after: index)
-                    if quote == "'" && next < line.endIndex && line[next] == "'" { index = line.index(after: next); continue }
-                    index = next
-                    break
-                }
-                index = line.index(after: index)
-            }
-        }
+        let characters = Array(line[line.index(after: colon)...])
+        var index = 0
+        var significant: Character = ":"
         var previous: Character = " "
-        while index < line.endIndex {
-            if line[index] == "#" && (previous == " " || previous == "\t") { return String(line[index...]) }
-            previous = line[index]
-            index = line.index(after: index)
+        while index < characters.count {
+            let character = characters[index]
+            if (character == "\"" || character == "'") && ":[{,".contains(significant) {
+                // Skip the quoted scalar.
+                index += 1
+                while index < characters.count {
+                    if character == "\"" && characters[index] == "\\" { index += 2; continue }
+                    if characters[index] == character {
+                        if character == "'" && index + 1 < characters.count && characters[index + 1] == "'" { index += 2; continue }
+                        break
+                    }
+                    index += 1
+                }
+                significant = character
+                previous = character
+                index += 1
+                continue
+            }
+            if character == "#" && (previous == " " || previous == "\t") { return String(characters[index...]) }
+            if character != " " && character != "\t" { significant = character }
+            previous = character
+            index += 1
         }
         return nil
     }

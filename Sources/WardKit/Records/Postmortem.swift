@@ -19,7 +19,7 @@ public struct Postmortem: Sendable, Equatable {
         body = document.body
         bodyLine = document.bodyLine
         title = try document.fields?.string("title") ?? Decision.heading(in: document.body) ?? incidentID
-        status = try document.fields?.string("status") ?? "draft"
+        status = (try document.fields?.string("status") ?? "draft").trimmingCharacters(in: .whitespaces).lowercased()
         reviewers = try document.fields?.strings("reviewers") ?? []
     }
 }
@@ -33,7 +33,12 @@ extension Store {
             let path = "incidents/\(id)/postmortem.md"
             do {
                 guard let contents = try files.read(path, limit: RecordText.sizeLimit + 1) else { continue }
-                postmortems.append(try Postmortem(data: contents.data, path: path, incidentID: id))
+                let postmortem = try Postmortem(data: contents.data, path: path, incidentID: id)
+                if !Store.postmortemStatuses.contains(postmortem.status) {
+                    problems.append(Problem(path: path, line: 1,
+                                            "status '\(postmortem.status)' is not one of \(Store.postmortemStatuses.joined(separator: ", ")); Ward will not redraft it until it is"))
+                }
+                postmortems.append(postmortem)
             } catch let error as WardError {
                 problems.append(Problem(path: error.path ?? path, line: error.line, error.message))
             } catch {

@@ -30,7 +30,7 @@ public enum TimelineText {
         case "action":
             if let target = event["action"] {
                 let changes = ["state", "owner", "due", "type", "title"].compactMap { key in event[key].map { "\(key) \($0)" } }
-                return "action \(target.suffix(8).lowercased()): " + changes.joined(separator: ", ") + reason
+                return "action \(ActionItem.shortID(target)): " + changes.joined(separator: ", ") + reason
             }
             return (event["source"] == nil || event["source"] == "note" ? "TODO: " : "action item: ") + (event["title"] ?? "")
         case "postmortem":

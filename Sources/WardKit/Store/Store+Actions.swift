@@ -20,12 +20,18 @@ extension Store {
         }
     }
 
-    /// The item a person named by any unique part of its id (the short id is its last eight characters).
-    public func findAction(_ query: String) throws -> ActionItem {
+    /// The item a person named by its short id or any unique part of its id; `incident` narrows the search
+    /// (two copies of one incident hold the same ids).
+    public func findAction(_ query: String, incident: String? = nil) throws -> ActionItem {
         let query = query.trimmingCharacters(in: .whitespaces).lowercased()
         guard !query.isEmpty else { throw WardError("name the action item by its id (see 'ward action list')") }
-        let items = allActions()
-        if let exact = items.first(where: { $0.id.lowercased() == query || $0.shortID == query }) { return exact }
+        var items = allActions()
+        if let incident { items = items.filter { $0.incident.localizedCaseInsensitiveContains(incident) } }
+        let exact = items.filter { $0.id.lowercased() == query || $0.shortID == query }
+        if exact.count > 1 {
+            throw WardError("'\(query)' names items in \(exact.count) incidents (\(exact.map(\.incident).joined(separator: ", "))); add --incident to say which")
+        }
+        if let exact = exact.first { return exact }
         let matches = items.filter { $0.id.lowercased().contains(query) }
         switch matches.count {
         case 1: return matches[0]
@@ -45,15 +51,15 @@ extension Store {
         if let due, !due.isEmpty { fields["due"] = .string(try ActionItem.parseDue(due, today: now())) }
         if let type { fields["type"] = .string(type.rawValue) }
         let event = try record("action", fields, in: incident.id)
-        return Recorded(event: event, message: "Action item \(String(event.id.suffix(8)).lowercased()) added to \(incident.id)." + Self.hiding(hidden),
+        return Recorded(event: event, message: "Action item \(ActionItem.shortID(event.id)) added to \(incident.id)." + Self.hiding(hidden),
                         redacted: hidden)
     }
 
     /// Changes an item: its state (won't do needs a reason), owner, due date, type or title.
-    public func updateAction(_ query: String, state: ActionItem.State? = nil, owner: String? = nil, due: String? = nil,
-                             type: ActionItem.Kind? = nil, title: String? = nil, reason: String? = nil,
+    public func updateAction(_ query: String, incident: String? = nil, state: ActionItem.State? = nil, owner: String? = nil,
+                             due: String? = nil, type: ActionItem.Kind? = nil, title: String? = nil, reason: String? = nil,
                              keepSecrets: Bool = false) throws -> Recorded {
-        let item = try findAction(query)
+        let item = try findAction(query, incident: incident)
         var hidden: [String] = []
         let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
         var fields: [String: JSONValue] = ["action": .string(item.id)]
@@ -75,7 +81,14 @@ extension Store {
         guard fields.keys.contains(where: { $0 != "action" && $0 != "reason" }) else {
             return Recorded(event: nil, message: "Action item \(item.shortID) is already so; nothing recorded.")
         }
-        let event = try record("action", fields, in: item.incident)
+        // Decided on the item as it stands under the journal's lock: two people closing it at once do not
+        // both hear that it worked.
+        let event = try record("action", fields, in: item.incident) { before, _ in
+            guard let now = before.actions.first(where: { $0.id == item.id }) else { return }
+            if let state, now.state != item.state {
+                throw WardError("action item \(item.shortID) was changed meanwhile (it is now \(now.state.rawValue)); nothing was recorded, look again with 'ward action list'")
+            }
+        }
         let what: String
         switch state {
         case .done?: what = "is done"
@@ -86,22 +99,47 @@ extension Store {
         return Recorded(event: event, message: "Action item \(item.shortID) (\(item.title)) \(what)." + Self.hiding(hidden), redacted: hidden)
     }
 
-    /// Adds to the timeline the task lines people wrote in the post-mortem's "Action items" section that it
-    /// does not hold yet (matched by title). The post-mortem itself is not changed. Returns how many.
+    /// Adds to the timeline the task lines people wrote in the post-mortem's "Action items" section, or typed
+    /// into Ward's generated list there, that it does not hold yet (matched by title, also by the title an
+    /// item was first imported with). The post-mortem itself is not changed. Returns how many were added and
+    /// what could not be read (a due date or type Ward does not understand).
     @discardableResult
-    func importPostmortemActions(_ incident: Incident, text: String) throws -> Int {
-        let known = Set(incident.state.actions.map { Self.normalized($0.title) })
-        var added = 0
-        for line in PostmortemActions.lines(in: text) where !known.contains(Self.normalized(line.title)) {
-            var fields: [String: JSONValue] = ["title": .string(line.title), "state": .string(line.done ? "done" : "open"),
-                                               "source": .string("postmortem")]
-            if let owner = line.owner { fields["owner"] = .string(owner) }
-            if let due = line.due, let parsed = try? ActionItem.parseDue(due, today: now()) { fields["due"] = .string(parsed) }
-            if let type = line.type.flatMap(ActionItem.Kind.init(rawValue:)) { fields["type"] = .string(type.rawValue) }
-            try record("action", fields, in: incident.id)
-            added += 1
+    func importPostmortemActions(_ incident: Incident, text: String) throws -> (count: Int, notes: [String]) {
+        let lines = PostmortemActions.lines(in: text)
+        guard !lines.isEmpty else { return (0, []) }
+        // One import at a time per incident, against the timeline as it stands then.
+        return try files.withLock(Self.incidentsDirectory + "/" + incident.id + "/.actions") {
+            let current = loadIncident(incident.id)
+            var known = Set(current.state.actions.map { Self.normalized($0.title) })
+            for event in current.events where event.kind == "action" {
+                if let original = event["imported"] { known.insert(Self.normalized(original)) }
+            }
+            var added = 0
+            var notes: [String] = []
+            for line in lines {
+                // Compared as it would be written: a secret in the line is hidden in the timeline too.
+                var hidden: [String] = []
+                let title = prose(line.title, keepSecrets: false, hidden: &hidden)
+                guard !title.isEmpty, !known.contains(Self.normalized(title)) else { continue }
+                known.insert(Self.normalized(title))
+                var fields: [String: JSONValue] = ["title": .string(title), "state": .string(line.done ? "done" : "open"),
+                                                   "source": .string(line.inBlock ? "added" : "postmortem"), "imported": .string(title)]
+                if let owner = line.owner { fields["owner"] = .string(owner) }
+                if let due = line.due {
+                    if let parsed = try? ActionItem.parseDue(due, today: now()) { fields["due"] = .string(parsed) } else {
+                        notes.append("due '\(due)' of '\(title)' not understood: use YYYY-MM-DD or +3d")
+                    }
+                }
+                if let type = line.type {
+                    if let kind = ActionItem.Kind.lenient(type) { fields["type"] = .string(kind.rawValue) } else {
+                        notes.append("type '\(type)' of '\(title)' not understood: use mitigate, prevent, detect or process")
+                    }
+                }
+                try record("action", fields, in: incident.id)
+                added += 1
+            }
+            return (added, notes)
         }
-        return added
     }
 
     static func normalized(_ title: String) -> String {
@@ -118,23 +156,34 @@ enum PostmortemActions {
         var owner: String?
         var due: String?
         var type: String?
+        var inBlock = false
+
+        init(title: String, done: Bool, owner: String? = nil, due: String? = nil, type: String? = nil, inBlock: Bool = false) {
+            self.title = title
+            self.done = done
+            self.owner = owner
+            self.due = due
+            self.type = type
+            self.inBlock = inBlock
+        }
     }
 
     static func lines(in text: String) -> [Line] {
         var result: [Line] = []
-        var inSection = false, inBlock = false, inFence = false
+        var inSection = false, inBlock = false, inOtherBlock = false, inFence = false
         for raw in text.components(separatedBy: "\n") {
             let line = raw.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
             if line.hasPrefix("```") || line.hasPrefix("~~~") { inFence.toggle(); continue }
             if inFence { continue }
             if line.hasPrefix("## ") { inSection = line.dropFirst(3).lowercased().hasPrefix("action items"); continue }
-            if line.hasPrefix("<!-- ward:begin ") { inBlock = true; continue }
-            if line.hasPrefix("<!-- ward:end ") { inBlock = false; continue }
-            guard inSection, !inBlock else { continue }
+            if line.hasPrefix("<!-- ward:begin ") { inBlock = line.contains(" action_items "); inOtherBlock = !inBlock; continue }
+            if line.hasPrefix("<!-- ward:end ") { inBlock = false; inOtherBlock = false; continue }
+            // In Ward's own list, only lines a person typed there (Ward's carry their id in a comment).
+            guard inSection, !inOtherBlock, !(inBlock && line.contains("<!-- action ")) else { continue }
             let box = line.prefix(6).lowercased()
             guard box == "- [ ] " || box == "- [x] " || box == "* [ ] " || box == "* [x] " else { continue }
             var title = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
-            var item = Line(title: title, done: box.contains("x"))
+            var item = Line(title: title, done: box.contains("x"), inBlock: inBlock)
             // A trailing "(key: value, ...)" with known keys holds the details.
             if title.hasSuffix(")"), let open = title.lastIndex(of: "(") {
                 let inside = title[title.index(after: open)..<title.index(before: title.endIndex)]

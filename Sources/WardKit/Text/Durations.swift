@@ -3,6 +3,13 @@ import Foundation
 /// Durations as people read them at a glance.
 public enum Durations {
     /// `3d 4h`, `2h 05m`, `12m`, `40s`.
+    /// `short`, but to the second under an hour (`1m 52s`), where a target of a minute or five is compared.
+    public static func precise(_ seconds: TimeInterval) -> String {
+        let total = max(0, Int(seconds.rounded()))
+        guard total < 3600, total >= 60, total % 60 != 0 else { return short(TimeInterval(total)) }
+        return "\(total / 60)m \(String(format: "%02d", total % 60))s"
+    }
+
     public static func short(_ seconds: TimeInterval) -> String {
         let total = max(0, Int(seconds))
         let days = total / 86400, hours = (total % 86400) / 3600, minutes = (total % 3600) / 60

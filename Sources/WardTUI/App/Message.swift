@@ -34,7 +34,7 @@ public enum Change: Sendable, Equatable {
     case severity(incident: String, severity: String, reason: String?)
     case assign(incident: String, role: String, name: String)
     case milestone(incident: String, milestone: Milestone, at: Date?)
-    case actionState(action: String, state: ActionItem.State, reason: String?)
+    case actionState(incident: String, action: String, state: ActionItem.State, reason: String?)
     case draftPostmortem(incident: String)
 }
 

@@ -85,8 +85,8 @@ enum ResponseKeys {
         guard writable(&state) else { return [] }
         let item = rows[selected]
         switch key {
-        case .character("d"): return [.perform(.actionState(action: item.id, state: .done, reason: nil))]
-        case .character("o"): return [.perform(.actionState(action: item.id, state: .open, reason: nil))]
+        case .character("d"): return [.perform(.actionState(incident: item.incident, action: item.id, state: .done, reason: nil))]
+        case .character("o"): return [.perform(.actionState(incident: item.incident, action: item.id, state: .open, reason: nil))]
         default:
             state.input = TextInput(purpose: .wontDoReason, target: item.incident, step: item.id)
             return []
@@ -183,7 +183,7 @@ enum ResponseKeys {
             change = .milestone(incident: input.target, milestone: milestone, at: at)
         case .wontDoReason:
             guard !text.isEmpty else { return again(&state, input, "Say why it will not be done: the next reader will ask.") }
-            change = .actionState(action: input.step, state: .wontDo, reason: text)
+            change = .actionState(incident: input.target, action: input.step, state: .wontDo, reason: text)
         case .search, .palette, .decisionFilter:
             return []
         }

@@ -14,7 +14,7 @@ enum MetricsView {
         for target in report.targets {
             let met = target.met
             targets += [Span(target.key.uppercased() + " ", .bold),
-                        Span("mean \(target.mean.map(Durations.short) ?? "-") / \(Durations.short(target.target)) "),
+                        Span("mean \(target.mean.map(Durations.precise) ?? "-") / \(Durations.precise(target.target)) "),
                         Span(met == nil ? "no data" : met! ? "met" : "missed",
                              met == nil ? .dim : met! ? Style(foreground: .green, bold: true) : Style(foreground: .red, bold: true)),
                         Span("   ")]

@@ -71,10 +71,11 @@ public enum Charts {
     }
 
     /// The height of one sparkline mark, 0 (`▁`) to 7 (`█`): `value / maximum` of the way up, to the nearest
-    /// of the eight; zero and below is the lowest, the maximum the highest.
+    /// of the eight; zero and below is the lowest, the maximum the highest, and any value above zero at least
+    /// the second, so `▁` means zero and nothing else.
     public static func sparkLevel(_ value: Double, maximum: Double) -> Int {
         guard maximum > 0, value > 0, value.isFinite, maximum.isFinite else { return 0 }
-        return min(7, max(0, Int((min(value, maximum) / maximum * 7).rounded())))
+        return min(7, max(1, Int((min(value, maximum) / maximum * 7).rounded())))
     }
 
     /// One character per value, scaled from zero to the largest value; `·` where a value is missing.

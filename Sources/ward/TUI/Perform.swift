@@ -32,8 +32,8 @@ enum Perform {
                 return done(try store.assign(store.findIncident(id), role: role, to: name))
             case let .milestone(id, milestone, at):
                 return done(try store.setMilestone(store.findIncident(id), milestone, at: at))
-            case let .actionState(action, state, reason):
-                return done(try store.updateAction(action, state: state, reason: reason))
+            case let .actionState(incident, action, state, reason):
+                return done(try store.updateAction(action, incident: incident, state: state, reason: reason))
             case let .draftPostmortem(id):
                 let (path, change) = try store.draftPostmortem(store.findIncident(id))
                 return .performed(text: "Post-mortem draft \(change): \(path). e edits it.", isError: false, open: .postmortem(id))
