@@ -17,6 +17,9 @@ struct Ward: ParsableCommand {
           ward log "p99 latency back under 300 ms"   note on the only active incident
           ward timeline                              what happened, oldest first
           ward runbook start                         walk the recovery runbook
+          ward postmortem draft                      the post-mortem, from what was recorded
+          ward action list                           action items, overdue first
+          ward metrics                               TTD, TTA, TTM, TTR with their formulas
           ward adr new "Agents never hold production credentials"
           ward search replica                        every line that mentions it
           ward doctor                                check every file of the store
