@@ -21,6 +21,19 @@ struct ActionCommand: ParsableCommand {
         defaultSubcommand: List.self
     )
 
+    /// The item a command changes: its id, and its incident when the id is not enough.
+    struct ItemOptions: ParsableArguments {
+        @Argument(help: "The item's id, or any unique part of it.") var item: String
+        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
+
+        /// Finds the item once, changes it, and reports the change.
+        func change(_ global: GlobalOptions, _ body: (Store, ActionItem) throws -> Recorded) throws {
+            let store = try global.openStore()
+            let found = try store.findAction(item, incident: incident)
+            report(try body(store, found), incident: found.incident, json: global.json)
+        }
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List action items, open and overdue first.",
                                                         discussion: "Example:\n  ward action list --open --json")
@@ -77,13 +90,10 @@ struct ActionCommand: ParsableCommand {
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark an action item done.", discussion: "Example:\n  ward action done 3kq9x7ab")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The item's id, or any unique part of it.") var item: String
-        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
+        @OptionGroup var target: ItemOptions
 
         func run() throws {
-            let store = try global.openStore()
-            let found = try store.findAction(item, incident: incident)
-            report(try store.updateAction(item, incident: incident, state: .done), incident: found.incident, json: global.json)
+            try target.change(global) { store, item in try store.updateAction(item, state: .done) }
         }
     }
 
@@ -94,28 +104,22 @@ struct ActionCommand: ParsableCommand {
             discussion: "Example:\n  ward action wontdo 3kq9x7ab --reason \"superseded by decision 0012\""
         )
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The item's id, or any unique part of it.") var item: String
-        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
+        @OptionGroup var target: ItemOptions
         @Option(help: "Why it will not be done (required).") var reason: String
 
         func run() throws {
-            let store = try global.openStore()
-            let found = try store.findAction(item, incident: incident)
-            report(try store.updateAction(item, incident: incident, state: .wontDo, reason: reason), incident: found.incident, json: global.json)
+            try target.change(global) { store, item in try store.updateAction(item, state: .wontDo, reason: reason) }
         }
     }
 
     struct Reopen: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a closed action item again.", discussion: "Example:\n  ward action reopen 3kq9x7ab --reason \"the alert never fired\"")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The item's id, or any unique part of it.") var item: String
-        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
+        @OptionGroup var target: ItemOptions
         @Option(help: "Why.") var reason: String?
 
         func run() throws {
-            let store = try global.openStore()
-            let found = try store.findAction(item, incident: incident)
-            report(try store.updateAction(item, incident: incident, state: .open, reason: reason), incident: found.incident, json: global.json)
+            try target.change(global) { store, item in try store.updateAction(item, state: .open, reason: reason) }
         }
     }
 
@@ -126,18 +130,17 @@ struct ActionCommand: ParsableCommand {
             discussion: "Example:\n  ward action set 3kq9x7ab --owner chidi --due +1w"
         )
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The item's id, or any unique part of it.") var item: String
-        @Option(help: "The incident it belongs to, when the id is not enough.") var incident: String?
+        @OptionGroup var target: ItemOptions
         @Option(help: "Who does it (\"\" for nobody).") var owner: String?
         @Option(help: "By when: YYYY-MM-DD, +3d, +2w (\"\" for no date).") var due: String?
         @Option(help: "mitigate, prevent, detect or process.") var type: String?
         @Option(help: "A new title.") var title: String?
 
         func run() throws {
-            let store = try global.openStore()
-            let found = try store.findAction(item, incident: incident)
-            report(try store.updateAction(item, incident: incident, owner: owner, due: due, type: try type.map(ActionItem.Kind.parse), title: title),
-                   incident: found.incident, json: global.json)
+            let kind = try type.map(ActionItem.Kind.parse)
+            try target.change(global) { store, item in
+                try store.updateAction(item, owner: owner, due: due, type: kind, title: title)
+            }
         }
     }
 }

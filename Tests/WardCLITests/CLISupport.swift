@@ -86,3 +86,12 @@ func storeWithIncident(_ scratch: Scratch) throws -> String {
 func json(_ text: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
 }
+
+/// Runs `ward` in a scratch store and expects its exit status (0 unless said), naming the command and its
+/// stderr when it differs.
+@discardableResult
+func ward(_ scratch: Scratch, _ arguments: String..., expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+    let result = try run(arguments, in: scratch.url)
+    #expect(result.status == status, "ward \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+    return result
+}

@@ -5,13 +5,6 @@ import Testing
 /// An incident from declaration to the document phase, through the command line only, as a script or a
 /// responder without the TUI would run it.
 @Suite struct IncidentResponseTests {
-    @discardableResult
-    func ward(_ scratch: Scratch, _ arguments: String..., expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
-        let result = try run(arguments, in: scratch.url)
-        #expect(result.status == status, "ward \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
-        return result
-    }
-
     func journal(_ scratch: Scratch, _ id: String) -> String { scratch.read("incidents/\(id)/timeline.jsonl") ?? "" }
 
     @Test func anIncidentWalkedFromDeclarationToItsDocuments() throws {

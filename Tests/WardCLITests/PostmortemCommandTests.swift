@@ -4,13 +4,6 @@ import Testing
 
 /// After the incident, from the command line: the post-mortem's review and the action items.
 @Suite struct PostmortemCommandTests {
-    @discardableResult
-    func ward(_ scratch: Scratch, _ arguments: String..., expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
-        let result = try run(arguments, in: scratch.url)
-        #expect(result.status == status, "ward \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
-        return result
-    }
-
     @Test func aPostmortemGoesThroughReviewAndIsThenLeftAlone() throws {
         let scratch = Scratch()
         let id = try storeWithIncident(scratch)

@@ -230,9 +230,10 @@ extension Store {
     /// The document phase's writing: the post-mortem draft, and a proposed decision record linked to the
     /// incident (once: a decision already linked to it is kept, not duplicated).
     public func writeDocuments(_ incident: Incident) throws -> Documents {
-        let published = loadPostmortems().postmortems.first { $0.incidentID == incident.id }?.status == "published"
-        let (path, change) = published ? (Self.incidentsDirectory + "/" + incident.id + "/postmortem.md", "left as it is (published)")
-                                       : try draftPostmortem(incident)
+        let path = Self.incidentsDirectory + "/" + incident.id + "/postmortem.md"
+        let published = try files.read(path, limit: RecordText.sizeLimit + 1)
+            .map { try Postmortem(data: $0.data, path: path, incidentID: incident.id).status == "published" } ?? false
+        let change = published ? "left as it is (published)" : try draftPostmortem(incident).change
         var documents = Documents(postmortemPath: path, postmortemChange: change, decision: nil, decisionCreated: false)
         let (decisions, problems) = loadDecisions()
         if let linked = decisions.first(where: { incident.state.decisions.contains($0.number) || $0.incidents.contains(incident.id) }) {

@@ -59,7 +59,14 @@ extension Store {
     public func updateAction(_ query: String, incident: String? = nil, state: ActionItem.State? = nil, owner: String? = nil,
                              due: String? = nil, type: ActionItem.Kind? = nil, title: String? = nil, reason: String? = nil,
                              keepSecrets: Bool = false) throws -> Recorded {
-        let item = try findAction(query, incident: incident)
+        try updateAction(findAction(query, incident: incident), state: state, owner: owner, due: due, type: type, title: title,
+                         reason: reason, keepSecrets: keepSecrets)
+    }
+
+    /// Changes an item already found (its state as found is what the change is checked against).
+    public func updateAction(_ item: ActionItem, state: ActionItem.State? = nil, owner: String? = nil, due: String? = nil,
+                             type: ActionItem.Kind? = nil, title: String? = nil, reason: String? = nil,
+                             keepSecrets: Bool = false) throws -> Recorded {
         var hidden: [String] = []
         let reason = prose(reason, keepSecrets: keepSecrets, hidden: &hidden)
         var fields: [String: JSONValue] = ["action": .string(item.id)]

@@ -19,7 +19,7 @@ public enum Detail {
         case let .definition(kind, name):
             return definitionLines(kind: kind, name: name, state.snapshot, width: width)
         case .metrics:
-            return state.snapshot.metrics.map { MetricsLines.lines($0, width: width) } ?? []
+            return state.snapshot.metrics.map { RenderCache.shared.metrics($0, width: width) } ?? []
         default:
             return []
         }
@@ -244,6 +244,24 @@ final class RenderCache: @unchecked Sendable {
         lock.lock()
         if entries.count >= 64 { entries.removeAll() }
         entries[key] = lines
+        lock.unlock()
+        return lines
+    }
+
+    /// The metrics screen's lines for the last report and width: built again only when either changes,
+    /// not on every key.
+    private var lastMetrics: (report: MetricsReport, width: Int, lines: [StyledLine])?
+
+    func metrics(_ report: MetricsReport, width: Int) -> [StyledLine] {
+        lock.lock()
+        if let last = lastMetrics, last.width == width, last.report == report {
+            lock.unlock()
+            return last.lines
+        }
+        lock.unlock()
+        let lines = MetricsLines.lines(report, width: width)
+        lock.lock()
+        lastMetrics = (report, width, lines)
         lock.unlock()
         return lines
     }

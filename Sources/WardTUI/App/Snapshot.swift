@@ -50,10 +50,10 @@ public struct Snapshot: Sendable {
         do {
             snapshot.metrics = MetricsReport.compute(incidents, targets: try MetricsTarget.parse(store.config.targets),
                                                      severityOrder: store.config.severities.map(\.name))
-        } catch let error as WardError {
-            snapshot.problems.append(Problem(path: "ward.yaml", line: error.line, error.message))
-            snapshot.metrics = MetricsReport.compute(incidents, severityOrder: store.config.severities.map(\.name))
         } catch {
+            // Unreadable targets are said, and the default ones used.
+            let error = error as? WardError
+            snapshot.problems.append(Problem(path: "ward.yaml", line: error?.line, error?.message ?? "the targets cannot be read"))
             snapshot.metrics = MetricsReport.compute(incidents, severityOrder: store.config.severities.map(\.name))
         }
         return snapshot
