@@ -11,10 +11,20 @@ struct GlobalOptions: ParsableArguments {
     var json = false
 
     /// The store to work on; the bundled demo store, read-only, when none is found.
-    func openStore() throws -> Store {
+    /// A change a killed Ward left half made (a supersede, a link, a renumbering) is finished first, unless
+    /// `finishingChanges` is false (`ward doctor`, which reports it).
+    func openStore(finishingChanges: Bool = true) throws -> Store {
         switch try StoreLocator.locate(explicit: store) {
         case let .store(url):
-            return try Store(root: url)
+            let opened = try Store(root: url)
+            if finishingChanges, !opened.isReadOnly {
+                do {
+                    for message in try opened.finishPendingChanges() { Output.note(message) }
+                } catch let error as WardError {
+                    Output.note("warning: an interrupted change could not be finished: \(error.description); run 'ward doctor'")
+                }
+            }
+            return opened
         case .none:
             if !json {
                 Output.note("No Ward store here or above; using the bundled demo store (read-only). Create yours with 'ward init'.")

@@ -101,6 +101,8 @@ enum JSONShapes {
             "supersedes": numbers(decision.supersedes),
             "superseded_by": numbers(decision.supersededBy),
             "relates_to": numbers(decision.relatesTo),
+            "links": .object(Dictionary(grouping: decision.links, by: \.label).mapValues { numbers($0.map(\.number)) }
+                .reduce(into: [:]) { $0[DecisionLink.frontMatterKey($1.key)] = $1.value }),
             "incidents": strings(decision.incidents),
             "tags": strings(decision.tags),
             "decision_makers": strings(decision.decisionMakers),

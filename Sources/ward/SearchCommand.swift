@@ -45,9 +45,10 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Check every file of the store; exit 1 when something is wrong.",
         discussion: """
         Reports malformed files, torn journal tails, broken or one-sided decision links, duplicate ids and \
-        numbers, and temporary files left by a writer that died, each with its path and line. It changes \
-        nothing; --fix makes only repairs that cannot lose a person's text (it removes dead writers' \
-        temporary files).
+        numbers, changes a killed Ward left half made (a supersede, a link, a renumbering), and temporary \
+        files left by a writer that died, each with its path and line. It changes nothing; --fix makes only \
+        repairs that cannot lose a person's text: it finishes half-made changes and removes dead writers' \
+        temporary files.
 
         Example:
           ward doctor --json
@@ -57,7 +58,7 @@ struct DoctorCommand: ParsableCommand {
     @Flag(help: "Make the safe repairs.") var fix = false
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(finishingChanges: false)
         let report = Doctor(store: store).run(fix: fix)
         if global.json {
             Output.json(.object([

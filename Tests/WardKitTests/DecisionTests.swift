@@ -88,10 +88,10 @@ import Testing
     @Test func editsThatWouldCorruptTheFrontMatterAreRefused() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)
-        let tricky = "---\n\"status\": proposed\nsuperseded-by:\n  - 9\n# keep this\n  - 8\nnote: it's fine # a comment\n---\n# Tricky\n"
+        let tricky = "---\n\"status\": proposed\nrelates-to:\n  - 9\n# keep this\n  - 8\nnote: it's fine # a comment\n---\n# Tricky\n"
         dir.write("decisions/0001-tricky.md", tricky)
-        dir.write("decisions/0008-eight.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Eight\n")
-        dir.write("decisions/0009-nine.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Nine\n")
+        dir.write("decisions/0008-eight.md", "---\nstatus: accepted\nrelates-to: [1]\n---\n# Eight\n")
+        dir.write("decisions/0009-nine.md", "---\nstatus: accepted\nrelates-to: [1]\n---\n# Nine\n")
         let accepted = try store.setDecisionStatus(1, to: .accepted)
         #expect(accepted.status == .accepted)
         let text = try #require(dir.read("decisions/0001-tricky.md"))
@@ -99,8 +99,8 @@ import Testing
         let edited = try #require(FrontMatterEditor.set("note", to: "better", in: text))
         #expect(edited.contains("note: better  # a comment"))
         // The block list with a comment inside is replaced whole.
-        let list = try #require(FrontMatterEditor.setVerified("superseded-by", to: "[9, 8, 10]", in: text, path: "x", expected: ["9", "8", "10"]))
-        #expect(list.contains("superseded-by: [9, 8, 10]\nnote:"))
+        let list = try #require(FrontMatterEditor.setVerified("relates-to", to: "[9, 8, 10]", in: text, path: "x", expected: ["9", "8", "10"]))
+        #expect(list.contains("relates-to: [9, 8, 10]\nnote:"))
     }
 
     @Test func doctorFindsDuplicateNumbersAndBrokenLinks() throws {

@@ -40,6 +40,20 @@ public struct Doctor {
             }
         }
 
+        for pending in store.pendingChanges() {
+            if fix, !store.isReadOnly, pending.conflict == nil {
+                do {
+                    fixed += try store.finishPendingChanges()
+                    continue
+                } catch let error as WardError {
+                    problems.append(Problem(path: pending.path, "a half-made change (\(pending.change.summary)) could not be finished: \(error.description)"))
+                    continue
+                } catch {}
+            }
+            problems.append(Problem(path: pending.path, pending.conflict.map { "a half-made change cannot be finished: \($0)" } ??
+                                    "a change was interrupted half made (\(pending.change.summary)); the next Ward command, or 'ward doctor --fix', finishes it"))
+        }
+
         let (decisions, decisionProblems) = store.loadDecisions()
         problems += decisionProblems
         // Two files with one number, even where one of them does not parse.
@@ -51,7 +65,7 @@ public struct Doctor {
                                         "the number \(number) is also used by \(store.decisionsDirectory)/\(group.sorted()[0])"))
             }
         }
-        problems += Self.decisionLinkProblems(decisions)
+        problems += Self.decisionLinkProblems(decisions, incidents: incidents)
 
         problems += store.loadChecklists().problems
         problems += store.loadRunbooks().problems
@@ -71,13 +85,15 @@ public struct Doctor {
         return Report(problems: problems, fixed: fixed)
     }
 
-    /// Duplicate numbers, links to records that do not exist, and supersede links recorded on one side only.
-    static func decisionLinkProblems(_ decisions: [Decision]) -> [Problem] {
+    /// Duplicate numbers, links to records that do not exist, links recorded on one side only, and incident
+    /// links the incident's timeline does not know of.
+    static func decisionLinkProblems(_ decisions: [Decision], incidents: [Incident]? = nil) -> [Problem] {
         var problems: [Problem] = []
         let byNumber = Dictionary(grouping: decisions, by: \.number)
-        for (number, group) in byNumber where group.count > 1 {
+        // log4brains names records by date; two on one day share a "number" by design.
+        for (number, group) in byNumber where group.count > 1 && number <= Decision.largestNumber {
             for decision in group.dropFirst() {
-                problems.append(Problem(path: decision.path, "the number \(number) is also used by \(group[0].path)"))
+                problems.append(Problem(path: decision.path, "the number \(number) is also used by \(group[0].path); give one of them a new number with 'ward adr renumber \(decision.fileName)'"))
             }
         }
         for decision in decisions {
@@ -88,15 +104,42 @@ public struct Doctor {
                         problems.append(Problem(path: decision.path, "'\(label)' names decision \(number), which does not exist"))
                         continue
                     }
-                    if !other[keyPath: back].contains(decision.number) {
+                    if !(byNumber[number] ?? []).contains(where: { $0[keyPath: back].contains(decision.number) }) {
                         problems.append(Problem(path: decision.path,
                                                 "'\(label)' names decision \(number), but \(other.path) does not link back",
                                                 level: .warning))
                     }
                 }
             }
-            for number in decision.relatesTo where byNumber[number] == nil {
-                problems.append(Problem(path: decision.path, "links to decision \(number), which does not exist"))
+            for link in decision.links {
+                guard let others = byNumber[link.number] else {
+                    problems.append(Problem(path: decision.path, "'\(link.label)' names decision \(link.number), which does not exist"))
+                    continue
+                }
+                if let inverse = DecisionLink.inverse(of: link.label),
+                   !others.contains(where: { $0.links.contains(DecisionLink(inverse, decision.number)) }) {
+                    problems.append(Problem(path: decision.path, "'\(link.label)' names decision \(link.number), but \(others[0].path) does not say '\(inverse) \(decision.number)'",
+                                            level: .warning))
+                }
+            }
+            guard let incidents else { continue }
+            for id in decision.incidents {
+                guard let incident = incidents.first(where: { $0.id == id }) else {
+                    problems.append(Problem(path: decision.path, "names the incident \(id), which does not exist", level: .warning))
+                    continue
+                }
+                if !incident.state.decisions.contains(decision.number) {
+                    problems.append(Problem(path: decision.path, "names the incident \(id), whose timeline does not record it (link them with 'ward adr link \(decision.number) --incident \(id)')",
+                                            level: .warning))
+                }
+            }
+        }
+        for incident in incidents ?? [] {
+            for number in incident.state.decisions where !(byNumber[number] ?? []).contains(where: { $0.incidents.contains(incident.id) }) {
+                problems.append(Problem(path: "incidents/\(incident.id)/timeline.jsonl", byNumber[number] == nil
+                    ? "records decision \(number), which does not exist" :
+                    "records decision \(number), which does not name this incident (link them with 'ward adr link \(number) --incident \(incident.id)')",
+                    level: .warning))
             }
         }
         return problems

@@ -248,8 +248,7 @@ extension Store {
         }
         let decision = try newDecision(title: "Safeguards after: \(incident.state.title)", incidents: [incident.id],
                                        context: DecisionDraft.context(incident), outcome: DecisionDraft.outcome(incident))
-        try record("decision", ["number": .number(Double(decision.number)), "path": .string(decision.path),
-                                "title": .string(decision.title)], in: incident.id)
+        // newDecision recorded the decision in the incident's timeline, in the same change.
         documents.decision = decision
         documents.decisionCreated = true
         return documents

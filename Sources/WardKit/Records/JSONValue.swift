@@ -33,6 +33,7 @@ public enum JSONValue: Equatable, Hashable, Sendable, Codable {
 
     public var string: String? { if case let .string(value) = self { value } else { nil } }
     public var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
+    public var double: Double? { if case let .number(value) = self { value } else { nil } }
     public var strings: [String]? {
         guard case let .array(values) = self else { return nil }
         let strings = values.compactMap(\.string)

@@ -11,6 +11,9 @@ public final class Store: Sendable {
     /// The clock, replaceable in tests.
     public let now: @Sendable () -> Date
     public let isDemo: Bool
+    /// Where the decision records live, and what said so (see `DecisionDirectory`).
+    public let decisionsLocation: DecisionDirectory.Found
+    public var decisionsDirectory: String { decisionsLocation.directory }
 
     public var isReadOnly: Bool { files.readOnlyReason != nil }
 
@@ -29,6 +32,7 @@ public final class Store: Sendable {
         self.author = author
         self.now = now
         templates = Templates(store: files)
+        decisionsLocation = DecisionDirectory.locate(files, configured: config.decisionsDirectory)
     }
 
     /// Creates a store at `root` (which may exist and hold other files, such as a git repository's).
@@ -41,12 +45,22 @@ public final class Store: Sendable {
         try createRoot(root, sys: sys)
         let templates = Templates(store: nil)
         let storeName = name ?? root.standardizedFileURL.lastPathComponent
-        let config = try templates.render("ward.yaml", ["name": FrontMatterEditor.scalar(storeName)])
+        // A repository that already keeps decision records keeps them where they are, in their form.
+        let found = DecisionDirectory.locate(files, configured: nil)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: files.path(found.directory))) ?? []
+        let records = existing.filter { Decision.number(inFileName: $0) != nil }.compactMap { name in
+            (try? files.read(found.directory + "/" + name)).flatMap { $0 }.flatMap { try? Decision(data: $0.data, path: name) }
+        }
+        let format = DecisionDirectory.inferFormat(of: records, found: found)
+        let config = try templates.render("ward.yaml", ["name": FrontMatterEditor.scalar(storeName),
+                                                        "decisions_dir": FrontMatterEditor.scalar(found.directory),
+                                                        "decisions_format": format.rawValue])
         var written: [String] = []
-        for directory in ["incidents", "decisions", "checklists", "runbooks"] {
+        for directory in ["incidents", found.directory, "checklists", "runbooks"] {
             try files.makeDirectories(directory)
         }
         try appendLineIfMissing(files, ".gitattributes", "incidents/*/timeline.jsonl merge=union")
+        try appendLineIfMissing(files, ".gitattributes", decisionJournalName + " merge=union")
         try appendLineIfMissing(files, ".gitignore", ".ward/")
         written += [".gitattributes", ".gitignore"]
         try files.replace("ward.yaml", with: Data(config.utf8), expecting: .absent)

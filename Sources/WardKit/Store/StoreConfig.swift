@@ -18,8 +18,10 @@ public struct StoreConfig: Sendable, Equatable {
     public var format: Int
     public var name: String?
     public var severities: [Severity]
-    public var decisionsDirectory: String
-    public var decisionsFormat: DecisionFormat
+    /// `decisions.dir`, when ward.yaml says; otherwise the store finds the directory a repository already has.
+    public var decisionsDirectory: String?
+    /// `decisions.format`, when ward.yaml says; otherwise the form of the records already there.
+    public var decisionsFormat: DecisionFormat?
     public var targets: [String: String]
     public var warnings: [Problem]
 
@@ -48,21 +50,21 @@ public struct StoreConfig: Sendable, Equatable {
             throw WardError("'severities' must be a list of name and meaning", path: path, line: fields.line("severities"))
         }
         if severities.isEmpty { severities = Self.defaultSeverities }
-        decisionsDirectory = "decisions"
-        decisionsFormat = .madr
+        decisionsDirectory = nil
+        decisionsFormat = nil
         if let node = fields.node("decisions"), node.null == nil, node.mapping == nil {
             throw WardError("'decisions' must be a mapping, such as 'decisions: {dir: docs/adr, format: nygard}'", path: path, line: fields.line("decisions"))
         }
         if let decisions = fields.node("decisions")?.mapping {
-            if let dir = decisions["dir"]?.string { decisionsDirectory = dir }
+            if let dir = decisions["dir"]?.string { decisionsDirectory = DecisionDirectory.normalise(dir) }
             if let format = decisions["format"]?.string {
-                guard let parsed = DecisionFormat(rawValue: format.lowercased()) else {
+                guard let parsed = DecisionFormat(rawValue: format.lowercased()), parsed != .bullets else {
                     throw WardError("decisions format '\(format)' is unknown: use madr or nygard", path: path, line: fields.line("decisions"))
                 }
                 decisionsFormat = parsed
             }
         }
-        guard !decisionsDirectory.hasPrefix("/"), !decisionsDirectory.split(separator: "/").contains("..") else {
+        if let dir = decisionsDirectory, !DecisionDirectory.isInside(dir) {
             throw WardError("the decisions dir must be inside the store", path: path, line: fields.line("decisions"))
         }
         targets = [:]

@@ -121,6 +121,25 @@ public struct StoreFiles: Sendable {
         }
     }
 
+    /// Removes a file after checking under its lock that it still holds what was read; then fsyncs its
+    /// directory. A file that is already gone is not an error when `missingIsFine`.
+    public func remove(_ relative: String, expecting hash: ContentHash?, missingIsFine: Bool = false) throws {
+        try refuseIfReadOnly()
+        let (directory, _) = split(relative)
+        try ensureNoSymlinks(directory)
+        try withLock(relative) {
+            guard let current = try read(relative) else {
+                if missingIsFine { return }
+                throw WardError("was removed by someone else since Ward read it", path: relative)
+            }
+            if let hash, current.hash != hash {
+                throw WardError("was changed by someone else since Ward read it; it was not removed", path: relative)
+            }
+            if sys.unlink(path(relative)) != 0 { throw failure("remove it", relative, errno) }
+            try syncDirectory(directory, holding: relative, renamed: true)
+        }
+    }
+
     // MARK: Appending to a journal
 
     /// Appends one line (which must end in "\n") with a single write under flock, then fsyncs.

@@ -1,0 +1,158 @@
+import Foundation
+
+/// What `ward adr renumber` did.
+public struct Renumbering: Sendable {
+    public var decision: Decision
+    public var oldPath: String
+    /// Other files whose links or `ADR-NNNN` mentions now name the new number.
+    public var rewritten: [String]
+    /// Set when another record keeps the old number: mentions outside the moved record's linked records were
+    /// left alone, since they may mean the other one.
+    public var sharedNumberKeptBy: String?
+}
+
+extension Store {
+    /// Gives a record a new number (the next free one unless `to` says): renames its file, fixes its title
+    /// line, and rewrites every link to it and every `ADR-NNNN` mention of it, all in one change.
+    ///
+    /// When the old number is shared (two branches each wrote record 7), only the records the moved one links
+    /// to and from are rewritten: a mention elsewhere cannot be told apart, and is left for a person.
+    public func renumberDecision(_ reference: String, to wanted: Int? = nil) throws -> Renumbering {
+        try finishPendingChanges()
+        return try files.withLock(decisionsDirectory + "/.numbering") {
+            let moved = try findDecision(reference)
+            let all = loadDecisions().decisions
+            let number = try wanted ?? nextDecisionNumber()
+            guard number > 0, number <= Decision.largestNumber else { throw WardError("\(number) is not a record number") }
+            if let taken = all.first(where: { $0.number == number }), number != moved.number {
+                throw WardError("the number \(number) is taken by \(taken.fileName)")
+            }
+            guard number != moved.number else { return Renumbering(decision: moved, oldPath: moved.path, rewritten: []) }
+            let old = moved.number
+            let rest = moved.fileName.drop { $0.isNumber }
+            let newName = Decision.padded(number) + rest
+            let newPath = decisionsDirectory + "/" + newName
+            let sharer = all.first { $0.number == old && $0.path != moved.path }
+            let mapping = Rewrite(oldNumber: old, newNumber: number, oldFile: moved.fileName, newFile: newName)
+
+            guard let contents = try files.read(moved.path, limit: RecordText.sizeLimit + 1) else {
+                throw WardError("disappeared", path: moved.path)
+            }
+            _ = try RecordText(contents.data, path: moved.path)
+            let ownText = mapping.renumberingTitle(in: mapping.apply(String(decoding: contents.data, as: UTF8.self), format: moved.format),
+                                                   format: moved.format)
+            let renamed = try Decision(data: Data(ownText.utf8), path: newPath)
+            guard renamed.title == moved.title, renamed.number == number else {
+                throw WardError("Ward cannot renumber it without changing more than its number; nothing was written", path: moved.path)
+            }
+            var steps: [ChangeSet.Step] = [.write(newPath, before: nil, after: Data(ownText.utf8)),
+                                           .remove(moved.path, before: contents.data)]
+            let partners = Set(moved.supersedes + moved.supersededBy + moved.links.map(\.number))
+            var rewritten: [String] = []
+            for other in all where other.path != moved.path {
+                if sharer != nil && !(partners.contains(other.number) && other.path != sharer?.path) { continue }
+                guard let data = try files.read(other.path, limit: RecordText.sizeLimit + 1)?.data else { continue }
+                let text = String(decoding: data, as: UTF8.self)
+                let updated = mapping.apply(text, format: other.format)
+                guard updated != text else { continue }
+                guard let reread = try? Decision(data: Data(updated.utf8), path: other.path), reread.title == other.title else {
+                    throw WardError("Ward cannot rewrite its links to \(old) without changing more of it; nothing was written", path: other.path)
+                }
+                steps.append(.write(other.path, before: data, after: Data(updated.utf8)))
+                rewritten.append(other.path)
+            }
+            if sharer == nil {
+                // Post-mortems and incident records mention decisions too.
+                for id in listDirectory(Self.incidentsDirectory) {
+                    for name in ["incident.md", "postmortem.md"] {
+                        let path = Self.incidentsDirectory + "/" + id + "/" + name
+                        guard let data = try? files.read(path, limit: RecordText.sizeLimit + 1)?.data else { continue }
+                        let text = String(decoding: data, as: UTF8.self)
+                        let updated = mapping.mentions(in: mapping.files(in: text))
+                        if updated != text {
+                            steps.append(.write(path, before: data, after: Data(updated.utf8)))
+                            rewritten.append(path)
+                        }
+                    }
+                }
+            }
+            var event = decisionEvent("renumbered", renamed, ["from": .number(Double(old)), "from_file": .string(moved.fileName)])
+            event.fields["file"] = .string(newName)
+            steps.append(historyStep(event))
+            try apply(ChangeSet(summary: "renumber \(moved.fileName) to \(newName)", steps: steps))
+            return Renumbering(decision: renamed, oldPath: moved.path, rewritten: rewritten, sharedNumberKeptBy: sharer?.path)
+        }
+    }
+}
+
+/// The text edits of a renumbering: file names in links, numbers in front matter lists and link texts, and
+/// `ADR-NNNN` mentions.
+struct Rewrite {
+    var oldNumber: Int
+    var newNumber: Int
+    var oldFile: String
+    var newFile: String
+
+    func apply(_ text: String, format: DecisionFormat) -> String {
+        var text = files(in: text)
+        text = mentions(in: text)
+        if format == .madr { text = frontMatterLists(in: text) }
+        if format == .nygard { text = linkTexts(in: text) }
+        return text
+    }
+
+    /// `(0007-x.md)` → `(0012-x.md)`.
+    func files(in text: String) -> String {
+        text.replacingOccurrences(of: "(" + oldFile + ")", with: "(" + newFile + ")")
+            .replacingOccurrences(of: "/" + oldFile + ")", with: "/" + newFile + ")")
+    }
+
+    /// `ADR-0007` and `ADR-7` (not `ADR-00071`) → `ADR-0012`.
+    func mentions(in text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let found = rest.range(of: "ADR-") {
+            out += rest[..<found.upperBound]
+            rest = rest[found.upperBound...]
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            if !digits.isEmpty, Int(digits) == oldNumber {
+                out += Decision.padded(newNumber)
+                rest = rest.dropFirst(digits.count)
+            }
+        }
+        return out + rest
+    }
+
+    /// In front matter, `supersedes: [3, 7]` → `[3, 12]`, for every list of record numbers.
+    func frontMatterLists(in text: String) -> String {
+        var text = text
+        let keys = ["supersedes", "superseded-by"] + DecisionLink.knownLabels.map(DecisionLink.frontMatterKey)
+        guard let document = try? FrontMatterDocument(text, path: ""), let fields = document.fields else { return text }
+        for key in keys {
+            guard let numbers = try? fields.ints(key), numbers.contains(oldNumber) else { continue }
+            let updated = numbers.map { $0 == oldNumber ? newNumber : $0 }
+            if let edited = FrontMatterEditor.set(key, to: "[" + updated.map(String.init).joined(separator: ", ") + "]", in: text) {
+                text = edited
+            }
+        }
+        return text
+    }
+
+    /// In adr-tools link lines to the new file, `[7. Title](0012-...)` → `[12. Title](0012-...)`.
+    func linkTexts(in text: String) -> String {
+        var lines = FrontMatterEditor.splitKeepingEnds(text)
+        for index in lines.indices where lines[index].content.hasSuffix("(" + newFile + ")") {
+            lines[index].content = lines[index].content.replacingOccurrences(of: "[\(oldNumber). ", with: "[\(newNumber). ")
+        }
+        return lines.map { $0.content + $0.ending }.joined()
+    }
+
+    /// The record's own title line: `# 7. Title` → `# 12. Title` (adr-tools); other forms have no number there.
+    func renumberingTitle(in text: String, format: DecisionFormat) -> String {
+        var lines = FrontMatterEditor.splitKeepingEnds(text)
+        if let index = lines.firstIndex(where: { $0.content.hasPrefix("# ") }), lines[index].content.hasPrefix("# \(oldNumber). ") {
+            lines[index].content = "# \(newNumber). " + lines[index].content.dropFirst("# \(oldNumber). ".count)
+        }
+        return lines.map { $0.content + $0.ending }.joined()
+    }
+}

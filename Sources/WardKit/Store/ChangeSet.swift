@@ -1,0 +1,186 @@
+import Foundation
+
+/// Several files changed together, all or none, even across a kill -9: superseding (a new record and the
+/// records it replaces), linking two records, renumbering one.
+///
+/// The protocol: every new content is prepared and checked first; then the whole change (each file's old
+/// hash and bytes and its new bytes) is written durably as an intent under `.ward/pending/`; then each file
+/// is changed through the safe-write path; then the intent is removed. A process killed in between leaves
+/// the intent behind, and the next Ward run on the store finishes it: every file is either still as it was
+/// (it is changed now) or already changed (it is left), so finishing twice is harmless. A file somebody
+/// else changed in between stops the finish; `ward doctor` reports it with the files named.
+public struct ChangeSet: Codable, Sendable, Equatable {
+    public struct Step: Codable, Sendable, Equatable {
+        public enum Action: String, Codable, Sendable {
+            /// Write `after` over the file (or create it when `before` is nil).
+            case write
+            /// Remove the file.
+            case remove
+            /// Append `after`, one journal line holding `marker`, unless a line already holds it.
+            case append
+        }
+
+        public var action: Action
+        public var path: String
+        /// The file's bytes before the change; nil when it must not exist.
+        public var before: Data?
+        public var after: Data?
+        public var marker: String?
+
+        public static func write(_ path: String, before: Data?, after: Data) -> Step {
+            Step(action: .write, path: path, before: before, after: after, marker: nil)
+        }
+
+        public static func remove(_ path: String, before: Data) -> Step {
+            Step(action: .remove, path: path, before: before, after: nil, marker: nil)
+        }
+
+        public static func append(_ path: String, line: Data, marker: String) -> Step {
+            Step(action: .append, path: path, before: nil, after: line, marker: marker)
+        }
+    }
+
+    public var id: String
+    /// What the change does, in words, for messages: "supersede 3 by 7".
+    public var summary: String
+    public var steps: [Step]
+
+    public init(summary: String, steps: [Step], id: String = ULID.make()) {
+        self.id = id
+        self.summary = summary
+        self.steps = steps
+    }
+
+    static let directory = ".ward/pending"
+    var intentPath: String { ChangeSet.directory + "/" + id + ".json" }
+}
+
+/// A change set left half done: what it was, and why it cannot simply be finished (nil when it can).
+public struct PendingChange: Sendable {
+    public var change: ChangeSet
+    public var path: String
+    public var conflict: String?
+}
+
+extension Store {
+    /// Makes every step of `change`, or none: see `ChangeSet`. On a failure before the intent is durable,
+    /// nothing was changed. On a failure after, the steps already made are undone where possible; what cannot
+    /// be undone stays recorded, and the next run finishes it.
+    public func apply(_ change: ChangeSet) throws {
+        try files.makeDirectories(ChangeSet.directory)
+        try files.withLock(ChangeSet.directory) {
+            // Check everything against the disk before promising anything.
+            for step in change.steps where step.action != .append {
+                let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
+                if current?.data != step.before {
+                    throw WardError(step.before == nil ? "already exists; nothing was written" :
+                                    "was changed by someone else since Ward read it; nothing was written. Run the command again",
+                                    path: step.path)
+                }
+            }
+            let intent = try JSONEncoder().encode(change)
+            try files.replace(change.intentPath, with: intent, expecting: .absent)
+            var done: [ChangeSet.Step] = []
+            do {
+                for step in change.steps {
+                    try perform(step)
+                    done.append(step)
+                }
+            } catch let error as WardError {
+                // Undo what was made, newest first; if that fails too, leave the intent for the next run.
+                do {
+                    for step in done.reversed() { try undo(step) }
+                } catch let undoError {
+                    _ = undoError
+                    throw WardError("\(error.message); the change '\(change.summary)' is half made and will be finished by the next Ward command ('ward doctor' shows it)",
+                                    path: error.path, line: error.line)
+                }
+                try? files.remove(change.intentPath, expecting: nil, missingIsFine: true)
+                throw WardError("\(error.message); nothing was changed", path: error.path, line: error.line)
+            }
+            try files.remove(change.intentPath, expecting: nil, missingIsFine: true)
+        }
+    }
+
+    private func perform(_ step: ChangeSet.Step) throws {
+        switch step.action {
+        case .write:
+            guard let after = step.after else { return }
+            let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
+            if current?.data == after { return }
+            try files.replace(step.path, with: after, expecting: step.before.map { .content(ContentHash($0)) } ?? .absent)
+        case .remove:
+            let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
+            guard current != nil else { return }
+            try files.remove(step.path, expecting: step.before.map(ContentHash.init), missingIsFine: true)
+        case .append:
+            guard let line = step.after, let marker = step.marker else { return }
+            let needle = Data(marker.utf8)
+            do {
+                try files.append(step.path, line: line) { journal in
+                    if journal.range(of: needle) != nil { throw AlreadyThere() }
+                }
+            } catch is AlreadyThere {}
+        }
+    }
+
+    private struct AlreadyThere: Error {}
+
+    private func undo(_ step: ChangeSet.Step) throws {
+        switch step.action {
+        case .write:
+            guard let after = step.after else { return }
+            if let before = step.before {
+                try files.replace(step.path, with: before, expecting: .content(ContentHash(after)))
+            } else {
+                try files.remove(step.path, expecting: ContentHash(after), missingIsFine: true)
+            }
+        case .remove:
+            guard let before = step.before else { return }
+            try files.replace(step.path, with: before, expecting: .absent)
+        case .append:
+            // A journal line is never taken back; an event that stays is harmless where the rest is undone
+            // (a link event names a record that says nothing of it), and 'ward doctor' reports it.
+            break
+        }
+    }
+
+    /// The change sets a killed process left half made, each with what stands in the way of finishing it.
+    public func pendingChanges() -> [PendingChange] {
+        listDirectory(ChangeSet.directory).filter { $0.hasSuffix(".json") }.sorted().map { name in
+            let path = ChangeSet.directory + "/" + name
+            guard let data = try? files.read(path)?.data, let change = try? JSONDecoder().decode(ChangeSet.self, from: data) else {
+                return PendingChange(change: ChangeSet(summary: "unreadable", steps: [], id: String(name.dropLast(5))), path: path,
+                                     conflict: "the record of a half-made change cannot be read")
+            }
+            return PendingChange(change: change, path: path, conflict: conflict(in: change))
+        }
+    }
+
+    /// Why `change` cannot be finished: a file that is neither as it was nor as it is meant to become.
+    func conflict(in change: ChangeSet) -> String? {
+        for step in change.steps where step.action != .append {
+            let current = (try? files.read(step.path, limit: RecordText.sizeLimit + 1))?.map(\.data) ?? nil
+            let finished = step.action == .remove ? current == nil : current == step.after
+            if !finished && current != step.before {
+                return "\(step.path) was changed by hand since; finish the change by hand (it was: \(change.summary)), then remove \(change.intentPath)"
+            }
+        }
+        return nil
+    }
+
+    /// Finishes every half-made change that can be finished; returns what it did, in words.
+    @discardableResult
+    public func finishPendingChanges() throws -> [String] {
+        guard !isReadOnly, !listDirectory(ChangeSet.directory).isEmpty else { return [] }
+        return try files.withLock(ChangeSet.directory) {
+            var finished: [String] = []
+            for pending in pendingChanges() where pending.conflict == nil {
+                for step in pending.change.steps { try perform(step) }
+                try files.remove(pending.path, expecting: nil, missingIsFine: true)
+                finished.append("finished an interrupted change: \(pending.change.summary)")
+            }
+            return finished
+        }
+    }
+}

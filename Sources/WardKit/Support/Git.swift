@@ -1,0 +1,62 @@
+import Foundation
+
+/// The few things Ward asks git, each one process, each bounded in time. Git is optional: without it, or
+/// outside a repository, every answer is empty.
+public enum Git {
+    /// Runs `git ARGS` in `directory`; its standard output, or nil when git is missing, fails or takes longer
+    /// than `timeout` seconds (it is then killed).
+    public static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 10) -> String? {
+        guard let git = executable else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: git)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["LC_ALL"] = "C"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + timeout)
+        timer.setEventHandler { if process.isRunning { process.terminate() } }
+        timer.resume()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        timer.cancel()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static let executable: String? = {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = String(directory) + "/git"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    /// Whether `directory` is inside a git work tree.
+    public static func isRepository(_ directory: URL) -> Bool {
+        run(["rev-parse", "--is-inside-work-tree"], in: directory, timeout: 5)?.hasPrefix("true") == true
+    }
+
+    /// The record numbers in `directory` on every local branch other than the one checked out, and on every
+    /// remote-tracking branch: one `git for-each-ref`, then one `git ls-tree` per branch (at most 200).
+    public static func decisionNumbersOnOtherBranches(root: URL, directory: String) -> [Int] {
+        guard let refs = run(["for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes"], in: root, timeout: 5) else { return [] }
+        let head = run(["rev-parse", "HEAD"], in: root, timeout: 5)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var numbers: Set<Int> = []
+        for commit in Set(refs.split(separator: "\n").map(String.init)).sorted().prefix(200) where commit != head {
+            guard let names = run(["ls-tree", "--name-only", commit, "--", directory + "/"], in: root, timeout: 5) else { continue }
+            for line in names.split(separator: "\n") {
+                let name = line.split(separator: "/").last.map(String.init) ?? ""
+                if let number = Decision.number(inFileName: name), number <= Decision.largestNumber { numbers.insert(number) }
+            }
+        }
+        return numbers.sorted()
+    }
+}
