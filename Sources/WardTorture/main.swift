@@ -4,6 +4,9 @@
 //   ward-torture rewrite STORE RELATIVE-PATH COUNT   rewrite the record's `counter` key COUNT times,
 //                                                    printing "ok N" after each write is durable
 //   ward-torture hold-lock STORE RELATIVE-PATH       take the record's lock, print "locked", sleep
+//   ward-torture supersede STORE CRASH-AT OLD        write a record superseding OLD, killing itself with
+//                                                    SIGKILL before its CRASH-AT-th disk-changing call
+//   ward-torture renumber STORE CRASH-AT FILE        the same for renumbering FILE
 import Foundation
 import WardKit
 
@@ -18,9 +21,24 @@ guard args.count >= 4 else {
     exit(2)
 }
 let files = StoreFiles(root: URL(fileURLWithPath: args[2]))
-let path = args[3]
+let path = args.count > 3 ? args[3] : ""
 
 switch args[1] {
+case "supersede", "renumber":
+    guard args.count >= 5, let crashAt = Int(args[3]) else { exit(2) }
+    do {
+        let store = try Store(root: URL(fileURLWithPath: args[2]), sys: CrashingSyscalls(crashAt: crashAt), author: "torture@test")
+        if args[1] == "supersede" {
+            let created = try store.newDecision(title: "Replacement for \(args[4])", supersedes: [Int(args[4]) ?? 0])
+            say("ok \(created.path)")
+        } else {
+            let result = try store.renumberDecision(args[4])
+            say("ok \(result.decision.path)")
+        }
+    } catch {
+        say("error \(error)")
+        exit(1)
+    }
 case "rewrite":
     let count = Int(args.count > 4 ? args[4] : "100") ?? 100
     // A large body makes each write take long enough for kills to land in the middle of it.

@@ -38,27 +38,26 @@ extension Store {
             guard let contents = try files.read(moved.path, limit: RecordText.sizeLimit + 1) else {
                 throw WardError("disappeared", path: moved.path)
             }
-            _ = try RecordText(contents.data, path: moved.path)
-            let ownText = mapping.renumberingTitle(in: mapping.apply(String(decoding: contents.data, as: UTF8.self), format: moved.format),
-                                                   format: moved.format)
-            let renamed = try Decision(data: Data(ownText.utf8), path: newPath)
+            let ownRecord = try RecordText(contents.data, path: moved.path)
+            let ownText = mapping.renumberingTitle(in: mapping.apply(ownRecord.text, format: moved.format), format: moved.format)
+            let renamed = try Decision(data: ownRecord.encode(ownText), path: newPath)
             guard renamed.title == moved.title, renamed.number == number else {
                 throw WardError("Ward cannot renumber it without changing more than its number; nothing was written", path: moved.path)
             }
-            var steps: [ChangeSet.Step] = [.write(newPath, before: nil, after: Data(ownText.utf8)),
+            var steps: [ChangeSet.Step] = [.write(newPath, before: nil, after: ownRecord.encode(ownText)),
                                            .remove(moved.path, before: contents.data)]
             let partners = Set(moved.supersedes + moved.supersededBy + moved.links.map(\.number))
             var rewritten: [String] = []
             for other in all where other.path != moved.path {
                 if sharer != nil && !(partners.contains(other.number) && other.path != sharer?.path) { continue }
                 guard let data = try files.read(other.path, limit: RecordText.sizeLimit + 1)?.data else { continue }
-                let text = String(decoding: data, as: UTF8.self)
-                let updated = mapping.apply(text, format: other.format)
-                guard updated != text else { continue }
-                guard let reread = try? Decision(data: Data(updated.utf8), path: other.path), reread.title == other.title else {
+                let record = try RecordText(data, path: other.path)
+                let updated = mapping.apply(record.text, format: other.format)
+                guard updated != record.text else { continue }
+                guard let reread = try? Decision(data: record.encode(updated), path: other.path), reread.title == other.title else {
                     throw WardError("Ward cannot rewrite its links to \(old) without changing more of it; nothing was written", path: other.path)
                 }
-                steps.append(.write(other.path, before: data, after: Data(updated.utf8)))
+                steps.append(.write(other.path, before: data, after: record.encode(updated)))
                 rewritten.append(other.path)
             }
             if sharer == nil {
@@ -66,11 +65,11 @@ extension Store {
                 for id in listDirectory(Self.incidentsDirectory) {
                     for name in ["incident.md", "postmortem.md"] {
                         let path = Self.incidentsDirectory + "/" + id + "/" + name
-                        guard let data = try? files.read(path, limit: RecordText.sizeLimit + 1)?.data else { continue }
-                        let text = String(decoding: data, as: UTF8.self)
-                        let updated = mapping.mentions(in: mapping.files(in: text))
-                        if updated != text {
-                            steps.append(.write(path, before: data, after: Data(updated.utf8)))
+                        guard let data = try? files.read(path, limit: RecordText.sizeLimit + 1)?.data,
+                              let record = try? RecordText(data, path: path) else { continue }
+                        let updated = mapping.mentions(in: mapping.files(in: record.text))
+                        if updated != record.text {
+                            steps.append(.write(path, before: data, after: record.encode(updated)))
                             rewritten.append(path)
                         }
                     }

@@ -190,13 +190,14 @@ extension Store {
         guard let contents = try files.read(record.path, limit: RecordText.sizeLimit + 1) else {
             throw WardError("disappeared", path: record.path)
         }
-        _ = try RecordText(contents.data, path: record.path)  // refuse to edit a file that is not clean text
+        // Edited as clean text; a byte-order mark and CRLF line ends are put back as they were.
+        let text = try RecordText(contents.data, path: record.path)
         let current = try Decision(data: contents.data, path: record.path)
-        guard let updated = DecisionEditing.apply(change, to: String(decoding: contents.data, as: UTF8.self), of: current, names: names) else {
+        guard let updated = DecisionEditing.apply(change, to: text.text, of: current, names: names) else {
             throw WardError("Ward cannot make this change without changing more of the record than it should (edit it by hand); nothing was written",
                             path: record.path)
         }
-        return .write(record.path, before: contents.data, after: Data(updated.utf8))
+        return .write(record.path, before: contents.data, after: text.encode(updated))
     }
 
     /// Changes a decision's status, allowing only the lifecycle's transitions, editing one line of the file,
@@ -223,7 +224,7 @@ extension Store {
         let step = try edit(decision, DecisionChange(status: status), names: decisionNames(loadDecisions().decisions))
         let event = decisionEvent("status", decision, ["from": .string(decision.status?.rawValue ?? decision.statusText), "to": .string(status.rawValue)])
         try apply(ChangeSet(summary: "decision \(decision.number) \(status.rawValue)", steps: [step, historyStep(event)]))
-        return try Decision(data: step.after!, path: decision.path)
+        return try Decision(data: step.after ?? Data(), path: decision.path)
     }
 
     /// Links two records both ways: `label` on `from` (amends, clarifies, relates to), its inverse on `to`.
