@@ -171,18 +171,48 @@ import Testing
         #expect(throws: WardError.self) { try faulty.newDecision(title: "New", supersedes: [1]) }
         #expect(dir.read("decisions/0001-old.md") == before && dir.read("decisions/0002-new.md") == nil)
         #expect(faulty.pendingChanges().isEmpty)
-        // A change whose intent survived (as after a kill) is reported, then finished.
-        let change = ChangeSet(summary: "write 0002-new.md", steps: [.write("decisions/0002-new.md", before: nil, after: Data("---\nstatus: proposed\n---\n# New\n".utf8))])
+        // A change whose intent survived a kill after its first file is reported, then finished.
+        let first = Data("---\nstatus: proposed\n---\n# First\n".utf8)
+        dir.write("decisions/0003-first.md", String(decoding: first, as: UTF8.self))
+        let change = ChangeSet(summary: "write 0002-new.md", steps: [
+            .write("decisions/0003-first.md", before: nil, after: first),
+            .write("decisions/0002-new.md", before: nil, after: Data("---\nstatus: proposed\n---\n# New\n".utf8))])
         try store.files.makeDirectories(".ward/pending")
         try store.files.replace(change.intentPath, with: try JSONEncoder().encode(change), expecting: .absent)
         #expect(Doctor(store: store).run().problems.contains { $0.message.contains("interrupted") })
         #expect(try store.finishPendingChanges() == ["finished an interrupted change: write 0002-new.md"])
         #expect(dir.read("decisions/0002-new.md") != nil && store.pendingChanges().isEmpty)
+        // One that had not begun (or whose files were put back since, by a git checkout) is dropped, not redone.
+        let unbegun = ChangeSet(summary: "write 0009-later.md", steps: [.write("decisions/0009-later.md", before: nil, after: Data("x".utf8))])
+        try store.files.replace(unbegun.intentPath, with: try JSONEncoder().encode(unbegun), expecting: .absent)
+        #expect(try store.finishPendingChanges() == ["dropped an interrupted change that had not begun: write 0009-later.md"])
+        #expect(dir.read("decisions/0009-later.md") == nil)
         // One whose file was changed by hand since is left, and said so.
         let stale = ChangeSet(summary: "edit", steps: [.write("decisions/0002-new.md", before: Data("something else".utf8), after: Data("x".utf8))])
         try store.files.replace(stale.intentPath, with: try JSONEncoder().encode(stale), expecting: .absent)
         #expect(try store.finishPendingChanges().isEmpty)
         #expect(store.pendingChanges().first?.conflict?.contains("changed by hand") == true)
+        // While it stands, no new change starts.
+        #expect { try store.newDecision(title: "Blocked") } throws: { "\($0)".contains("half made") }
         #expect(dir.read("decisions/0002-new.md")?.contains("# New") == true)
+    }
+
+    @Test func aStatusLineWithAPersonsWordsIsNotReplaced() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let text = "# 1. Use X\n\nDate: 2021-05-01\n\n## Status\n\nAccepted on 2021-05-01 by the board\n\n## Context\n\nx\n"
+        dir.write("decisions/0001-use-x.md", text)
+        #expect { try store.setDecisionStatus(1, to: .deprecated) } throws: { "\($0)".contains("by hand") }
+        #expect(dir.read("decisions/0001-use-x.md") == text)
+    }
+
+    @Test func aRecordBothSupersededAndLinkedChangesOnce() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try store.newDecision(title: "Old", format: .nygard)
+        try store.setDecisionStatus(1, to: .accepted)
+        _ = try store.newDecision(title: "New", supersedes: [1], links: [DecisionLink("amends", 1)])
+        let old = try store.findDecision(1)
+        #expect(old.status == .superseded && old.supersededBy == [2] && old.links == [DecisionLink("amended by", 2)])
     }
 }

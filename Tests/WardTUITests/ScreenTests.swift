@@ -18,6 +18,9 @@ import Testing
         result.append(("incident", screen(state)))
         press(&state, .character("3"))
         result.append(("decisions", screen(state)))
+        press(&state, .character("v"))
+        result.append(("decisions by month", screen(state)))
+        press(&state, .character("v"))
         press(&state, .character("j"), .character("j"), .enter)
         result.append(("decision", screen(state)))
         press(&state, .character("4"))
@@ -90,7 +93,7 @@ import Testing
         let text = screen(state)
         #expect(text.contains("0006  Archive WAL continuously for point-in-time recovery"))
         #expect(text.contains("chain: 0003 → 0006 → 0010"))
-        #expect(text.contains("supersedes    0003 Rely on daily provider snapshots"))
+        #expect(text.contains("Supersedes    0003 Rely on daily provider snapshots"))
         #expect(text.contains("Context and Problem Statement"))
     }
 

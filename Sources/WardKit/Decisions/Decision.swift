@@ -175,6 +175,14 @@ public struct Decision: Sendable, Equatable {
         return numbers
     }
 
+    /// A stand-in for a record that does not parse, known only by its file.
+    static func stub(path: String, number: Int) -> Decision {
+        var decision = try! Decision(data: Data("---\nstatus: accepted\n---\n# ?\n".utf8), path: "x/0001-x.md")
+        decision.path = path
+        decision.number = number
+        return decision
+    }
+
     /// The first `# ` heading, without an adr-tools number prefix ("# 3. Title").
     static func heading(in body: String) -> String? {
         for line in body.split(separator: "\n") where line.hasPrefix("# ") {

@@ -49,6 +49,13 @@ public enum DecisionEditing {
     public static func apply(_ change: DecisionChange, to text: String, of decision: Decision, names: Names) -> String? {
         var text = text
         let want = change.applied(to: decision)
+        // A status line with more than the status on it ("Accepted on 2021-05-01 by the board") is a
+        // person's words: Ward does not replace them.
+        if let status = change.status, status != decision.status {
+            let words = decision.statusText.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            let ours = words.count <= 1 || decision.statusText.lowercased().hasPrefix("superseded by [")
+            if !ours { return nil }
+        }
         let newSupersededBy = want.supersededBy.filter { !decision.supersededBy.contains($0) }
         let newSupersedes = want.supersedes.filter { !decision.supersedes.contains($0) }
         let newLinks = want.links.filter { !decision.links.contains($0) }

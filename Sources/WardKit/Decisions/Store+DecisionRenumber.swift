@@ -24,16 +24,20 @@ extension Store {
             let all = loadDecisions().decisions
             let number = try wanted ?? nextDecisionNumber()
             guard number > 0, number <= Decision.largestNumber else { throw WardError("\(number) is not a record number") }
-            if let taken = all.first(where: { $0.number == number }), number != moved.number {
-                throw WardError("the number \(number) is taken by \(taken.fileName)")
+            if number != moved.number, let taken = listDirectory(decisionsDirectory).first(where: { Decision.number(inFileName: $0) == number }) {
+                throw WardError("the number \(number) is taken by \(taken)")
             }
             guard number != moved.number else { return Renumbering(decision: moved, oldPath: moved.path, rewritten: []) }
             let old = moved.number
             let rest = moved.fileName.drop { $0.isNumber }
             let newName = Decision.padded(number) + rest
             let newPath = decisionsDirectory + "/" + newName
+            // Judged by file names, so that a twin that does not parse (conflict markers after a merge) counts.
             let sharer = all.first { $0.number == old && $0.path != moved.path }
-            let mapping = Rewrite(oldNumber: old, newNumber: number, oldFile: moved.fileName, newFile: newName)
+                ?? listDirectory(decisionsDirectory).first { Decision.number(inFileName: $0) == old && $0 != moved.fileName }
+                    .map { Decision.stub(path: decisionsDirectory + "/" + $0, number: old) }
+            let mapping = Rewrite(oldNumber: old, newNumber: number, oldFile: moved.fileName, newFile: newName,
+                                  directoryName: decisionsDirectory.split(separator: "/").last.map(String.init) ?? "")
 
             guard let contents = try files.read(moved.path, limit: RecordText.sizeLimit + 1) else {
                 throw WardError("disappeared", path: moved.path)
@@ -91,6 +95,7 @@ struct Rewrite {
     var newNumber: Int
     var oldFile: String
     var newFile: String
+    var directoryName: String = ""
 
     func apply(_ text: String, format: DecisionFormat) -> String {
         var text = files(in: text)
@@ -100,21 +105,28 @@ struct Rewrite {
         return text
     }
 
-    /// `(0007-x.md)` → `(0012-x.md)`.
+    /// `(0007-x.md)` → `(0012-x.md)`, and `(../../decisions/0007-x.md)` where the link goes into the
+    /// decisions directory (`directoryName`, its last part).
     func files(in text: String) -> String {
-        text.replacingOccurrences(of: "(" + oldFile + ")", with: "(" + newFile + ")")
-            .replacingOccurrences(of: "/" + oldFile + ")", with: "/" + newFile + ")")
+        var text = text.replacingOccurrences(of: "(" + oldFile + ")", with: "(" + newFile + ")")
+            .replacingOccurrences(of: "(./" + oldFile + ")", with: "(./" + newFile + ")")
+        if !directoryName.isEmpty {
+            text = text.replacingOccurrences(of: "/" + directoryName + "/" + oldFile + ")", with: "/" + directoryName + "/" + newFile + ")")
+        }
+        return text
     }
 
-    /// `ADR-0007` and `ADR-7` (not `ADR-00071`) → `ADR-0012`.
+    /// `ADR-0007` and `ADR-7` (not `ADR-00071`, not `XADR-0007`) → `ADR-0012`.
     func mentions(in text: String) -> String {
         var out = ""
         var rest = Substring(text)
         while let found = rest.range(of: "ADR-") {
+            let before = rest[..<found.lowerBound].last
             out += rest[..<found.upperBound]
             rest = rest[found.upperBound...]
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            if !digits.isEmpty, Int(digits) == oldNumber {
+            let boundary = before.map { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "/") } ?? true
+            if boundary, !digits.isEmpty, Int(digits) == oldNumber {
                 out += Decision.padded(newNumber)
                 rest = rest.dropFirst(digits.count)
             }

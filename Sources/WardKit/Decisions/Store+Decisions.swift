@@ -163,15 +163,27 @@ extension Store {
             }
             var steps: [ChangeSet.Step] = [.write(path, before: nil, after: Data(newText.utf8))]
             var events: [Event] = [decisionEvent("created", created, ["title": .string(title), "status": .string("proposed")])]
+            // One change per record, even when a record is both superseded and linked.
+            var changes: [(record: Decision, change: DecisionChange)] = []
+            func add(_ record: Decision, _ update: (inout DecisionChange) -> Void) {
+                if let index = changes.firstIndex(where: { $0.record.path == record.path }) {
+                    update(&changes[index].change)
+                } else {
+                    var change = DecisionChange()
+                    update(&change)
+                    changes.append((record, change))
+                }
+            }
             for record in old {
-                steps.append(try edit(record, DecisionChange(status: .superseded, supersededBy: [number]), names: names))
+                add(record) { $0.status = .superseded; $0.supersededBy.append(number) }
                 events.append(decisionEvent("status", record, ["from": .string("accepted"), "to": .string("superseded"),
                                                                "by_record": .number(Double(number))]))
             }
             for (link, record) in partners {
                 guard let inverse = DecisionLink.inverse(of: link.label) else { continue }
-                steps.append(try edit(record, DecisionChange(links: [DecisionLink(inverse, number)]), names: names))
+                add(record) { $0.links.append(DecisionLink(inverse, number)) }
             }
+            for (record, change) in changes { steps.append(try edit(record, change, names: names)) }
             for event in events { steps.append(historyStep(event)) }
             for id in incidents {
                 let event = Event(at: now(), recorded: now(), by: author, kind: "decision", fields: [

@@ -67,8 +67,14 @@ extension Store {
     /// nothing was changed. On a failure after, the steps already made are undone where possible; what cannot
     /// be undone stays recorded, and the next run finishes it.
     public func apply(_ change: ChangeSet) throws {
+        let paths = change.steps.filter { $0.action != .append }.map(\.path)
+        precondition(Set(paths).count == paths.count, "a change set names each file once")
         try files.makeDirectories(ChangeSet.directory)
         try files.withLock(ChangeSet.directory) {
+            if let blocked = pendingChanges().first {
+                throw WardError("a change left half made blocks new ones: \(blocked.conflict ?? blocked.change.summary); run 'ward doctor'",
+                                path: blocked.path)
+            }
             // Check everything against the disk before promising anything.
             for step in change.steps where step.action != .append {
                 let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
@@ -80,25 +86,24 @@ extension Store {
             }
             let intent = try JSONEncoder().encode(change)
             try files.replace(change.intentPath, with: intent, expecting: .absent)
-            var done: [ChangeSet.Step] = []
             do {
-                for step in change.steps {
-                    try perform(step)
-                    done.append(step)
-                }
+                for step in change.steps { try perform(step) }
             } catch let error as WardError {
-                // Undo what was made, newest first; if that fails too, leave the intent for the next run.
-                do {
-                    for step in done.reversed() { try undo(step) }
-                } catch let undoError {
-                    _ = undoError
-                    throw WardError("\(error.message); the change '\(change.summary)' is half made and will be finished by the next Ward command ('ward doctor' shows it)",
-                                    path: error.path, line: error.line)
+                // Put back every file that changed, judged by what is on disk (a step can fail after its rename);
+                // the intent, which holds the old bytes, goes only once every file is as it was.
+                var restored = true
+                for step in change.steps.reversed() {
+                    do { try undo(step) } catch { restored = false }
                 }
-                try? files.remove(change.intentPath, expecting: nil, missingIsFine: true)
-                throw WardError("\(error.message); nothing was changed", path: error.path, line: error.line)
+                if restored, conflict(in: change, undone: true) == nil {
+                    try? files.remove(change.intentPath, expecting: nil, missingIsFine: true)
+                    throw WardError("\(error.message); nothing was changed", path: error.path, line: error.line)
+                }
+                throw WardError("\(error.message); the change '\(change.summary)' is half made and will be finished by the next Ward command ('ward doctor' shows it)",
+                                path: error.path, line: error.line)
             }
-            try files.remove(change.intentPath, expecting: nil, missingIsFine: true)
+            // Every file is written; an intent that cannot be removed now is removed by the next run.
+            try? files.remove(change.intentPath, expecting: nil, missingIsFine: true)
         }
     }
 
@@ -126,17 +131,19 @@ extension Store {
 
     private struct AlreadyThere: Error {}
 
+    /// Puts a file back as it was when it is as the step left it (or, for a removal, gone).
     private func undo(_ step: ChangeSet.Step) throws {
+        let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
         switch step.action {
         case .write:
-            guard let after = step.after else { return }
+            guard let after = step.after, let current, current.data == after else { return }
             if let before = step.before {
                 try files.replace(step.path, with: before, expecting: .content(ContentHash(after)))
             } else {
                 try files.remove(step.path, expecting: ContentHash(after), missingIsFine: true)
             }
         case .remove:
-            guard let before = step.before else { return }
+            guard let before = step.before, current == nil else { return }
             try files.replace(step.path, with: before, expecting: .absent)
         case .append:
             // A journal line is never taken back; an event that stays is harmless where the rest is undone
@@ -158,15 +165,27 @@ extension Store {
     }
 
     /// Why `change` cannot be finished: a file that is neither as it was nor as it is meant to become.
-    func conflict(in change: ChangeSet) -> String? {
+    /// With `undone`, why it is not wholly undone: a file not as it was.
+    func conflict(in change: ChangeSet, undone: Bool = false) -> String? {
         for step in change.steps where step.action != .append {
             let current = (try? files.read(step.path, limit: RecordText.sizeLimit + 1))?.map(\.data) ?? nil
             let finished = step.action == .remove ? current == nil : current == step.after
-            if !finished && current != step.before {
+            if undone ? current != step.before : (!finished && current != step.before) {
                 return "\(step.path) was changed by hand since; finish the change by hand (it was: \(change.summary)), then remove \(change.intentPath)"
             }
         }
         return nil
+    }
+
+    /// Whether any file of `change` is already as the change makes it: only then was it begun, and is
+    /// finished. One whose files are all as they were (killed before its first file, or its files put back
+    /// since, say by a git checkout) is dropped: it was never acknowledged, and must not come back later.
+    func begun(_ change: ChangeSet) -> Bool {
+        change.steps.contains { step in
+            guard step.action != .append else { return false }
+            let current = (try? files.read(step.path, limit: RecordText.sizeLimit + 1))?.map(\.data) ?? nil
+            return step.action == .remove ? (current == nil && step.before != nil) : (current == step.after && current != step.before)
+        }
     }
 
     /// Finishes every half-made change that can be finished; returns what it did, in words.
@@ -176,9 +195,13 @@ extension Store {
         return try files.withLock(ChangeSet.directory) {
             var finished: [String] = []
             for pending in pendingChanges() where pending.conflict == nil {
-                for step in pending.change.steps { try perform(step) }
+                if begun(pending.change) {
+                    for step in pending.change.steps { try perform(step) }
+                    finished.append("finished an interrupted change: \(pending.change.summary)")
+                } else {
+                    finished.append("dropped an interrupted change that had not begun: \(pending.change.summary)")
+                }
                 try files.remove(pending.path, expecting: nil, missingIsFine: true)
-                finished.append("finished an interrupted change: \(pending.change.summary)")
             }
             return finished
         }

@@ -33,6 +33,8 @@ public struct DecisionFilter: Sendable, Equatable {
     public var status: DecisionStatus?
     public var tag: String?
     public var text = ""
+    /// Only the decisions that came from this incident (`o` on the incident's screen).
+    public var incident: String?
 }
 
 /// A line of text being typed: a search, a filter, a palette command, a note, a reason.
@@ -108,6 +110,8 @@ public struct AppState: Sendable {
     public var pane: [Route: Int] = [:]
     public var incidentFilter = IncidentFilter()
     public var decisionFilter = DecisionFilter()
+    /// The decisions screen shows a time line grouped by month (newest first) instead of the list, after `v`.
+    public var decisionTimeline = false
     /// The action items screen shows open items only, until `a`.
     public var actionsOpenOnly = true
     public var input: TextInput?

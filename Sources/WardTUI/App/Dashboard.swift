@@ -86,6 +86,12 @@ public enum Palette {
                 state.stack = [.dashboard, .decisions]
                 return []
             },
+            Command(name: "decisions by month", help: "decisions on a time line, newest first (v)") { state in
+                state.decisionTimeline = true
+                state.stack = [.dashboard, .decisions]
+                App.clamp(&state, .decisions)
+                return []
+            },
             Command(name: "reload", help: "read the store again (r)") { _ in [.reload] },
             Command(name: "help", help: "keys and commands (?)") { state in
                 state.showHelp = true

@@ -104,22 +104,43 @@ public enum Detail {
         max(1, layout.prose.height - 4)
     }
 
-    /// The decision screen: the record's text above, its links (at most six rows) below.
+    /// The decision screen's panes, in tab order.
+    public enum DecisionPane: Sendable, Equatable { case record, links, history }
+
+    /// The decision screen: the record's text above; its links, then its history, below, each only when
+    /// there is something in it and each a few rows at most (they scroll), so the record keeps most of it.
     public struct DecisionPanes: Equatable {
         public var textY: Int
         public var textHeight: Int
         public var width: Int
         public var linksY: Int
         public var linksRows: Int
+        public var historyY: Int
+        public var historyRows: Int
+        public var order: [DecisionPane]
     }
 
     public static func decisionPanes(_ decision: Decision, _ state: AppState) -> DecisionPanes {
         let area = textArea(.decision(decision.number), width: state.width, height: state.height)
         let links = Rows.decisionLinks(decision, in: state.snapshot).count
-        let linksRows = min(links, 6)
+        let history = Rows.decisionHistory(decision, in: state.snapshot).count
+        let linksRows = min(links, 6, max(2, area.height / 4))
+        let historyRows = min(history, 6, max(2, area.height / 5))
         let linksHeight = links == 0 ? 0 : linksRows + 1
-        return DecisionPanes(textY: area.y, textHeight: max(1, area.height - linksHeight), width: area.width,
-                             linksY: area.y + area.height - linksHeight, linksRows: linksRows)
+        let historyHeight = history == 0 ? 0 : historyRows + 1
+        let textHeight = max(1, area.height - linksHeight - historyHeight)
+        return DecisionPanes(textY: area.y, textHeight: textHeight, width: area.width,
+                             linksY: area.y + textHeight, linksRows: linksRows,
+                             historyY: area.y + textHeight + linksHeight, historyRows: historyRows,
+                             order: [.record] + (links == 0 ? [] : [.links]) + (history == 0 ? [] : [.history]))
+    }
+
+    /// Which pane of a decision's screen has the focus.
+    public static func decisionPane(_ number: Int, _ state: AppState) -> DecisionPane {
+        guard let decision = state.snapshot.decision(number) else { return .record }
+        let order = decisionPanes(decision, state).order
+        let index = state.pane[.decision(number)] ?? 0
+        return order.indices.contains(index) ? order[index] : .record
     }
 
     /// The incident.md pane's text width (inside its margins) and rows (below its title).

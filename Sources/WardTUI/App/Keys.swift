@@ -38,6 +38,8 @@ enum Keys {
         case let .character(digit) where ("1"..."7").contains(digit):
             let section = Route.sections[Int(String(digit))! - 1]
             state.stack = [.dashboard] + (section == .dashboard ? [] : [section])
+            // The decisions of one incident (o) were for that incident; the section shows them all again.
+            if section == .decisions { state.decisionFilter.incident = nil }
             App.clamp(&state, section)
             return []
         case .tab, .backTab:
@@ -93,7 +95,7 @@ enum Keys {
     static func isText(_ route: Route, _ state: AppState) -> Bool {
         switch route {
         case .postmortem, .definition, .metrics: return true
-        case .decision: return (state.pane[route] ?? 0) == 0
+        case let .decision(number): return Detail.decisionPane(number, state) == .record
         case let .incident(id): return state.pane[route] == Detail.prosePane(state.snapshot.incident(id))
         default: return false
         }
@@ -105,7 +107,7 @@ enum Keys {
         case let .incident(id): return Detail.prosePane(state.snapshot.incident(id)) + 1
         case let .decision(number):
             guard let decision = state.snapshot.decision(number) else { return 1 }
-            return Rows.decisionLinks(decision, in: state.snapshot).isEmpty ? 1 : 2
+            return Detail.decisionPanes(decision, state).order.count
         default: return 1
         }
     }
@@ -133,12 +135,18 @@ enum Keys {
             let rows = Rows.definitions(state)
             if rows.indices.contains(selected) { App.push(&state, .definition(kind: rows[selected].kind, name: rows[selected].name)) }
         case let .decision(number):
-            guard state.pane[route] == 1, let decision = state.snapshot.decision(number) else { return }
+            guard Detail.decisionPane(number, state) == .links, let decision = state.snapshot.decision(number) else { return }
             let links = Rows.decisionLinks(decision, in: state.snapshot)
             if links.indices.contains(selected) { App.push(&state, links[selected].route) }
         case let .incident(id):
-            // Enter on the incident opens its post-mortem, if it has one.
-            if state.snapshot.postmortem(id) != nil { App.push(&state, .postmortem(id)) }
+            // Enter on a decision in the timeline opens it; elsewhere, the incident's post-mortem, if it has one.
+            if (state.pane[route] ?? 0) == 0, let events = state.snapshot.incident(id)?.events, events.indices.contains(selected),
+               events[selected].kind == "decision", case let .number(number)? = events[selected].fields["number"],
+               state.snapshot.decision(Int(number)) != nil {
+                App.push(&state, .decision(Int(number)))
+            } else if state.snapshot.postmortem(id) != nil {
+                App.push(&state, .postmortem(id))
+            }
         default:
             break
         }
@@ -201,10 +209,16 @@ enum Keys {
             state.input = TextInput(purpose: .decisionFilter, text: state.decisionFilter.text)
         case (.decisions, .character("x")):
             state.decisionFilter = DecisionFilter()
+        case (.decisions, .character("v")):
+            toggleTimeline(&state)
+            return
         case (.postmortem, .character("[")), (.definition, .character("[")), (.metrics, .character("[")):
             jumpSection(&state, forward: false)
         case (.postmortem, .character("]")), (.definition, .character("]")), (.metrics, .character("]")):
             jumpSection(&state, forward: true)
+        case let (.incident(id), .character("o")):
+            openDecisions(&state, from: id)
+            return
         case let (.decision(number), .character("[")):
             followChain(&state, number, back: true)
         case let (.decision(number), .character("]")):
@@ -232,10 +246,35 @@ enum Keys {
         state.setCursor(route, cursor)
     }
 
+    /// `o` on an incident: the one decision that came from it, or the decisions list showing only its decisions.
+    static func openDecisions(_ state: inout AppState, from id: String) {
+        let decisions = Rows.decisions(from: id, in: state.snapshot)
+        switch decisions.count {
+        case 0:
+            state.message = ("No decision came from this incident yet.", false)
+        case 1:
+            App.push(&state, .decision(decisions[0].number))
+        default:
+            state.decisionFilter = DecisionFilter(incident: id)
+            state.setCursor(.decisions, Cursor())
+            App.push(&state, .decisions)
+        }
+    }
+
+    /// The decisions list as a list or as a time line by month; the selected decision stays selected.
+    static func toggleTimeline(_ state: inout AppState) {
+        let selected = Rows.decisions(state).indices.contains(state.cursor(.decisions).selected)
+            ? Rows.decisions(state)[state.cursor(.decisions).selected].number : nil
+        state.decisionTimeline.toggle()
+        let index = Rows.decisions(state).firstIndex { $0.number == selected } ?? 0
+        state.setCursor(.decisions, Cursor(selected: index, offset: max(0, index - App.extent(.decisions, state).height / 2)))
+        App.clamp(&state, .decisions)
+    }
+
     /// Walks a supersede chain: `[` to the record this one replaced, `]` to the one that replaced it.
     static func followChain(_ state: inout AppState, _ number: Int, back: Bool) {
         guard let decision = state.snapshot.decision(number) else { return }
-        let next = back ? decision.supersedes.first : decision.supersededBy.first
+        let next = back ? Rows.supersedes(decision, in: state.snapshot).first : Rows.supersededBy(decision, in: state.snapshot).first
         guard let next else {
             state.message = (back ? "Decision \(number) supersedes nothing." : "Decision \(number) is not superseded.", false)
             return
@@ -343,7 +382,12 @@ enum Pointer {
             let route = state.route
             guard let (top, height) = listArea(route, state), mouse.y >= top, mouse.y < top + height else { return [] }
             var cursor = state.cursor(route)
-            let row = cursor.offset + (mouse.y - top)
+            var row = cursor.offset + (mouse.y - top)
+            if route == .decisions, state.decisionTimeline {
+                // The time line draws month headings between the rows: a click on one selects nothing.
+                guard let decision = DecisionTimeline.decision(atLine: mouse.y - top, state) else { return [] }
+                row = decision
+            }
             guard row < App.extent(route, state).count else { return [] }
             if row == cursor.selected {
                 Keys.openSelected(&state)

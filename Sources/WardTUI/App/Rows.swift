@@ -14,17 +14,21 @@ public enum Rows {
         }
     }
 
+    /// The decisions the filters let through: by number in the list, newest first in the time line.
     public static func decisions(_ state: AppState) -> [Decision] {
         let filter = state.decisionFilter
         let words = filter.text.lowercased().split(separator: " ").map(String.init)
-        return state.snapshot.decisions.filter { decision in
+        let fromIncident = filter.incident.map { decisionNumbers(from: $0, in: state.snapshot) }
+        let matching = state.snapshot.decisions.filter { decision in
             (filter.status == nil || decision.status == filter.status)
                 && (filter.tag == nil || decision.tags.contains(filter.tag!))
+                && (fromIncident == nil || fromIncident!.contains(decision.number))
                 && words.allSatisfy { word in
                     decision.title.lowercased().contains(word) || decision.tags.contains { $0.lowercased().contains(word) }
                         || String(decision.number) == word
                 }
         }
+        return state.decisionTimeline ? DecisionTimeline.ordered(matching) : matching
     }
 
     /// A checklist or runbook in the library list.
@@ -44,25 +48,6 @@ public enum Rows {
             Definition(kind: "runbook", name: $0.name, title: $0.title, count: $0.phases.reduce(0) { $0 + $1.steps.count },
                        builtIn: $0.builtIn, path: $0.path)
         }
-    }
-
-    /// Links from a decision to other records, in the order the links pane shows them.
-    public static func decisionLinks(_ decision: Decision, in snapshot: Snapshot) -> [(label: String, route: Route, title: String)] {
-        var links: [(String, Route, String)] = []
-        for number in decision.supersedes { links.append(("supersedes", .decision(number), snapshot.decision(number)?.title ?? "(missing)")) }
-        for number in decision.supersededBy { links.append(("superseded by", .decision(number), snapshot.decision(number)?.title ?? "(missing)")) }
-        for number in decision.relatesTo { links.append(("relates to", .decision(number), snapshot.decision(number)?.title ?? "(missing)")) }
-        for id in decision.incidents { links.append(("incident", .incident(id), snapshot.incident(id)?.state.title ?? id)) }
-        // Decisions that name this one, where this one does not name them back.
-        for other in snapshot.decisions where other.relatesTo.contains(decision.number) && !decision.relatesTo.contains(other.number) {
-            links.append(("related from", .decision(other.number), other.title))
-        }
-        return links
-    }
-
-    /// Decisions that came out of an incident.
-    public static func decisions(from incidentID: String, in snapshot: Snapshot) -> [Decision] {
-        snapshot.decisions.filter { $0.incidents.contains(incidentID) }
     }
 
     /// How many rows the list on `route` has (0 for screens without a list).

@@ -18,6 +18,9 @@ public struct Snapshot: Sendable {
     public var severities: [StoreConfig.Severity] = StoreConfig.defaultSeverities
     /// Response times over every incident, computed once per load for the metrics screen.
     public var metrics: MetricsReport?
+    /// Who changed which decision record when, by file name, oldest first: the decision journal and one
+    /// `git log` over the decisions directory, read once per load (never once per record or per frame).
+    public var decisionHistory: [String: [DecisionHistoryEntry]] = [:]
 
     public init(storeName: String, storePath: String, isDemo: Bool = false, isReadOnly: Bool = false,
                 incidents: [Incident] = [], decisions: [Decision] = [], postmortems: [Postmortem] = [],
@@ -47,6 +50,7 @@ public struct Snapshot: Sendable {
             problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems
         )
         snapshot.severities = store.config.severities
+        snapshot.decisionHistory = store.decisionHistory()
         do {
             snapshot.metrics = MetricsReport.compute(incidents, targets: try MetricsTarget.parse(store.config.targets),
                                                      severityOrder: store.config.severities.map(\.name))

@@ -130,10 +130,11 @@ public enum App {
         case let .decision(number):
             guard let decision = state.snapshot.decision(number) else { return (0, 1) }
             let panes = Detail.decisionPanes(decision, state)
-            if state.pane[route] == 1 {
-                return (Rows.decisionLinks(decision, in: state.snapshot).count, max(1, panes.linksRows))
+            switch Detail.decisionPane(number, state) {
+            case .links: return (Rows.decisionLinks(decision, in: state.snapshot).count, max(1, panes.linksRows))
+            case .history: return (Rows.decisionHistory(decision, in: state.snapshot).count, max(1, panes.historyRows))
+            case .record: return (Detail.lines(route, state, width: panes.width).count, panes.textHeight)
             }
-            return (Detail.lines(route, state, width: panes.width).count, panes.textHeight)
         case .postmortem, .definition, .metrics:
             let area = Detail.textArea(route, width: state.width, height: state.height)
             return (Detail.lines(route, state, width: area.width).count, area.height)

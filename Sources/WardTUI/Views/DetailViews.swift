@@ -31,7 +31,9 @@ enum IncidentView {
         StyledLine([Span(" " + times.joined(separator: " · "), .dim)]).draw(on: &screen, x: 0, y: 5, width: screen.width)
         let related = Rows.decisions(from: id, in: state.snapshot).map { Decision.padded($0.number) }
         var extras: [Span] = [Span(" \(incident.events.count) events, \(s.noteCount) notes, \(s.keyEventCount) key", .dim)]
-        if !related.isEmpty { extras += [Span("   decisions: ", .dim), Span(related.joined(separator: ", "), Style(foreground: .cyan))] }
+        if !related.isEmpty {
+            extras += [Span("   decisions: ", .dim), Span(related.joined(separator: ", "), Style(foreground: .cyan)), Span(" (o opens)", .dim)]
+        }
         if state.snapshot.postmortem(id) != nil { extras += [Span("   ⏎ post-mortem", Style(foreground: .green))] }
         StyledLine(extras).draw(on: &screen, x: 0, y: 6, width: screen.width)
 
@@ -71,75 +73,6 @@ enum IncidentView {
         let text = Detail.proseText(layout)
         Views.lines(&screen, Detail.lines(route, state, width: text.width), y: p.y + 1, height: text.height,
                     x: p.x + 1, width: text.width, offset: state.cursor(route, pane: prosePane).offset, indicatorRow: p.y)
-    }
-}
-
-enum DecisionView {
-    static func draw(_ screen: inout Screen, _ state: AppState, number: Int) {
-        guard let decision = state.snapshot.decision(number) else { return }
-        let route = Route.decision(number)
-        StyledLine([Span(" " + Decision.padded(number) + "  ", .dim), Span(decision.title, .heading)])
-            .draw(on: &screen, x: 0, y: 2, width: screen.width)
-        var meta = [Span(" " + (decision.status?.rawValue ?? (decision.statusText.isEmpty ? "no status" : decision.statusText)),
-                         Views.statusStyle(decision.status).merging(bold: true))]
-        if let date = decision.date { meta += [Span("  ·  " + date, .dim)] }
-        meta += [Span("  ·  " + decision.format.rawValue + "  ·  " + decision.path, .dim)]
-        if !decision.tags.isEmpty { meta += [Span("  " + decision.tags.map { "#" + $0 }.joined(separator: " "), Style(foreground: .cyan))] }
-        StyledLine(meta).draw(on: &screen, x: 0, y: 3, width: screen.width)
-        // The supersede chain, walkable with [ and ].
-        var chain: [Span] = [Span(" chain: ", .dim)]
-        let back = chainBack(decision, state.snapshot), forward = chainForward(decision, state.snapshot)
-        for item in back { chain += [Span(Decision.padded(item), Style(foreground: .magenta)), Span(" → ", .dim)] }
-        chain.append(Span(Decision.padded(number), .bold))
-        for item in forward { chain += [Span(" → ", .dim), Span(Decision.padded(item), Style(foreground: .green))] }
-        if back.isEmpty && forward.isEmpty { chain = [Span(" supersedes nothing and is not superseded", .dim)] } else {
-            chain.append(Span("   [ back · ] forward", .dim))
-        }
-        StyledLine(chain).draw(on: &screen, x: 0, y: 4, width: screen.width)
-
-        let focus = state.pane[route] ?? 0
-        let links = Rows.decisionLinks(decision, in: state.snapshot)
-        let panes = Detail.decisionPanes(decision, state)
-        Views.rule(&screen, y: 5, title: "Record" + (focus == 0 ? " ◂" : ""))
-        Views.lines(&screen, Detail.lines(route, state, width: panes.width), y: panes.textY, height: panes.textHeight,
-                    width: panes.width, offset: state.cursor(route, pane: 0).offset, indicatorRow: 5)
-        if !links.isEmpty {
-            Views.rule(&screen, y: panes.linksY, title: "Links (tab)" + (focus == 1 ? " ◂" : ""))
-            Views.list(&screen, y: panes.linksY + 1, height: panes.linksRows, cursor: state.cursor(route, pane: 1),
-                       focused: focus == 1, count: links.count) { index in
-                let link = links[index]
-                let target: String
-                switch link.route {
-                case let .decision(n): target = Decision.padded(n) + " "
-                case let .incident(id): target = id + " "
-                default: target = ""
-                }
-                return [Span(link.label.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
-                        Span(target, Style(foreground: .cyan)), Span(link.title)]
-            }
-        }
-    }
-
-    static func chainBack(_ decision: Decision, _ snapshot: Snapshot) -> [Int] {
-        var result: [Int] = []
-        var current = decision
-        while let previous = current.supersedes.first, !result.contains(previous), previous != decision.number, result.count < 20 {
-            result.insert(previous, at: 0)
-            guard let next = snapshot.decision(previous) else { break }
-            current = next
-        }
-        return result
-    }
-
-    static func chainForward(_ decision: Decision, _ snapshot: Snapshot) -> [Int] {
-        var result: [Int] = []
-        var current = decision
-        while let next = current.supersededBy.first, !result.contains(next), next != decision.number, result.count < 20 {
-            result.append(next)
-            guard let found = snapshot.decision(next) else { break }
-            current = found
-        }
-        return result
     }
 }
 

@@ -96,12 +96,18 @@ enum DecisionListView {
         let bar = [
             Span(" [s] ", .key), Span("status: " + (filter.status?.rawValue ?? "any")),
             Span("  [t] ", .key), Span("tag: " + (filter.tag ?? "any")),
+            Span("  [v] ", .key), Span(state.decisionTimeline ? "by month" : "list"),
             Span("  [f] ", .key), Span("text: " + (filter.text.isEmpty ? "-" : filter.text)),
             Span("  [x] ", .key), Span("clear"),
         ]
         StyledLine(bar).draw(on: &screen, x: 0, y: 2, width: screen.width)
-        StyledLine(" NUM   STATUS       DATE        TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
         let rows = Rows.decisions(state)
+        defer { incidentNote(&screen, state) }
+        if state.decisionTimeline {
+            DecisionTimelineView.draw(&screen, state, rows)
+            return
+        }
+        StyledLine(" NUM   STATUS       DATE        TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
         if rows.isEmpty {
             screen.put("  No decisions match.", x: 0, y: 4, style: .dim)
             return
@@ -120,6 +126,19 @@ enum DecisionListView {
             if !decision.tags.isEmpty { spans.append(Span("  " + decision.tags.map { "#" + $0 }.joined(separator: " "), .dim)) }
             return spans
         }
+    }
+}
+
+extension DecisionListView {
+    /// After `o` on an incident: whose decisions these are, at the right of the column headings.
+    static func incidentNote(_ screen: inout Screen, _ state: AppState) {
+        guard let id = state.decisionFilter.incident else { return }
+        var title = state.snapshot.incident(id)?.state.title ?? id
+        let room = screen.width - 39 - 1 - 5
+        while DisplayWidth.of(title) > room, !title.isEmpty { title = String(title.dropLast(2)) + "…" }
+        let width = DisplayWidth.of("from " + title)
+        StyledLine([Span("from ", .dim), Span(title, Style(foreground: .cyan))])
+            .draw(on: &screen, x: screen.width - width - 1, y: 3, width: width)
     }
 }
 

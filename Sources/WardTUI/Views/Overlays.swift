@@ -55,12 +55,13 @@ enum PaletteView {
 enum HelpView {
     static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [("1-7", "the seven screens"), ("/", "search everything"), (":", "command palette"),
-                        ("esc", "back"), ("r", "reload"), ("q", "quit")]),
+                        ("esc", "back"), ("r q", "reload, quit")]),
         ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎ tab", "open, next pane"),
                     ("click", "select; again opens")]),
         ("Lists", [("a", "incidents: active or all"), ("s t v", "severity, status, service"),
-                   ("s t f", "decisions: status, tag, text"), ("x", "clear filters")]),
+                   ("s t f", "decisions: status, tag, text"), ("v", "decisions: list or by month"), ("x", "clear filters")]),
         ("Records", [("e", "edit in $EDITOR"), ("[ ]", "supersede chain; sections"), ("⏎", "incident: its post-mortem"),
+                     ("o", "incident: its decisions"),
                      ("d w o", "action: done, won't, reopen")]),
         ("Incidents", [("D", "declare (anywhere)"), ("i", "note to the timeline"), ("S V", "status, severity"),
                        ("A T", "role handover, a time"), ("R P", "runbook; post-mortem draft")]),

@@ -186,14 +186,14 @@ enum Chrome {
         switch state.route {
         case .dashboard: return "⏎ open · D declare · tab panel · 1-7 screens · / search · " + common
         case .incidents: return "⏎ open · D declare · a all · s t v filter · " + common
-        case .decisions: return "⏎ open · esc back · s t f filter · " + common
+        case .decisions: return "⏎ open · s t f x filter · v " + (state.decisionTimeline ? "list" : "by month") + " · " + common
         case .actions: return "d done · w won't do · o reopen · a open/all · ⏎ incident · " + common
         case let .incident(id):
             guard let run = state.snapshot.incident(id)?.state.currentRun, !run.isFinished else {
                 return "i note · R runbook · P post-mortem · S V A T status, severity, role, time · " + common
             }
             return "i note · space done · s skip · x n/a · n next · b back · S status · tab pane · " + common
-        case .decision: return "esc back · [ ] chain · tab links · e edit · " + common
+        case .decision: return "esc back · [ ] chain · tab links, history · e edit · " + common
         case .postmortem, .definition: return "[ ] section · e edit · esc back · " + common
         case .metrics: return "j k scroll · [ ] section · ward metrics --json or --csv for the numbers · " + common
         default: return "⏎ open · esc back · e edit · " + common
