@@ -67,7 +67,7 @@ import Testing
             return new.contains("supersedes: [2]") && old.contains("Superseded by [3. Replacement for 2](0003-replacement-for-2.md)")
                 && !old.contains("\nAccepted\n") && after["0001-keep-orders-in-mongodb.md"] == before["0001-keep-orders-in-mongodb.md"]
         }
-        print("supersede: kill -9 at each of \(steps) disk-changing steps; \(halfMade) left a change half made, all finished by the next command")
+        print("supersede: kill -9 at each of \(steps) disk-changing steps; \(halfMade) left an interrupted change behind, each finished (begun) or dropped (not begun) by the next command, never half made")
         #expect(steps > 10 && halfMade > 0)
     }
 
@@ -77,7 +77,7 @@ import Testing
             return after["0001-keep-orders-in-mongodb.md"] == nil && moved.contains("This is ADR-0003; see ADR-0002.")
                 && other.contains("Relates to [3. Keep orders in MongoDB](0003-keep-orders-in-mongodb.md)")
         }
-        print("renumber: kill -9 at each of \(steps) disk-changing steps; \(halfMade) left a change half made, all finished by the next command")
+        print("renumber: kill -9 at each of \(steps) disk-changing steps; \(halfMade) left an interrupted change behind, each finished (begun) or dropped (not begun) by the next command, never half made")
         #expect(steps > 10 && halfMade > 0)
     }
 }
