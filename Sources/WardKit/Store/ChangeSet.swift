@@ -68,7 +68,9 @@ extension Store {
     /// be undone stays recorded, and the next run finishes it.
     public func apply(_ change: ChangeSet) throws {
         let paths = change.steps.filter { $0.action != .append }.map(\.path)
-        precondition(Set(paths).count == paths.count, "a change set names each file once")
+        guard Set(paths).count == paths.count else {
+            throw WardError("one change names a file twice (\(change.summary)); nothing was written")
+        }
         try files.makeDirectories(ChangeSet.directory)
         try files.withLock(ChangeSet.directory) {
             if let blocked = pendingChanges().first {
