@@ -10,7 +10,7 @@ public enum PostmortemDraft {
         [
             "durations": durations(incident.state),
             "runbook": runbooks(incident.state),
-            "checklists": "No checklist was run inside this incident.",
+            "checklists": checklists(incident),
             "responders": responders(incident),
             "action_items": actionItems(incident.state),
             "timeline": timeline(incident),
@@ -130,6 +130,24 @@ public enum PostmortemDraft {
             lines.append("")
         }
         return lines.joined(separator: "\n").trimmingCharacters(in: .newlines)
+    }
+
+    /// Each checklist run inside the incident: its verdict, what failed or raised a red flag, and the notes.
+    static func checklists(_ incident: Incident) -> String {
+        let runs = incident.events.filter { $0.kind == "checklist" }.compactMap {
+            try? ChecklistRun(event: $0, incident: incident.id, path: "", line: 0)
+        }
+        guard !runs.isEmpty else { return "No checklist was run inside this incident." }
+        var lines: [String] = []
+        for run in runs {
+            let time = Timestamps.format(run.at).prefix(16).replacingOccurrences(of: "T", with: " ")
+            lines.append("- \(time) **\(inline(run.title))**: \(run.result.rawValue), run by \(inline(run.by))")
+            for outcome in run.verdict.outcomes where outcome.isGood == false || !outcome.note.isEmpty {
+                let what = outcome.problem ?? outcome.answer?.label ?? ""
+                lines.append("  - \(inline(outcome.item.id)): \(what)" + (outcome.note.isEmpty ? "" : ". \(inline(outcome.note))"))
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func responders(_ incident: Incident) -> String {

@@ -78,6 +78,8 @@ public struct Event: Equatable, Hashable, Sendable {
 /// A journal read from disk: its events, and what was wrong with the lines that are not events.
 public struct Journal: Sendable {
     public var events: [Event]
+    /// The file line of each event in `events`.
+    public var lines: [Int]
     public var problems: [Problem]
     /// True when the last line has no newline: a writer died while appending it.
     public var tornTail: Bool
@@ -86,22 +88,23 @@ public struct Journal: Sendable {
 
     public init(data: Data, path: String) {
         events = []
+        lines = []
         problems = []
         tornTail = false
         guard !data.isEmpty else { return }
         let bytes = [UInt8](data)
-        var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true {
-            lines.removeLast()
+        var rawLines = bytes.split(separator: 10, omittingEmptySubsequences: false)
+        if rawLines.last?.isEmpty == true {
+            rawLines.removeLast()
         } else {
             tornTail = true
-            problems.append(Problem(path: path, line: lines.count,
+            problems.append(Problem(path: path, line: rawLines.count,
                                     "the last line is incomplete (a writer stopped while adding it); it is ignored",
                                     level: .warning))
-            lines.removeLast()
+            rawLines.removeLast()
         }
         var seen: [String: Event] = [:]
-        for (index, raw) in lines.enumerated() {
+        for (index, raw) in rawLines.enumerated() {
             var lineBytes = Array(raw)
             if lineBytes.last == 13 { lineBytes.removeLast() }
             if lineBytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
@@ -122,10 +125,12 @@ public struct Journal: Sendable {
                     if earlier != event {
                         problems.append(Problem(path: path, line: index + 1, "a different event with the id \(event.id) is already in this timeline"))
                         events.append(event)
+                        lines.append(index + 1)
                     }
                 } else {
                     seen[event.id] = event
                     events.append(event)
+                    lines.append(index + 1)
                 }
             } catch let error as WardError {
                 problems.append(Problem(path: path, line: index + 1, error.message + "; the line is skipped"))

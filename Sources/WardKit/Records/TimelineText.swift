@@ -38,6 +38,12 @@ public enum TimelineText {
             return "post-mortem \(event["status"] ?? "?")" + (reviewers.isEmpty ? "" : " (reviewers: \(reviewers.joined(separator: ", ")))") + reason
         case "decision":
             return "proposed decision \(event["path"] ?? event["title"] ?? "?")"
+        case "checklist":
+            let failed = event.fields["failed"]?.strings ?? []
+            let flags = event.fields["red_flags"]?.strings ?? []
+            return "ran the \(event["title"] ?? event["checklist"] ?? "?") checklist: \(event["result"] ?? "?")"
+                + (failed.isEmpty ? "" : " (failed: \(failed.joined(separator: ", ")))")
+                + (flags.isEmpty || flags == failed ? "" : " (red flags: \(flags.joined(separator: ", ")))")
         default:
             let details = event.fields.keys.sorted().compactMap { key in event.fields[key]?.string.map { "\(key)=\($0)" } }
             return ([event.kind] + details).joined(separator: " ")

@@ -61,6 +61,7 @@ public final class Store: Sendable {
         }
         try appendLineIfMissing(files, ".gitattributes", "incidents/*/timeline.jsonl merge=union")
         try appendLineIfMissing(files, ".gitattributes", decisionJournalName + " merge=union")
+        try appendLineIfMissing(files, ".gitattributes", "checklists/runs/*.jsonl merge=union")
         try appendLineIfMissing(files, ".gitignore", ".ward/")
         written += [".gitattributes", ".gitignore"]
         try files.replace("ward.yaml", with: Data(config.utf8), expecting: .absent)

@@ -1,0 +1,90 @@
+import Foundation
+
+/// One recorded run of a checklist: who ran it, when, every answer with its note, and the verdict.
+///
+/// A run is a `checklist` event: a line of `checklists/runs/<name>.jsonl` for a run made on its own, or of an
+/// incident's timeline for a run made inside it. The items are copied into the event (text, required, n/a,
+/// red flag), so a run reads the same after its definition changes or is deleted, and its verdict is worked
+/// out again from those answers rather than trusted from the line.
+public struct ChecklistRun: Sendable, Equatable {
+    public var id: String
+    public var at: Date
+    public var by: String
+    /// The checklist's name (`schema-change`) and title as they were when it ran.
+    public var checklist: String
+    public var title: String
+    /// Where the definition came from: `built in` or the store's file.
+    public var definition: String
+    /// The incident it ran inside, if any.
+    public var incident: String?
+    public var verdict: ChecklistVerdict
+    /// The file and line the run is recorded on.
+    public var path: String
+    public var line: Int
+    /// The verdict written on the line; a hand edit can make it disagree with the answers, which win.
+    public var recordedResult: String?
+
+    /// Eight characters people type to name the run (`ward check show`).
+    public var shortID: String { ActionItem.shortID(id) }
+
+    /// GO or NO-GO; a recorded run always has every item answered.
+    public var result: GateResult { verdict.result ?? .noGo }
+    public var redFlags: [String] { verdict.redFlags.map(\.item.id) }
+    public var failed: [String] { verdict.failed.map(\.item.id) }
+
+    /// The event fields of a finished run.
+    static func fields(_ checklist: Checklist, _ verdict: ChecklistVerdict) -> [String: JSONValue] {
+        [
+            "checklist": .string(checklist.name),
+            "title": .string(checklist.title),
+            "definition": .string(checklist.builtIn ? "built in" : checklist.path),
+            "result": .string((verdict.result ?? .noGo).rawValue),
+            "failed": .array(verdict.failed.map { .string($0.item.id) }),
+            "red_flags": .array(verdict.redFlags.map { .string($0.item.id) }),
+            "answers": .array(verdict.outcomes.map { outcome in
+                var object: [String: JSONValue] = [
+                    "item": .string(outcome.item.id), "text": .string(outcome.item.text),
+                    "answer": .string(outcome.answer?.rawValue ?? ""),
+                ]
+                if outcome.item.required { object["required"] = .bool(true) }
+                if outcome.item.allowsNotApplicable { object["na"] = .bool(true) }
+                if outcome.item.redFlag { object["red_flag"] = .bool(true) }
+                if !outcome.note.isEmpty { object["note"] = .string(outcome.note) }
+                return .object(object)
+            }),
+        ]
+    }
+
+    /// The run a `checklist` event holds. Throws, saying what is wrong, when the event is not a whole run.
+    public init(event: Event, incident: String?, path: String, line: Int) throws {
+        guard event.kind == "checklist" else { throw WardError("is a '\(event.kind)' event, not a checklist run") }
+        guard let name = event["checklist"], !name.isEmpty else { throw WardError("the checklist run has no 'checklist' name") }
+        guard case let .array(values)? = event.fields["answers"], !values.isEmpty else {
+            throw WardError("the run of '\(name)' has no 'answers'")
+        }
+        var outcomes: [ChecklistOutcome] = []
+        var seen: Set<String> = []
+        for (index, value) in values.enumerated() {
+            guard case let .object(object) = value, let id = object["item"]?.string, !id.isEmpty,
+                  let answerText = object["answer"]?.string, let answer = ChecklistAnswer(rawValue: answerText) else {
+                throw WardError("answer \(index + 1) of the run of '\(name)' needs an 'item' and an 'answer' of yes, no or na")
+            }
+            guard seen.insert(id).inserted else { throw WardError("the run of '\(name)' answers '\(id)' twice") }
+            let item = TaskItem(id: id, text: object["text"]?.string ?? id, required: object["required"]?.bool ?? false,
+                                allowsNotApplicable: object["na"]?.bool ?? false, redFlag: object["red_flag"]?.bool ?? false,
+                                hint: "", line: 0)
+            outcomes.append(ChecklistOutcome(item: item, answer: answer, note: object["note"]?.string ?? ""))
+        }
+        id = event.id
+        at = event.at
+        by = event.by
+        checklist = name
+        title = event["title"].flatMap { $0.isEmpty ? nil : $0 } ?? name
+        definition = event["definition"] ?? ""
+        self.incident = incident
+        verdict = ChecklistVerdict(outcomes: outcomes)
+        self.path = path
+        self.line = line
+        recordedResult = event["result"]
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Running checklists and reading their history. A run made on its own is a line of
+/// `checklists/runs/<name>.jsonl`; a run made inside an incident is a `checklist` event in its timeline. Both
+/// are appended through the journal's one durable path, so a run is either wholly recorded or not at all.
+extension Store {
+    public static let checklistRunsDirectory = "checklists/runs"
+
+    /// The definition named `name`; a store definition with errors is refused with its path and line rather
+    /// than silently replaced by the built-in one.
+    public func checklist(named name: String) throws -> Checklist {
+        let (checklists, problems) = loadChecklists()
+        if let problem = problems.first(where: { $0.level == .error && $0.path == "checklists/\(name).md" }) {
+            throw WardError(problem.message, path: problem.path, line: problem.line)
+        }
+        guard let checklist = checklists.first(where: { $0.name == name }) else {
+            throw WardError("no checklist is named '\(name)': there are \(checklists.map(\.name).joined(separator: ", ")) ('ward check list')")
+        }
+        return checklist
+    }
+
+    /// Refuses answers that name no item of the checklist, and names every item left unanswered.
+    public static func checkAnswers(_ answers: [String: ChecklistAnswer], notes: [String: String] = [:],
+                                    for checklist: Checklist) throws {
+        let ids = Set(checklist.items.map(\.id))
+        let unknown = (Set(answers.keys).union(notes.keys)).subtracting(ids).sorted()
+        if !unknown.isEmpty {
+            throw WardError("the \(checklist.name) checklist has no item \(unknown.map { "'\($0)'" }.joined(separator: ", ")); its items are \(checklist.items.map(\.id).joined(separator: ", "))")
+        }
+        let missing = checklist.items.filter { answers[$0.id] == nil }.map(\.id)
+        if !missing.isEmpty {
+            throw WardError("\(missing.count) of \(checklist.items.count) items of \(checklist.name) have no answer: \(missing.joined(separator: ", ")); give each with --answer ITEM=yes|no|na (nothing was recorded)")
+        }
+    }
+
+    /// Records a finished run and returns it as written, with the kinds of secrets hidden from its notes.
+    /// Every item must be answered. Inside an incident, the run goes into its timeline.
+    public func recordChecklistRun(_ checklist: Checklist, answers: [String: ChecklistAnswer], notes: [String: String] = [:],
+                                   incident: Incident? = nil, keepSecrets: Bool = false) throws -> (run: ChecklistRun, redacted: [String]) {
+        try Self.checkAnswers(answers, notes: notes, for: checklist)
+        guard checklist.name.utf8.count <= 200, !checklist.name.hasPrefix(".") else {
+            throw WardError("a checklist's runs are kept in a file named after it; rename it to a shorter name that does not start with '.'",
+                            path: checklist.path)
+        }
+        var hidden: [String] = []
+        var cleaned: [String: String] = [:]
+        for (id, note) in notes {
+            let text = prose(note, keepSecrets: keepSecrets, hidden: &hidden)
+            if !text.isEmpty { cleaned[id] = text }
+        }
+        let verdict = ChecklistVerdict(items: checklist.items, answers: answers, notes: cleaned)
+        let fields = ChecklistRun.fields(checklist, verdict)
+        let path: String
+        let event: Event
+        if let incident {
+            event = try record("checklist", fields, in: incident.id)
+            path = Self.incidentsDirectory + "/" + incident.id + "/timeline.jsonl"
+        } else {
+            path = Self.checklistRunsDirectory + "/" + checklist.name + ".jsonl"
+            let clock = now()
+            event = Event(at: clock, recorded: clock, by: author, kind: "checklist", fields: fields)
+            try files.makeDirectories(Self.checklistRunsDirectory)
+            try files.append(path, line: Data((event.jsonLine + "\n").utf8))
+        }
+        let line = (try? files.read(path)).flatMap { $0 }.map { contents in
+            let journal = Journal(data: contents.data, path: path)
+            return journal.events.firstIndex { $0.id == event.id }.map { journal.lines[$0] } ?? 0
+        } ?? 0
+        let run = try ChecklistRun(event: event, incident: incident?.id, path: path, line: line)
+        return (run, hidden)
+    }
+
+    /// Every recorded run, newest first: those in `checklists/runs/` and those inside `incidents` (all of the
+    /// store's when not given), with what is wrong with lines that are not whole runs.
+    public func loadChecklistRuns(incidents: [Incident]? = nil) -> (runs: [ChecklistRun], problems: [Problem]) {
+        var runs: [ChecklistRun] = []
+        var problems: [Problem] = []
+        func take(_ journal: Journal, path: String, incident: String?, onlyRuns: Bool) {
+            for (index, event) in journal.events.enumerated() where !onlyRuns || event.kind == "checklist" {
+                let line = journal.lines[index]
+                do {
+                    let run = try ChecklistRun(event: event, incident: incident, path: path, line: line)
+                    if let recorded = run.recordedResult, recorded != run.result.rawValue {
+                        problems.append(Problem(path: path, line: line, "the run says \(recorded), but its answers give \(run.result.rawValue); the answers are what count",
+                                                level: .warning))
+                    }
+                    runs.append(run)
+                } catch let error as WardError {
+                    problems.append(Problem(path: path, line: line, error.message + "; the line is not counted as a run"))
+                } catch {
+                    problems.append(Problem(path: path, line: line, "\(error)"))
+                }
+            }
+        }
+        for file in listDirectory(Self.checklistRunsDirectory) where file.hasSuffix(".jsonl") {
+            let path = Self.checklistRunsDirectory + "/" + file
+            do {
+                guard let contents = try files.read(path) else { continue }
+                let journal = Journal(data: contents.data, path: path)
+                problems += journal.problems
+                take(journal, path: path, incident: nil, onlyRuns: false)
+            } catch let error as WardError {
+                problems.append(Problem(path: error.path ?? path, line: error.line, error.message))
+            } catch {
+                problems.append(Problem(path: path, "\(error)"))
+            }
+        }
+        // An incident's journal is read again only when it holds a run, for the runs' line numbers.
+        for incident in incidents ?? loadIncidents() where incident.events.contains(where: { $0.kind == "checklist" }) {
+            let path = Self.incidentsDirectory + "/" + incident.id + "/timeline.jsonl"
+            guard let contents = try? files.read(path) else { continue }
+            take(Journal(data: contents.data, path: path), path: path, incident: incident.id, onlyRuns: true)
+        }
+        runs.sort { ($0.at, $0.id) > ($1.at, $1.id) }
+        return (runs, problems)
+    }
+
+    /// The latest run of each checklist, where that run raised a red flag: they stay raised until a later run
+    /// of the same checklist clears them. `runs` newest first, as `loadChecklistRuns` gives them.
+    public static func raisedRedFlags(_ runs: [ChecklistRun]) -> [ChecklistRun] {
+        var seen: Set<String> = []
+        var raised: [ChecklistRun] = []
+        for run in runs where seen.insert(run.checklist).inserted {
+            if !run.redFlags.isEmpty { raised.append(run) }
+        }
+        return raised
+    }
+
+    /// The run whose id or short id is `query`, or begins with it.
+    public static func findRun(_ query: String, in runs: [ChecklistRun]) throws -> ChecklistRun {
+        let wanted = query.trimmingCharacters(in: .whitespaces)
+        guard !wanted.isEmpty else { throw WardError("name a run by its id: 'ward check history' lists them") }
+        if let exact = runs.first(where: { $0.id == wanted.uppercased() || $0.shortID == wanted.lowercased() }) { return exact }
+        let matches = runs.filter { $0.id.hasPrefix(wanted.uppercased()) || $0.shortID.hasPrefix(wanted.lowercased()) }
+        guard !matches.isEmpty else { throw WardError("no checklist run has the id '\(query)': 'ward check history' lists them") }
+        guard matches.count == 1 else {
+            throw WardError("'\(query)' matches \(matches.count) runs (\(matches.prefix(4).map(\.id).joined(separator: ", "))); give more of the id")
+        }
+        return matches[0]
+    }
+}
