@@ -120,3 +120,50 @@ enum JSONShapes {
         ])
     }
 }
+
+extension JSONShapes {
+    /// `ward check list --json` (CLI.md): `{"name","title","items"}` and more.
+    static func checklist(_ checklist: Checklist, lastRun: ChecklistRun?) -> JSONValue {
+        .object([
+            "name": .string(checklist.name),
+            "title": .string(checklist.title),
+            "summary": .string(checklist.summary),
+            "built_in": .bool(checklist.builtIn),
+            "path": .string(checklist.path),
+            "items": .array(checklist.items.map { item in
+                .object([
+                    "id": .string(item.id), "text": .string(item.text), "hint": .string(item.hint),
+                    "required": .bool(item.required), "na": .bool(item.allowsNotApplicable), "red_flag": .bool(item.redFlag),
+                ])
+            }),
+            "last_run": lastRun.map { .object(["id": .string($0.id), "at": time($0.at), "result": .string($0.result.rawValue)]) } ?? .null,
+        ])
+    }
+
+    /// `ward check run --json` (CLI.md): `{"result":"GO"|"NO-GO","failed":[...]}` and the whole run.
+    static func checklistRun(_ run: ChecklistRun) -> JSONValue {
+        .object([
+            "result": .string(run.result.rawValue),
+            "failed": strings(run.failed),
+            "red_flags": strings(run.redFlags),
+            "id": .string(run.id),
+            "short_id": .string(run.shortID),
+            "checklist": .string(run.checklist),
+            "title": .string(run.title),
+            "at": time(run.at),
+            "by": .string(run.by),
+            "incident": run.incident.map { .string($0) } ?? .null,
+            "path": .string(run.path),
+            "line": .number(Double(run.line)),
+            "answers": .array(run.verdict.outcomes.map { outcome in
+                .object([
+                    "item": .string(outcome.item.id), "text": .string(outcome.item.text),
+                    "answer": .string(outcome.answer?.rawValue ?? ""), "good": .bool(outcome.isGood ?? false),
+                    "fails": .bool(outcome.fails), "problem": outcome.problem.map { .string($0) } ?? .null,
+                    "note": .string(outcome.note), "required": .bool(outcome.item.required),
+                    "na": .bool(outcome.item.allowsNotApplicable), "red_flag": .bool(outcome.item.redFlag),
+                ])
+            }),
+        ])
+    }
+}

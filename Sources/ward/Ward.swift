@@ -21,13 +21,14 @@ struct Ward: ParsableCommand {
           ward action list                           action items, overdue first
           ward metrics                               TTD, TTA, TTM, TTR with their formulas
           ward adr new "Agents never hold production credentials"
+          ward check run schema-change               GO or NO-GO before a risky change
           ward search replica                        every line that mentions it
           ward doctor                                check every file of the store
         """,
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self, RunbookCommand.self,
-            PostmortemCommand.self, ActionCommand.self, MetricsCommand.self, ExportCommand.self, ADRCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
+            PostmortemCommand.self, ActionCommand.self, MetricsCommand.self, ExportCommand.self, ADRCommand.self, CheckCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )
@@ -44,6 +45,12 @@ struct Ward: ParsableCommand {
         } catch let exit as VerdictExit {
             Foundation.exit(exit.code)
         } catch {
+            // Exit 1 is a verdict (NO-GO, doctor's findings); any other failure that is not a usage error
+            // exits 2, so a script never mistakes a crash of its own for a NO-GO.
+            if exitCode(for: error) == .failure {
+                Output.error(fullMessage(for: error))
+                Foundation.exit(2)
+            }
             Self.exit(withError: error)
         }
     }

@@ -24,6 +24,7 @@ public struct ChecklistAnswers: Sendable, Equatable {
             } else if let mapping = node.mapping {
                 var answer: String?
                 for (key, value) in mapping {
+                    let line = key.mark?.line ?? line
                     guard let name = key.string, let text = value.scalar?.string else {
                         throw WardError("'\(item)' takes 'answer' and 'note', each a plain value", path: path, line: line)
                     }

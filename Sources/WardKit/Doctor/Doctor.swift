@@ -68,9 +68,10 @@ public struct Doctor {
         problems += Self.decisionLinkProblems(decisions, incidents: incidents)
 
         problems += store.loadChecklists().problems
+        problems += store.loadChecklistRuns(incidents: incidents).problems
         problems += store.loadRunbooks().problems
 
-        var directories = ["", Store.incidentsDirectory, store.decisionsDirectory, "checklists", "runbooks"]
+        var directories = ["", Store.incidentsDirectory, store.decisionsDirectory, "checklists", Store.checklistRunsDirectory, "runbooks"]
         directories += incidents.map { "incidents/" + $0.id }
         for directory in directories {
             let orphans = store.files.orphanedTemporaries(in: directory)

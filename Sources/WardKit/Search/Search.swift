@@ -43,12 +43,34 @@ extension Store {
                 hits.append(SearchHit(kind: "checklist", id: checklist.name, title: checklist.title, path: checklist.path, line: line, text: text))
             }
         }
+        for file in listDirectory(Self.checklistRunsDirectory) where file.hasSuffix(".jsonl") {
+            let path = Self.checklistRunsDirectory + "/" + file
+            for (line, text) in matchingLines(path, words, json: true) {
+                let event = (try? files.read(path)).flatMap { $0 }.flatMap { contents in
+                    String(decoding: contents.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                        .dropFirst(line - 1).first.flatMap { try? Event(jsonLine: $0) }
+                }
+                hits.append(SearchHit(kind: "checklist-run", id: event.map { ActionItem.shortID($0.id) } ?? "",
+                                      title: event?["title"] ?? String(file.dropLast(6)), path: path, line: line, text: text))
+            }
+        }
         for runbook in loadRunbooks().runbooks where !runbook.builtIn {
             for (line, text) in matchingLines(runbook.path, words, json: false) {
                 hits.append(SearchHit(kind: "runbook", id: runbook.name, title: runbook.title, path: runbook.path, line: line, text: text))
             }
         }
         return hits
+    }
+
+    /// A checklist run as search sees it: what it says, then each item with its answer and note.
+    static func runText(_ event: Event) -> String {
+        guard case let .array(answers)? = event.fields["answers"] else { return TimelineText.describe(event) }
+        let items = answers.compactMap { value -> String? in
+            guard case let .object(object) = value else { return nil }
+            let note = object["note"]?.string.map { ": \($0)" } ?? ""
+            return "\(object["item"]?.string ?? "?") \(object["answer"]?.string ?? "?")\(note)"
+        }
+        return TimelineText.describe(event) + "; " + items.joined(separator: "; ")
     }
 
     /// Lines of a file holding every word; for a journal, the words are sought in the event's text only.
@@ -61,7 +83,8 @@ extension Store {
             guard words.allSatisfy({ lowered.contains($0) }) else { continue }
             if json {
                 guard let event = try? Event(jsonLine: line) else { continue }
-                let shown = event.fields.values.compactMap(\.string).joined(separator: " ")
+                let shown = event.kind == "checklist" ? Self.runText(event)
+                    : event.fields.values.compactMap(\.string).joined(separator: " ")
                 guard words.allSatisfy({ shown.lowercased().contains($0) }) else { continue }
                 result.append((index + 1, shown))
             } else {
