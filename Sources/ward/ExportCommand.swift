@@ -8,7 +8,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export the store as one JSON document, or a post-mortem as one HTML page.",
         discussion: """
         With no option, prints every incident (with its timeline and text), post-mortem and decision record as \
-        one JSON document: {"format":1,"store","exported","incidents","postmortems","decisions","problems"}. \
+        one JSON document: {"format":1,"store","exported","incidents","postmortems","decisions","checklist_runs","problems"}. \
         Files Ward could not read fully are listed in "problems" and named on stderr; the rest is exported.
 
         --postmortem writes one self-contained HTML page: styles inline, no script, nothing fetched when it \
@@ -57,10 +57,11 @@ struct ExportCommand: ParsableCommand {
             let incidents = store.loadIncidents()
             let (postmortems, postmortemProblems) = store.loadPostmortems()
             let (decisions, decisionProblems) = store.loadDecisions()
-            let problems = incidents.flatMap(\.problems) + postmortemProblems + decisionProblems
+            let (runs, runProblems) = store.loadChecklistRuns(incidents: incidents)
+            let problems = incidents.flatMap(\.problems) + postmortemProblems + decisionProblems + runProblems
             let document = JSONShapes.export(store: storeName, exported: now, incidents: incidents,
                                              postmortems: postmortems.sorted { $0.incidentID < $1.incidentID },
-                                             decisions: decisions, problems: problems)
+                                             decisions: decisions, checklistRuns: runs, problems: problems)
             data = Data((document.jsonText + "\n").utf8)
             warnAboutProblems(problems)
             summary = ["format": .string("json"), "incidents": .number(Double(incidents.count)),
@@ -96,7 +97,7 @@ struct ExportCommand: ParsableCommand {
 extension JSONShapes {
     /// `ward export`: the whole store as one document. Keys are only ever added.
     static func export(store: String, exported: Date, incidents: [Incident], postmortems: [Postmortem],
-                       decisions: [Decision], problems: [Problem]) -> JSONValue {
+                       decisions: [Decision], checklistRuns: [ChecklistRun], problems: [Problem]) -> JSONValue {
         .object([
             "format": .number(1),
             "store": .string(store),
@@ -104,6 +105,7 @@ extension JSONShapes {
             "incidents": .array(incidents.map(exportedIncident)),
             "postmortems": .array(postmortems.map(postmortem)),
             "decisions": .array(decisions.map { decision($0, body: true) }),
+            "checklist_runs": .array(checklistRuns.map(checklistRun)),
             "problems": .array(problems.map(problem)),
         ])
     }

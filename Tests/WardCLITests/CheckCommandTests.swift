@@ -177,5 +177,7 @@ import Testing
         let hits = try #require(try json(try ward(scratch, "search", "three weeks", "--json").stdout) as? [[String: Any]])
         #expect(hits.contains { $0["kind"] as? String == "checklist-run" && $0["id"] as? String == short && $0["line"] as? Int == 1 })
         #expect(try ward(scratch, "doctor").status == 0)
+        let export = try #require(try json(try ward(scratch, "export").stdout) as? [String: Any])
+        #expect((export["checklist_runs"] as? [[String: Any]])?.map { $0["result"] as? String } == ["GO", "NO-GO"])
     }
 }
