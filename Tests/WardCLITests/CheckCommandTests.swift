@@ -74,8 +74,12 @@ import Testing
         #expect(raised.status == 1)
         #expect((try object(raised.stdout))["red_flags"] as? [String] == ["agent-prod-access"])
         #expect(try ward(scratch, "check", "list").stdout.contains("Red flag raised by the last red-flags run"))
+        #expect(try ward(scratch, "overview").stdout.contains("Red flag raised by the last Red flags run"))
+        let overview = try object(try ward(scratch, "overview", "--json").stdout)
+        #expect((overview["red_flags"] as? [[String: Any]])?.first?["red_flags"] as? [String] == ["agent-prod-access"])
         #expect(try run(["check", "run", "red-flags"] + answers(items: flags, default: "no"), in: scratch.url).status == 0)
         #expect(!(try ward(scratch, "check", "list").stdout.contains("Red flag raised")))
+        #expect(!(try ward(scratch, "overview").stdout.contains("Red flag raised")))
     }
 
     @Test func withoutATerminalMissingAnswersFailAtOnceNamingThemAndNothingWaits() throws {
