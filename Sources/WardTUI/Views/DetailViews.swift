@@ -38,7 +38,6 @@ enum IncidentView {
         StyledLine(extras).draw(on: &screen, x: 0, y: 6, width: screen.width)
 
         let focus = state.pane[route] ?? 0
-        let cursor = state.cursor(route)
         // The timeline: every event, wrapped, the selected one highlighted.
         let t = layout.timeline
         Views.rule(&screen, y: t.y, x: t.x, width: t.width, title: "Timeline" + (focus == 0 ? " ◂" : ""))
