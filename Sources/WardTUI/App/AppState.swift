@@ -59,9 +59,28 @@ public struct TextInput: Sendable, Equatable {
         case milestone
         /// Why the action item `step` (its id) of `target` will not be done.
         case wontDoReason
+        /// A note on the item `step` of the checklist `target` being run (inside the incident `runbook`, if
+        /// any): kept with the answers, written when the run is recorded.
+        case checklistNote
+        /// Which checklist to run inside the incident `target`: a name, part of one, or its number.
+        case runChecklist
+        /// Text that narrows the checklist run history.
+        case historyFilter
 
         /// Purposes that write to the store on Enter.
-        public var writes: Bool { ![.search, .palette, .decisionFilter].contains(self) }
+        public var writes: Bool {
+            ![.search, .palette, .decisionFilter, .checklistNote, .runChecklist, .historyFilter].contains(self)
+        }
+
+        /// Purposes typed on the entry line at the bottom of the screen, with a prompt and help above it.
+        public var onEntryLine: Bool { writes || self == .checklistNote || self == .runChecklist }
+
+        /// Filters typed on the status line, narrowing a list as they are typed.
+        public var isFilter: Bool { self == .decisionFilter || self == .historyFilter }
+
+        /// Whether the text is kept when Ward stops and put back the next time: not for lines that belong
+        /// to a screen that does not outlive the session (a checklist being run, the run history).
+        public var keptWhenWardStops: Bool { ![.checklistNote, .runChecklist, .historyFilter].contains(self) }
     }
 
     public var purpose: Purpose
@@ -126,6 +145,15 @@ public struct AppState: Sendable {
     public var user = ""
     public var search = SearchState()
     public var showHelp = false
+    /// Checklists being run and not yet recorded, by their run screen: kept when the screen is left by
+    /// another way than esc (a number key, a search), so `r` on the checklist comes back to them.
+    public var checklistRuns: [Route: ChecklistRunState] = [:]
+    /// The run screen whose run was handed to the store and not yet confirmed written.
+    public var recording: Route?
+    /// Text narrowing the checklist run history (`f` there).
+    public var historyFilter = ""
+    /// A question on the status line that only `y` answers yes: leaving answers unrecorded.
+    public var confirm: Confirmation?
     public var message: (text: String, isError: Bool)?
     /// A file the last edit left unreadable, and why: shown until it reads fine; `e` opens it again.
     public var brokenEdit: (path: String, problem: String)?

@@ -35,9 +35,29 @@ public enum Dashboard {
                 Span(definition.kind == "checklist" ? "checklist " : "runbook   ", .dim),
                 Span(definition.title),
                 Span("  \(definition.count) \(definition.kind == "checklist" ? "items" : "steps")", .dim),
-            ], route: .definition(kind: definition.kind, name: definition.name))
+            ] + lastRunSpans(definition, state), route: .definition(kind: definition.kind, name: definition.name))
         }
-        return [active, decisions, checklists]
+        return [active, decisions, redFlags(state) + checklists]
+    }
+
+    /// `⚑ Red flags: agent-prod-access, no-staging (Red flags, run 2h ago by ana)`: one line for each checklist
+    /// whose latest run raised a red flag, first in the checklists panel until a later run clears it.
+    static func redFlags(_ state: AppState) -> [Item] {
+        state.snapshot.raisedRedFlags.map { run in
+            Item(spans: [
+                Span("⚑ Red flags: ", Style(foreground: .red, bold: true)),
+                Span(run.redFlags.joined(separator: ", "), Style(foreground: .red, bold: true)),
+                Span(" (\(run.title), run \(ChecklistHistory.ago(run.at, now: state.now)) by \(ChecklistHistory.who(run.by)))",
+                     Style(foreground: .red)),
+            ], route: .recordedRun(run.id))
+        }
+    }
+
+    /// `  · last NO-GO 2h ago`: a checklist's latest verdict.
+    static func lastRunSpans(_ definition: Rows.Definition, _ state: AppState) -> [Span] {
+        guard definition.kind == "checklist", let run = state.snapshot.latestRuns[definition.name] else { return [] }
+        return [Span("  · last ", .dim), Span(run.result.rawValue, ChecklistHistory.resultStyle(run.result)),
+                Span(" " + ChecklistHistory.ago(run.at, now: state.now), .dim)]
     }
 
     /// `  · Recovery: Assess 2/5`: where an active incident's runbook stands.
@@ -90,6 +110,11 @@ public enum Palette {
                 state.decisionTimeline = true
                 state.stack = [.dashboard, .decisions]
                 App.clamp(&state, .decisions)
+                return []
+            },
+            Command(name: "checklist run history", help: "every checklist run, newest first (H on checklists)") { state in
+                state.stack = [.dashboard, .checklists]
+                ChecklistKeys.openHistory(&state, name: nil)
                 return []
             },
             Command(name: "reload", help: "read the store again (r)") { _ in [.reload] },

@@ -20,6 +20,8 @@ public enum Detail {
             return definitionLines(kind: kind, name: name, state.snapshot, width: width)
         case .metrics:
             return state.snapshot.metrics.map { RenderCache.shared.metrics($0, width: width) } ?? []
+        case let .recordedRun(id):
+            return state.snapshot.run(id).map { ChecklistHistory.lines($0, state.snapshot, width: width) } ?? []
         default:
             return []
         }

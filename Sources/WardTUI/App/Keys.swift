@@ -5,6 +5,9 @@ import WardKit
 enum Keys {
     static func handle(_ state: inout AppState, _ key: Key) -> [Effect] {
         let route = state.route
+        if let effects = ChecklistKeys.handle(&state, key) {
+            return effects
+        }
         if case let .incident(id) = route, let effects = ResponseKeys.handle(&state, key, incident: id) {
             return effects
         }
@@ -94,7 +97,7 @@ enum Keys {
     /// Panes whose cursor scrolls text rather than selecting rows.
     static func isText(_ route: Route, _ state: AppState) -> Bool {
         switch route {
-        case .postmortem, .definition, .metrics: return true
+        case .postmortem, .definition, .metrics, .recordedRun: return true
         case let .decision(number): return Detail.decisionPane(number, state) == .record
         case let .incident(id): return state.pane[route] == Detail.prosePane(state.snapshot.incident(id))
         default: return false
@@ -134,6 +137,12 @@ enum Keys {
         case .checklists:
             let rows = Rows.definitions(state)
             if rows.indices.contains(selected) { App.push(&state, .definition(kind: rows[selected].kind, name: rows[selected].name)) }
+        case let .checklistHistory(name):
+            let rows = ChecklistHistory.rows(state, name: name)
+            if rows.indices.contains(selected) { App.push(&state, .recordedRun(rows[selected].id)) }
+        case let .recordedRun(id):
+            // The incident the run was made in, if any.
+            if let incident = state.snapshot.run(id)?.incident { App.push(&state, .incident(incident)) }
         case let .decision(number):
             guard Detail.decisionPane(number, state) == .links, let decision = state.snapshot.decision(number) else { return }
             let links = Rows.decisionLinks(decision, in: state.snapshot)
@@ -339,9 +348,13 @@ enum Typing {
         case .decisionFilter:
             state.decisionFilter.text = input.text
             App.clamp(&state, .decisions)
+        case .historyFilter:
+            state.historyFilter = input.text
+            App.clamp(&state, state.route)
         case .palette:
             state.search.cursor = Cursor()
-        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason:
+        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason,
+             .checklistNote, .runChecklist:
             break
         }
         return []
@@ -355,7 +368,14 @@ enum Typing {
                 App.open(results[state.search.cursor.selected], &state)
             }
             return []
-        case .decisionFilter, .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason:
+        case .decisionFilter, .historyFilter, .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign,
+             .milestone, .wontDoReason:
+            return []
+        case .checklistNote:
+            ChecklistKeys.saveNote(&state, input)
+            return []
+        case .runChecklist:
+            ChecklistKeys.pick(&state, input)
             return []
         case .palette:
             let matches = Palette.matching(input.text)
@@ -402,7 +422,8 @@ enum Pointer {
     /// The first screen row of a list screen's rows.
     static func listArea(_ route: Route, _ state: AppState) -> (Int, Int)? {
         switch route {
-        case .incidents, .decisions, .postmortems, .checklists, .actions: return (4, state.bodyHeight - 2)
+        case .incidents, .decisions, .postmortems, .checklists, .actions, .checklistHistory: return (4, state.bodyHeight - 2)
+        case .checklistRun: return (ChecklistRunLayout.listY, App.extent(route, state).height)
         default: return nil
         }
     }

@@ -36,6 +36,9 @@ public enum Change: Sendable, Equatable {
     case milestone(incident: String, milestone: Milestone, at: Date?)
     case actionState(incident: String, action: String, state: ActionItem.State, reason: String?)
     case draftPostmortem(incident: String)
+    /// A finished checklist run: every item answered. Inside `incident` when given (into its timeline),
+    /// else on its own (`checklists/runs/NAME.jsonl`). Secrets in the notes are hidden.
+    case recordChecklist(name: String, incident: String?, answers: [String: ChecklistAnswer], notes: [String: String])
 }
 
 /// What `update` asks the shell to do: data, run outside the pure core.

@@ -184,7 +184,7 @@ enum ResponseKeys {
         case .wontDoReason:
             guard !text.isEmpty else { return again(&state, input, "Say why it will not be done: the next reader will ask.") }
             change = .actionState(incident: input.target, action: input.step, state: .wontDo, reason: text)
-        case .search, .palette, .decisionFilter:
+        case .search, .palette, .decisionFilter, .historyFilter, .checklistNote, .runChecklist:
             return []
         }
         state.pending = input

@@ -1,3 +1,5 @@
+import WardKit
+
 /// A screen of the app. The app keeps a stack of them: Enter pushes, Esc pops.
 public enum Route: Sendable, Equatable, Hashable {
     case dashboard
@@ -14,6 +16,13 @@ public enum Route: Sendable, Equatable, Hashable {
     case actions
     /// Response times: TTD, TTA, TTM, TTR, with charts.
     case metrics
+    /// A checklist being run: its items with their answers and the verdict. With `incident`, the run is
+    /// recorded into that incident's timeline.
+    case checklistRun(name: String, incident: String?)
+    /// Recorded checklist runs, newest first: every checklist's (`name` nil) or one checklist's.
+    case checklistHistory(name: String?)
+    /// One recorded checklist run, by its id.
+    case recordedRun(String)
 
     public var title: String {
         switch self {
@@ -28,6 +37,9 @@ public enum Route: Sendable, Equatable, Hashable {
         case let .definition(kind, name): return "\(kind.capitalized) \(name)"
         case .actions: return "Action items"
         case .metrics: return "Metrics"
+        case let .checklistRun(name, incident): return "Run \(name)" + (incident == nil ? "" : " in incident")
+        case let .checklistHistory(name): return "Run history" + (name.map { " of \($0)" } ?? "")
+        case let .recordedRun(id): return "Run \(ActionItem.shortID(id))"
         }
     }
 
@@ -36,6 +48,8 @@ public enum Route: Sendable, Equatable, Hashable {
         switch self {
         case .incident: return "Incident"
         case .postmortem: return "Post-mortem"
+        case .checklistRun: return "Run"
+        case .checklistHistory: return "Run history"
         default: return title
         }
     }

@@ -22,7 +22,7 @@ public struct SearchState: Sendable, Equatable {
 
 /// Incremental search over what the app has loaded: every record's title, body and timeline.
 public enum SearchEngine {
-    public static let groups = ["Incidents", "Timeline", "Decisions", "Post-mortems", "Checklists and runbooks"]
+    public static let groups = ["Incidents", "Timeline", "Decisions", "Post-mortems", "Checklists and runbooks", "Checklist runs"]
     public static let limit = 300
 
     public static func search(_ query: String, in snapshot: Snapshot) -> [SearchResult] {
@@ -80,6 +80,20 @@ public enum SearchEngine {
                     results.append(SearchResult(group: "Checklists and runbooks", title: "\(runbook.title) · \(phase.name)",
                                                 text: step.text, route: .definition(kind: "runbook", name: runbook.name)))
                 }
+            }
+        }
+        for run in snapshot.checklistRuns {
+            let title = "\(run.title) · \(run.result.rawValue) · \(ChecklistHistory.when(run.at))"
+            let route = Route.recordedRun(run.id)
+            var found = false
+            // A note, at its answer; else the run itself, by its checklist, who ran it or its verdict.
+            for (index, outcome) in run.verdict.outcomes.enumerated() where !outcome.note.isEmpty && matches(outcome.item.id + " " + outcome.note) {
+                results.append(SearchResult(group: "Checklist runs", title: title, text: "\(outcome.item.id): \(outcome.note)",
+                                            route: route, focus: .sourceLine(index + 1)))
+                found = true
+            }
+            if !found, matches([run.checklist, run.title, run.by, run.result.rawValue, run.shortID].joined(separator: " ")) {
+                results.append(SearchResult(group: "Checklist runs", title: title, text: "by \(run.by): \(run.verdict.summary)", route: route))
             }
         }
         let ordered = groups.flatMap { group in results.filter { $0.group == group } }

@@ -21,6 +21,16 @@ public struct Snapshot: Sendable {
     /// Who changed which decision record when, by file name, oldest first: the decision journal and one
     /// `git log` over the decisions directory, read once per load (never once per record or per frame).
     public var decisionHistory: [String: [DecisionHistoryEntry]] = [:]
+    /// Every recorded checklist run, newest first, read once per load. What follows from them (the latest
+    /// run of each checklist, the red flags still raised) is worked out once, when they are set.
+    public var checklistRuns: [ChecklistRun] = [] {
+        didSet { indexRuns() }
+    }
+    /// The newest run of each checklist, by its name.
+    public private(set) var latestRuns: [String: ChecklistRun] = [:]
+    /// The latest run of each checklist, where it raised a red flag: raised until a later run clears it.
+    public private(set) var raisedRedFlags: [ChecklistRun] = []
+    private var runsByID: [String: Int] = [:]
 
     public init(storeName: String, storePath: String, isDemo: Bool = false, isReadOnly: Bool = false,
                 incidents: [Incident] = [], decisions: [Decision] = [], postmortems: [Postmortem] = [],
@@ -51,6 +61,9 @@ public struct Snapshot: Sendable {
         )
         snapshot.severities = store.config.severities
         snapshot.decisionHistory = store.decisionHistory()
+        let (runs, runProblems) = store.loadChecklistRuns(incidents: incidents)
+        snapshot.checklistRuns = runs
+        snapshot.problems += runProblems
         do {
             snapshot.metrics = MetricsReport.compute(incidents, targets: try MetricsTarget.parse(store.config.targets),
                                                      severityOrder: store.config.severities.map(\.name))
@@ -66,4 +79,13 @@ public struct Snapshot: Sendable {
     public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
     public func postmortem(_ incidentID: String) -> Postmortem? { postmortems.first { $0.incidentID == incidentID } }
+    public func checklist(_ name: String) -> Checklist? { checklists.first { $0.name == name } }
+    public func run(_ id: String) -> ChecklistRun? { runsByID[id].map { checklistRuns[$0] } }
+
+    private mutating func indexRuns() {
+        runsByID = Dictionary(checklistRuns.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        latestRuns = [:]
+        for run in checklistRuns where latestRuns[run.checklist] == nil { latestRuns[run.checklist] = run }
+        raisedRedFlags = Store.raisedRedFlags(checklistRuns)
+    }
 }

@@ -61,15 +61,22 @@ public enum App {
                     state.pane[.incident(pending.target)] = 1
                 }
                 state.declare = nil
+                if let recording = state.recording {
+                    // Recorded: the answers are on disk now, and the run's own screen takes the place of the form.
+                    state.checklistRuns[recording] = nil
+                    if state.route == recording { state.stack.removeLast() }
+                }
                 if let open { push(&state, open) }
             }
             state.pending = nil
+            state.recording = nil
             clampAll(&state)
             return []
         case let .mouse(mouse):
             return Pointer.handle(&state, mouse)
         case let .key(key):
             state.message = nil
+            if state.confirm != nil { return ChecklistKeys.answer(&state, key) }
             if state.declare != nil { return DeclareKeys.handle(&state, key) }
             if state.input != nil { return Typing.handle(&state, key) }
             if state.showHelp {
@@ -87,6 +94,9 @@ public enum App {
         case let .postmortem(id): return snapshot.postmortem(id) != nil
         case let .definition(kind, name):
             return kind == "checklist" ? snapshot.checklists.contains { $0.name == name } : snapshot.runbooks.contains { $0.name == name }
+        case let .checklistRun(name, incident):
+            return snapshot.checklist(name) != nil && (incident.map { snapshot.incident($0) != nil } ?? true)
+        case let .recordedRun(id): return snapshot.run(id) != nil
         default: return true
         }
     }
@@ -135,7 +145,12 @@ public enum App {
             case .history: return (Rows.decisionHistory(decision, in: state.snapshot).count, max(1, panes.historyRows))
             case .record: return (Detail.lines(route, state, width: panes.width).count, panes.textHeight)
             }
-        case .postmortem, .definition, .metrics:
+        case let .checklistRun(name, _):
+            let count = state.snapshot.checklist(name)?.items.count ?? 0
+            return (count, ChecklistRunLayout.listRows(height: state.height, count: count))
+        case let .checklistHistory(name):
+            return (ChecklistHistory.rows(state, name: name).count, max(1, state.bodyHeight - 2))
+        case .postmortem, .definition, .metrics, .recordedRun:
             let area = Detail.textArea(route, width: state.width, height: state.height)
             return (Detail.lines(route, state, width: area.width).count, area.height)
         }

@@ -15,6 +15,8 @@ enum EntryLine {
         case .assign: " role and name: "
         case .milestone: " time: "
         case .wontDoReason: " won't do, because: "
+        case .checklistNote: " note on \(input.step): "
+        case .runChecklist: " run checklist: "
         default: " "
         }
     }
@@ -62,6 +64,13 @@ enum EntryLine {
             spans = [Span(" commander, scribe, comms or any role, then a name · 'scribe -' frees it · every handover is logged", .dim)]
         case .milestone:
             spans = [Span(" " + Milestone.allCases.map(\.rawValue).joined(separator: " · ") + ", then when: 03:10, -5m (default now)", .dim)]
+        case .checklistNote:
+            spans = [Span(" ⏎ keep it with the answer", .bold),
+                     Span(" · written when the run is recorded · an empty note removes it · esc cancels", .dim)]
+        case .runChecklist:
+            spans = [Span(" ") ] + state.snapshot.checklists.enumerated().flatMap { index, checklist in
+                [Span("\(index + 1) ", .key), Span(checklist.name + "  ", .dim)]
+            } + [Span("· a number or a name, ⏎ · esc", .dim)]
         default:
             spans = [Span(" ⏎ save · esc cancel", .dim)]
         }

@@ -14,6 +14,10 @@ enum DashboardView {
                 let proposed = state.snapshot.decisions.filter { $0.status == .proposed }.count
                 title += proposed > 0 ? " · \(proposed) awaiting a verdict" : ""
             }
+            if index == 2 {
+                let flags = state.snapshot.raisedRedFlags.reduce(0) { $0 + $1.redFlags.count }
+                title += flags > 0 ? " · ⚑ \(flags) red flag\(flags == 1 ? "" : "s") raised" : ""
+            }
             Views.rule(&screen, y: y, title: title + (index == focus ? " ◂" : ""))
             y += 1
             let height = heights[index]
@@ -162,18 +166,36 @@ enum PostmortemListView {
 
 enum LibraryView {
     static func draw(_ screen: inout Screen, _ state: AppState) {
-        screen.put(" Checklists to run before a risky change; runbooks to walk during an incident.", x: 0, y: 2, style: .dim)
+        StyledLine([Span(" "), Span("r", .key), Span(" runs a checklist · ", .dim), Span("H", .key),
+                    Span(" past runs · a runbook starts on an incident (R)", .dim)]).draw(on: &screen, x: 0, y: 2, width: screen.width)
         StyledLine(" KIND       NAME                      TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
         let rows = Rows.definitions(state)
         Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.checklists), count: rows.count) { index in
             let row = rows[index]
             return [
                 Span(row.kind.padding(toLength: 11, withPad: " ", startingAt: 0), .dim),
-                Span(row.name.padding(toLength: 26, withPad: " ", startingAt: 0), Style(foreground: .cyan)),
+                Span(row.name.padding(toLength: max(26, DisplayWidth.of(row.name) + 1), withPad: " ", startingAt: 0), Style(foreground: .cyan)),
                 Span(row.title),
+            ] + lastRun(row, state) + [
                 Span(row.builtIn ? "  (built in)" : "  (this store)", .dim),
             ]
         }
+    }
+
+    /// `  last NO-GO 2h ago`: the checklist's latest verdict and when; `  2/5 answered, not recorded` while a
+    /// run of it waits to be recorded. Before "(built in)", which matters less when the line is cut.
+    static func lastRun(_ row: Rows.Definition, _ state: AppState) -> [Span] {
+        guard row.kind == "checklist" else { return [] }
+        let draft = state.checklistRuns.first { key, run in
+            if case let .checklistRun(name, _) = key { return name == row.name && !run.isEmpty }
+            return false
+        }
+        if let draft {
+            return [Span("  \(draft.value.answers.count)/\(row.count) answered, not recorded", Style(foreground: .yellow))]
+        }
+        guard let run = state.snapshot.latestRuns[row.name] else { return [] }
+        return [Span("  last ", .dim), Span(run.result.rawValue, ChecklistHistory.resultStyle(run.result)),
+                Span(" " + ChecklistHistory.ago(run.at, now: state.now), .dim)]
     }
 }
 

@@ -67,12 +67,17 @@ enum HelpView {
                        ("A T", "role handover, a time"), ("R P", "runbook; post-mortem draft")]),
         ("Runbook", [("space", "step done, or open again"), ("s x", "skip (why), not applicable"),
                      ("n b", "next phase, back (why)")]),
+        ("Checklists", [("r H f", "run; its history; filter"), ("y n a", "yes, no, n/a; Y N A + note"),
+                        ("i ⏎ C", "note; record; from incident")]),
     ]
 
     static func draw(_ screen: inout Screen, _ state: AppState) {
         // Two columns, so every key fits in 80x24 without scrolling.
         let columns = [Array(sections.prefix(3)), Array(sections.dropFirst(3))]
-        let height = min(screen.height - 3, columns.map { $0.reduce(0) { $0 + $1.1.count + 2 } }.max()! + 1)
+        // A blank line between sections where there is room; at 80x24 the headings alone part them.
+        let tallest = columns.map { $0.reduce(0) { $0 + $1.1.count + 2 } }.max()! + 1
+        let gap = tallest - 2 <= screen.height - 4 ? 1 : 0
+        let height = min(screen.height - 3, columns.map { $0.reduce(0) { $0 + $1.1.count + 1 + gap } }.max()! + 1)
         screen.fill(x: 0, y: 2, width: screen.width, height: height, style: .plain)
         Views.rule(&screen, y: 2, title: "Keys · any key closes")
         let columnWidth = screen.width / 2
@@ -88,7 +93,7 @@ enum HelpView {
                         .draw(on: &screen, x: x + 1, y: row, width: columnWidth - 3)
                     row += 1
                 }
-                row += 1
+                row += gap
             }
         }
         Views.rule(&screen, y: 2 + height)

@@ -21,14 +21,18 @@ public enum Views {
         case .actions: ActionListView.draw(&screen, state)
         case .metrics: MetricsView.draw(&screen, state)
         case .postmortem, .definition: DocumentView.draw(&screen, state)
+        case let .checklistRun(name, incident): ChecklistRunView.draw(&screen, state, name: name, incident: incident)
+        case let .checklistHistory(name): ChecklistHistoryView.draw(&screen, state, name: name)
+        case let .recordedRun(id): RecordedRunView.draw(&screen, state, id: id)
         }
         if state.showHelp { HelpView.draw(&screen, state) }
         if let input = state.input {
             switch input.purpose {
             case .search: SearchView.draw(&screen, state, query: input.text)
             case .palette: PaletteView.draw(&screen, state, text: input.text)
-            case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason: EntryLine.drawHelp(&screen, state, input)
-            case .decisionFilter: break
+            case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason,
+                 .checklistNote, .runChecklist: EntryLine.drawHelp(&screen, state, input)
+            case .decisionFilter, .historyFilter: break
             }
         }
         if let form = state.declare { DeclareView.draw(&screen, state, form) }
@@ -43,8 +47,9 @@ public enum Views {
         guard let input = state.input else { return nil }
         switch input.purpose {
         case .search, .palette: return (min(state.width - 1, 3 + DisplayWidth.of(input.text)), 2)
-        case .decisionFilter: return (min(state.width - 1, 9 + DisplayWidth.of(input.text)), state.height - 1)
-        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason:
+        case .decisionFilter, .historyFilter: return (min(state.width - 1, 9 + DisplayWidth.of(input.text)), state.height - 1)
+        case .note, .skipReason, .backReason, .startRunbook, .status, .severity, .assign, .milestone, .wontDoReason,
+             .checklistNote, .runChecklist:
             if input.secrets != nil { return nil }
             let (prompt, text) = EntryLine.visible(state, input)
             return (min(state.width - 1, DisplayWidth.of(prompt) + DisplayWidth.of(text)), state.height - 1)
@@ -150,19 +155,25 @@ enum Chrome {
     static func statusLine(_ screen: inout Screen, _ state: AppState) {
         let y = screen.height - 1
         screen.fill(x: 0, y: y, width: screen.width, style: Style(reverse: true))
-        if let input = state.input, input.purpose == .decisionFilter {
+        if let confirm = state.confirm {
+            screen.put(" " + Confirm.question(confirm, state) + " ", x: 0, y: y, style: Style(foreground: .red, bold: true, reverse: true))
+            return
+        }
+        if let input = state.input, input.purpose.isFilter {
             screen.put(" filter: " + input.text, x: 0, y: y, style: Style(reverse: true))
             return
         }
-        if let input = state.input, input.purpose.writes {
+        if let input = state.input, input.purpose.onEntryLine {
             let (prompt, text) = EntryLine.visible(state, input)
             let used = screen.put(prompt, x: 0, y: y, style: Style(bold: true, reverse: true))
             screen.put(text, x: used, y: y, style: Style(reverse: true))
             return
         }
         // With something to say, the place shrinks to the screen's own name to leave the message room.
-        let location = state.message == nil && state.brokenEdit == nil
-            ? state.stack.map(\.title).joined(separator: " › ") : state.route.shortTitle
+        // A checklist being run has its keys to show: its own name is place enough.
+        let runScreen = if case .checklistRun = state.route { true } else { false }
+        let location = state.message != nil || state.brokenEdit != nil ? state.route.shortTitle
+            : runScreen ? state.route.title : state.stack.map(\.title).joined(separator: " › ")
         let used = screen.put(" " + location + " ", x: 0, y: y, style: Style(bold: true, reverse: true), maxWidth: screen.width / 2)
         let text: String
         var style = Style(reverse: true)
@@ -190,11 +201,17 @@ enum Chrome {
         case .actions: return "d done · w won't do · o reopen · a open/all · ⏎ incident · " + common
         case let .incident(id):
             guard let run = state.snapshot.incident(id)?.state.currentRun, !run.isFinished else {
-                return "i note · R runbook · P post-mortem · S V A T status, severity, role, time · " + common
+                return "i note · R runbook · C checklist · P post-mortem · S V A T status, severity, role, time · " + common
             }
             return "i note · space done · s skip · x n/a · n next · b back · S status · tab pane · " + common
         case .decision: return "esc back · [ ] chain · tab links, history · e edit · " + common
+        case .checklists: return "⏎ open · r run checklist · H run history · " + common
+        case let .definition(kind, _) where kind == "checklist": return "r run · H history · [ ] section · e edit · esc back · " + common
         case .postmortem, .definition: return "[ ] section · e edit · esc back · " + common
+        case .checklistRun: return "y n a answer · N with a note · i note · ⏎ record · esc leave"
+        case .checklistHistory: return "⏎ open · f filter · x clear · esc back · " + common
+        case let .recordedRun(id):
+            return (state.snapshot.run(id)?.incident == nil ? "" : "⏎ incident · ") + "j k scroll · esc back · " + common
         case .metrics: return "j k scroll · [ ] section · ward metrics --json or --csv for the numbers · " + common
         default: return "⏎ open · esc back · e edit · " + common
         }
@@ -208,7 +225,17 @@ enum TooSmallView {
                      "q quits."]
         let gap = screen.height >= 8 ? 1 : 0
         var y = 0
-        for (index, line) in lines.enumerated() {
+        // A checklist being run keeps its verdict in sight, however small the window.
+        if case let .checklistRun(name, _) = state.route, let checklist = state.snapshot.checklist(name) {
+            let verdict = (state.checklistRuns[state.route] ?? ChecklistRunState()).verdict(checklist)
+            for piece in Wrap.lines(verdict.summary, width: max(1, screen.width)) {
+                screen.put(piece, x: 0, y: y, style: ChecklistHistory.resultStyle(verdict.result))
+                y += 1
+            }
+        }
+        // A question waiting for y is asked here too, or the next key would answer it unseen.
+        let shown = state.confirm.map { [Confirm.question($0, state)] } ?? lines
+        for (index, line) in shown.enumerated() {
             for piece in Wrap.lines(line, width: max(1, screen.width)) {
                 screen.put(piece, x: 0, y: y, style: index == 0 ? .bold : .plain)
                 y += 1

@@ -37,6 +37,13 @@ enum Perform {
             case let .draftPostmortem(id):
                 let (path, change) = try store.draftPostmortem(store.findIncident(id))
                 return .performed(text: "Post-mortem draft \(change): \(path). e edits it.", isError: false, open: .postmortem(id))
+            case let .recordChecklist(name, incident, answers, notes):
+                let checklist = try store.checklist(named: name)
+                let inside = try incident.map { try store.findIncident($0) }
+                let (run, hidden) = try store.recordChecklistRun(checklist, answers: answers, notes: notes, incident: inside)
+                var text = "Recorded \(run.result.rawValue) for \(run.title) (run \(run.shortID))."
+                if !hidden.isEmpty { text += " Hidden in its notes: \(Secrets.describe(hidden))." }
+                return .performed(text: text, isError: false, open: .recordedRun(run.id))
             }
         } catch {
             return .performed(text: "Not saved: \(error)", isError: true, open: nil)

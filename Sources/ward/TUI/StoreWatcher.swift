@@ -28,7 +28,8 @@ final class StoreWatcher {
     /// Watches the store's folders, including incident folders that appeared since the last call.
     func refresh() {
         guard fd >= 0 else { return }
-        var folders = ["", "incidents", "checklists", "runbooks", "templates", decisions]
+        // checklists/runs: a teammate's `ward check run` shows on the dashboard and in the run history.
+        var folders = ["", "incidents", "checklists", Store.checklistRunsDirectory, "runbooks", "templates", decisions]
         let incidents = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/incidents")) ?? [])
             .filter { !$0.hasPrefix(".") }.sorted().suffix(Self.incidentWatchLimit)
         folders += incidents.map { "incidents/" + $0 }

@@ -19,7 +19,7 @@ enum TUIRunner {
         let size = terminal.size
         var state = AppState(snapshot: Snapshot.load(store), width: size.width, height: size.height, now: Date())
         state.user = store.author.split(separator: "@").first.map(String.init) ?? store.author
-        if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose),
+        if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose), purpose.keptWhenWardStops,
            !purpose.writes || state.snapshot.incident(draft.context["target"] ?? "") != nil {
             state.input = TextInput(purpose: purpose, text: draft.text, target: draft.context["target"] ?? "",
                                     runbook: draft.context["runbook"] ?? "", step: draft.context["step"] ?? "")
@@ -51,7 +51,7 @@ enum TUIRunner {
         /// Keeps what is being typed, so a dropped session does not lose it.
         func keepDraft() {
             var draft = state.input.flatMap { input in
-                input.text.isEmpty ? nil : Drafts.Draft(
+                input.text.isEmpty || !input.purpose.keptWhenWardStops ? nil : Drafts.Draft(
                     purpose: input.purpose.rawValue,
                     text: input.purpose == .note ? NoteLine.anchored(input.text, now: Date()) : input.text,
                     context: input.purpose.writes ? ["target": input.target, "runbook": input.runbook, "step": input.step] : [:])
