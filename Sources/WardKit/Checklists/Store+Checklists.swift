@@ -10,13 +10,8 @@ extension Store {
     /// than silently replaced by the built-in one.
     public func checklist(named name: String) throws -> Checklist {
         let (checklists, problems) = loadChecklists()
-        if let problem = problems.first(where: { $0.level == .error && $0.path == "checklists/\(name).md" }) {
-            throw WardError(problem.message, path: problem.path, line: problem.line)
-        }
-        guard let checklist = checklists.first(where: { $0.name == name }) else {
-            throw WardError("no checklist is named '\(name)': there are \(checklists.map(\.name).joined(separator: ", ")) ('ward check list')")
-        }
-        return checklist
+        return try definition(named: name, kind: "checklist", folder: "checklists", in: (checklists, problems),
+                              name: \.name, listing: " ('ward check list')")
     }
 
     /// Refuses answers that name no item of the checklist, and names every item left unanswered.

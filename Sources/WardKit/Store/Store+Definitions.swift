@@ -11,6 +11,19 @@ extension Store {
         loadDefinitions(folder: "runbooks") { try Runbook(name: $0, text: $1, path: $2, builtIn: $3) }
     }
 
+    /// The definition named `name` in `folder`; a store definition with errors is refused with its path and
+    /// line rather than silently replaced by the built-in one.
+    func definition<T>(named name: String, kind: String, folder: String, in loaded: (items: [T], problems: [Problem]),
+                       name nameOf: (T) -> String, listing command: String) throws -> T {
+        if let problem = loaded.problems.first(where: { $0.level == .error && $0.path == "\(folder)/\(name).md" }) {
+            throw WardError(problem.message, path: problem.path, line: problem.line)
+        }
+        guard let found = loaded.items.first(where: { nameOf($0) == name }) else {
+            throw WardError("no \(kind) is named '\(name)': there are \(loaded.items.map(nameOf).joined(separator: ", "))" + command)
+        }
+        return found
+    }
+
     private func loadDefinitions<T>(folder: String, _ make: (String, String, String, Bool) throws -> T) -> ([T], [Problem]) {
         var byName: [String: T] = [:]
         var problems: [Problem] = []

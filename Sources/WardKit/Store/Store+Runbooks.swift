@@ -25,13 +25,7 @@ extension Store {
     /// than silently replaced by the built-in one.
     public func runbook(named name: String) throws -> Runbook {
         let (runbooks, problems) = loadRunbooks()
-        if let problem = problems.first(where: { $0.level == .error && $0.path == "runbooks/\(name).md" }) {
-            throw WardError(problem.message, path: problem.path, line: problem.line)
-        }
-        guard let runbook = runbooks.first(where: { $0.name == name }) else {
-            throw WardError("no runbook is named '\(name)': there are \(runbooks.map(\.name).joined(separator: ", "))")
-        }
-        return runbook
+        return try definition(named: name, kind: "runbook", folder: "runbooks", in: (runbooks, problems), name: \.name, listing: "")
     }
 
     public func startRunbook(_ incident: Incident, name: String = "recovery") throws -> Recorded {
