@@ -24,11 +24,12 @@ struct Ward: ParsableCommand {
           ward check run schema-change               GO or NO-GO before a risky change
           ward search replica                        every line that mentions it
           ward doctor                                check every file of the store
+          ward backup --out ~/backups                an archive, checked by restoring it
         """,
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self, RunbookCommand.self,
-            PostmortemCommand.self, ActionCommand.self, MetricsCommand.self, ExportCommand.self, ADRCommand.self, CheckCommand.self, SearchCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
+            PostmortemCommand.self, ActionCommand.self, MetricsCommand.self, ExportCommand.self, ADRCommand.self, CheckCommand.self, SearchCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )
