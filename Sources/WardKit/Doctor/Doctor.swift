@@ -18,6 +18,20 @@ public struct Doctor {
     public func run(fix: Bool = false) -> Report {
         var problems = store.config.warnings
         var fixed: [String] = []
+        // First the torn tails, so what is read below is the journal as it now stands.
+        if fix && !store.isReadOnly {
+            for journal in store.journalPaths() {
+                do {
+                    if let side = try store.moveTornTail(journal) {
+                        fixed.append("moved the incomplete last line of \(journal) (a writer stopped while adding it) to \(side)")
+                    }
+                } catch let error as WardError {
+                    problems.append(Problem(path: error.path ?? journal, line: error.line, "its incomplete last line could not be moved aside: \(error.message)"))
+                } catch {
+                    problems.append(Problem(path: journal, "its incomplete last line could not be moved aside: \(error)"))
+                }
+            }
+        }
 
         let incidents = store.loadIncidents()
         for incident in incidents {

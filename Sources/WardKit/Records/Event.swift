@@ -99,7 +99,7 @@ public struct Journal: Sendable {
         } else {
             tornTail = true
             problems.append(Problem(path: path, line: rawLines.count,
-                                    "the last line is incomplete (a writer stopped while adding it); it is ignored",
+                                    "the last line is incomplete (a writer stopped while adding it); it is ignored, and 'ward doctor --fix' moves it to a side file",
                                     level: .warning))
             rawLines.removeLast()
         }

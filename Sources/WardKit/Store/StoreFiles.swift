@@ -151,7 +151,9 @@ public struct StoreFiles: Sendable {
         precondition(line.last == UInt8(ascii: "\n"), "a journal line ends in a newline")
         let (directory, _) = split(relative)
         try ensureNoSymlinks(directory)
-        for _ in 0..<10 {
+        // Each try waits for the lock, so this does not spin; it only gives up when the journal is replaced
+        // again and again while it waits (a repair loop, a checkout), and then says so.
+        for _ in 0..<50 {
             var before = stat()
             let existed = lstat(path(relative), &before) == 0
             // Read and write: the last byte is read to see whether a dead writer left a torn line.
@@ -280,6 +282,30 @@ public struct StoreFiles: Sendable {
 
     /// Runs `body` holding an exclusive flock on `.ward/locks/<name>.lock`. The kernel drops a flock when its
     /// holder dies, so a lock left by a killed process never blocks the next writer.
+    /// Runs `body` holding the journal's own flock, the one every append takes, so that a journal rewritten
+    /// in `body` (through `replace`) cannot lose a line appended meanwhile: an appender waiting for the lock
+    /// finds the journal replaced when it gets it, and appends to the new one. Nil when there is no journal.
+    public func withJournalLock<T>(_ relative: String, _ body: () throws -> T) throws -> T? {
+        try refuseIfReadOnly()
+        for _ in 0..<10 {
+            let fd = sys.open(path(relative), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+            guard fd >= 0 else {
+                if errno == ENOENT { return nil }
+                if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+                throw failure("open it", relative, errno)
+            }
+            defer { _ = sys.close(fd) }
+            while sys.flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { throw failure("lock it", relative, errno) }
+            }
+            var held = stat(), current = stat()
+            guard fstat(fd, &held) == 0, lstat(path(relative), &current) == 0,
+                  held.st_dev == current.st_dev, held.st_ino == current.st_ino else { continue }
+            return try body()
+        }
+        throw WardError("kept being replaced while Ward tried to lock it; nothing was changed", path: relative)
+    }
+
     public func withLock<T>(_ name: String, _ body: () throws -> T) throws -> T {
         try makeDirectories(".ward/locks")
         let lockName = ".ward/locks/" + Self.lockFileName(for: name)
