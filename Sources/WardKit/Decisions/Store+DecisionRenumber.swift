@@ -48,8 +48,10 @@ extension Store {
             guard renamed.title == moved.title, renamed.number == number else {
                 throw WardError("Ward cannot renumber it without changing more than its number; nothing was written", path: moved.path)
             }
-            var steps: [ChangeSet.Step] = [.write(newPath, before: nil, after: ownRecord.encode(ownText)),
-                                           .remove(moved.path, before: contents.data)]
+            // The renamed record keeps its file's mode (a group-readable record stays group-readable).
+            let mode = UInt32(contents.mode & 0o7777)
+            var steps: [ChangeSet.Step] = [.write(newPath, before: nil, after: ownRecord.encode(ownText), mode: mode),
+                                           .remove(moved.path, before: contents.data, mode: mode)]
             let partners = Set(moved.supersedes + moved.supersededBy + moved.links.map(\.number))
             var rewritten: [String] = []
             for other in all where other.path != moved.path {

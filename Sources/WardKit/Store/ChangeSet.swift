@@ -26,17 +26,20 @@ public struct ChangeSet: Codable, Sendable, Equatable {
         public var before: Data?
         public var after: Data?
         public var marker: String?
+        /// The permission bits a file this step creates gets (a renumbered record keeps its old file's), or
+        /// that a removed file gets back when the removal is undone. Nil: the directory's default.
+        public var mode: UInt32?
 
-        public static func write(_ path: String, before: Data?, after: Data) -> Step {
-            Step(action: .write, path: path, before: before, after: after, marker: nil)
+        public static func write(_ path: String, before: Data?, after: Data, mode: UInt32? = nil) -> Step {
+            Step(action: .write, path: path, before: before, after: after, marker: nil, mode: mode)
         }
 
-        public static func remove(_ path: String, before: Data) -> Step {
-            Step(action: .remove, path: path, before: before, after: nil, marker: nil)
+        public static func remove(_ path: String, before: Data, mode: UInt32? = nil) -> Step {
+            Step(action: .remove, path: path, before: before, after: nil, marker: nil, mode: mode)
         }
 
         public static func append(_ path: String, line: Data, marker: String) -> Step {
-            Step(action: .append, path: path, before: nil, after: line, marker: marker)
+            Step(action: .append, path: path, before: nil, after: line, marker: marker, mode: nil)
         }
     }
 
@@ -115,7 +118,8 @@ extension Store {
             guard let after = step.after else { return }
             let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
             if current?.data == after { return }
-            try files.replace(step.path, with: after, expecting: step.before.map { .content(ContentHash($0)) } ?? .absent)
+            try files.replace(step.path, with: after, expecting: step.before.map { .content(ContentHash($0)) } ?? .absent,
+                              mode: step.mode.map { mode_t($0) })
         case .remove:
             let current = try files.read(step.path, limit: RecordText.sizeLimit + 1)
             guard current != nil else { return }
@@ -146,7 +150,7 @@ extension Store {
             }
         case .remove:
             guard let before = step.before, current == nil else { return }
-            try files.replace(step.path, with: before, expecting: .absent)
+            try files.replace(step.path, with: before, expecting: .absent, mode: step.mode.map { mode_t($0) })
         case .append:
             // A journal line is never taken back; an event that stays is harmless where the rest is undone
             // (a link event names a record that says nothing of it), and 'ward doctor' reports it.

@@ -80,7 +80,8 @@ public struct StoreFiles: Sendable {
     // MARK: Replacing a file
 
     /// Replaces (or creates) a file atomically and durably, after checking `expecting` under the file's lock.
-    public func replace(_ relative: String, with data: Data, expecting: Expectation) throws {
+    /// `mode`, when given, is the permission bits of a file this creates; a file replaced keeps its own.
+    public func replace(_ relative: String, with data: Data, expecting: Expectation, mode: mode_t? = nil) throws {
         try refuseIfReadOnly()
         let (directory, name) = split(relative)
         try ensureNoSymlinks(directory)
@@ -106,6 +107,8 @@ public struct StoreFiles: Sendable {
                 if let current {
                     if sys.fchmod(fd, current.mode) != 0 { throw failure("keep its mode", relative, errno) }
                     keepOwnership(fd, of: current)
+                } else if let mode, sys.fchmod(fd, mode & 0o7777) != 0 {
+                    throw failure("give it its mode", relative, errno)
                 }
                 try writeAll(fd, data, relative)
                 if sys.fsync(fd) != 0 { throw failure("flush it to disk", relative, errno) }
