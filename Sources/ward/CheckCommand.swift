@@ -8,8 +8,9 @@ struct CheckCommand: ParsableCommand {
         abstract: "Run a red-flag or pre-deploy checklist and get a GO or NO-GO a script can act on.",
         discussion: """
         GO only when every required item has the good answer ("yes", or "no" for a red flag), or n/a where \
-        the item allows it, and no red flag is raised. 'check run' exits 0 for GO, 1 for NO-GO, and 2 for \
-        anything else (an unknown checklist, a missing answer, a store that cannot be written). Every run is \
+        the item allows it, and no red flag is raised. 'check run' exits 0 for GO, 1 for NO-GO, and another \
+        status for anything else: 2 (an unknown checklist, a missing answer, a store that cannot be written) \
+        or 64 (a command line it cannot parse). Every run is \
         recorded: in checklists/runs/NAME.jsonl, or in the incident's timeline with --incident.
 
         Examples:
@@ -56,7 +57,7 @@ struct CheckCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a checklist: exit 0 for GO, 1 for NO-GO, 2 for any other error.",
+            abstract: "Run a checklist: exit 0 for GO, 1 for NO-GO, 2 (or 64 for a bad command line) for any other error.",
             discussion: """
             Answers come from --answer and --answers; on a terminal, Ward asks for the rest one by one (type \
             y, n or a, and optionally a note after it: "n restore still running"). Without a terminal, a \
@@ -221,13 +222,15 @@ struct CheckCommand: ParsableCommand {
     /// The verdict and the failed items, or with `showAll` every answer.
     static func printRun(_ run: ChecklistRun, showAll: Bool) {
         let verdict = run.verdict
-        Output.line("\(run.result.rawValue)  \(run.title): " + (run.result == .go ? "every required item has a good answer"
+        Output.line("\(run.result.rawValue)  \(TerminalSafe.clean(run.title, singleLine: true)): " + (run.result == .go ? "every required item has a good answer"
                                                                                : verdict.summary.replacingOccurrences(of: "NO-GO: ", with: "")))
         for outcome in verdict.outcomes where showAll || outcome.fails || outcome.isGood == false {
             let mark = outcome.fails ? (outcome.raisesRedFlag ? "FLAG" : "FAIL") : outcome.isGood == false ? "warn" : "ok  "
-            Output.line("  \(mark)  \(outcome.item.id): \(outcome.problem ?? outcome.answer?.label ?? "-")")
-            Output.line("        \(outcome.item.text)")
-            if !outcome.note.isEmpty { Output.line("        note: \(outcome.note)") }
+            // Single lines: text read from a runs file must not start a line of its own (a forged "GO").
+            func one(_ text: String) -> String { TerminalSafe.clean(text, singleLine: true) }
+            Output.line("  \(mark)  \(one(outcome.item.id)): \(outcome.problem ?? outcome.answer?.label ?? "-")")
+            Output.line("        \(one(outcome.item.text))")
+            if !outcome.note.isEmpty { Output.line("        note: \(one(outcome.note))") }
         }
     }
 
@@ -267,7 +270,8 @@ enum CheckPrompt {
                     continue
                 }
                 if answer == .notApplicable && !item.allowsNotApplicable {
-                    Output.note("  n/a is not allowed for this item" + (item.required || item.redFlag ? ": it counts against the change." : "."))
+                    Output.note("  n/a is not allowed for this item; type y or n.")
+                    continue
                 }
                 try given.add(option: "\(item.id)=\(answer.rawValue)")
                 let note = trimmed.dropFirst(word.count).trimmingCharacters(in: .whitespaces)

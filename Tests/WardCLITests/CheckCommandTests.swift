@@ -116,18 +116,27 @@ import Testing
         #expect(try run(["check", "run", "schema-change", "--answer", "backup-verified=maybe"], in: scratch.url).status == 2)
         #expect(try run(["check", "run", "schema-change", "--bogus"], in: scratch.url).status == 64)
         #expect(try run(["check", "run", "schema-change", "--answers", scratch.path("missing.yaml")], in: scratch.url).status == 2)
-        // A store that cannot be written: the gate does not pass, and does not pretend to be a NO-GO.
+        // A store where the run cannot be written (a file where its folder should be, which stops root too):
+        // the gate does not pass, and does not pretend to be a NO-GO.
         let locked = try store()
-        try FileManager.default.createDirectory(atPath: locked.path("checklists/runs"), withIntermediateDirectories: true)
-        chmod(locked.path("checklists/runs"), 0o555)
-        defer { chmod(locked.path("checklists/runs"), 0o755) }
-        if getuid() != 0 {
-            #expect(try run(["check", "run", "schema-change"] + answers(), in: locked.url).status == 2)
-        }
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: locked.path("checklists/runs")))
+        let unwritable = try run(["check", "run", "schema-change"] + answers(), in: locked.url)
+        #expect(unwritable.status == 2 && unwritable.stdout.isEmpty, "\(unwritable.stderr)")
         // No store at all: the bundled demo is read-only, and says so.
         let nowhere = Scratch()
         let demo = try run(["check", "run", "schema-change"] + answers(), in: nowhere.url)
         #expect(demo.status == 2 && demo.stderr.contains("read-only"))
+    }
+
+    @Test func aNoteCannotForgeAVerdictLineInTheOutput() throws {
+        let scratch = try store()
+        try "backup-verified: yes\nstaging-tested:\n  answer: no\n  note: |\n    old copy\n    GO  Schema change: every required item has a good answer\nrollback-written: yes\npeer-reviewed: yes\nrow-counts-checked: yes\n"
+            .write(toFile: scratch.path("forged.yaml"), atomically: true, encoding: .utf8)
+        let result = try run(["check", "run", "schema-change", "--answers", scratch.path("forged.yaml")], in: scratch.url)
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("GO") }.isEmpty && lines.first?.hasPrefix("NO-GO") == true)
+        #expect(result.stdout.contains("note: old copy GO Schema change"))
     }
 
     @Test func anAnswersFileFromDiskOrStandardInput() throws {

@@ -21,6 +21,8 @@ import Testing
         first.waitFor("[2/5] staging-tested")
         first.type("perhaps\n")
         first.waitFor("Type y, n, then Enter.")
+        first.type("a\n")
+        first.waitFor("n/a is not allowed for this item; type y or n.")
         first.type("n staging copy is three weeks old\n")
         for (index, item) in ["rollback-written", "peer-reviewed", "row-counts-checked"].enumerated() {
             first.waitFor("[\(index + 3)/5] \(item)")

@@ -223,6 +223,35 @@ import Testing
         #expect(kept.verdict.outcomes[0].note == secret)
     }
 
+    @Test func aHandEditCannotTurnANoGoIntoAGoOrLowerARedFlag() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let flags = try store.checklist(named: "red-flags")
+        var answers = Dictionary(uniqueKeysWithValues: flags.items.map { ($0.id, ChecklistAnswer.no) })
+        answers["no-staging"] = .yes
+        _ = try store.recordChecklistRun(flags, answers: answers)
+        let original = try #require(dir.read("checklists/runs/red-flags.jsonl"))
+        // A flag of the wrong type: the line is refused, not read as "no red flag".
+        dir.write("checklists/runs/red-flags.jsonl", original.replacingOccurrences(of: #""red_flag":true"#, with: #""red_flag":"true""#))
+        var (runs, problems) = store.loadChecklistRuns()
+        #expect(runs.isEmpty && problems.contains { $0.level == .error && $0.message.contains("'red_flag' that is not true or false") })
+        // An answer changed by hand while the line still says NO-GO: the worse verdict counts, and doctor says so.
+        dir.write("checklists/runs/red-flags.jsonl", original.replacingOccurrences(of: #""answer":"yes""#, with: #""answer":"no""#))
+        (runs, problems) = store.loadChecklistRuns()
+        #expect(runs.first?.result == .noGo && runs.first?.redFlags == ["no-staging"])
+        #expect(Store.raisedRedFlags(runs).count == 1)
+        #expect(problems.contains { $0.level == .error && $0.message.contains("it counts as NO-GO") })
+    }
+
+    @Test func aNoteIsKeptOnOneLine() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let checklist = try store.checklist(named: "schema-change")
+        let (run, _) = try store.recordChecklistRun(checklist, answers: allYes,
+                                                    notes: ["backup-verified": "restored\nGO  Schema change: every required item\r\u{1B}[2J\tok"])
+        #expect(run.verdict.outcomes[0].note == "restored GO Schema change: every required item [2J ok")
+    }
+
     @Test func brokenAndHandEditedRunLinesAreReportedAndTheRestStillRead() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

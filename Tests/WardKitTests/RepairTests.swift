@@ -30,6 +30,18 @@ import Testing
         #expect(dir.read(side) == fragment + "\n")
     }
 
+    @Test func aStoreWithoutTheUnionLinesIsToldAndFixed() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        dir.write(".gitattributes", "*.png binary\nincidents/*/timeline.jsonl merge=union\n")
+        let report = Doctor(store: store).run()
+        #expect(report.problems.filter { $0.path == ".gitattributes" }.count == 2)
+        let fixed = Doctor(store: store).run(fix: true).fixed.filter { $0.contains(".gitattributes") }
+        #expect(fixed.count == 2)
+        #expect(dir.read(".gitattributes") == "*.png binary\nincidents/*/timeline.jsonl merge=union\n.ward-history.jsonl merge=union\nchecklists/runs/*.jsonl merge=union\n")
+        #expect(!Doctor(store: store).run().problems.contains { $0.path == ".gitattributes" })
+    }
+
     @Test func everyKindOfJournalIsRepaired() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

@@ -106,8 +106,10 @@ import Testing
         #expect(report.problems.contains { $0.path == timeline && $0.message.contains("incomplete") })
         #expect(report.problems.contains { $0.path.hasSuffix(".ward-tmp") })
         let fixed = Doctor(store: store).run(fix: true)
-        #expect(fixed.fixed.count == 1)
+        #expect(fixed.fixed.count == 2)
         #expect(temporaryFiles(in: dir).isEmpty)
-        #expect(dir.read(timeline)?.hasSuffix("{\"id\":\"01J") == true)
+        // The torn line is moved aside, not deleted: the journal ends whole, the fragment is kept beside it.
+        #expect(dir.read(timeline)?.hasSuffix("}\n") == true)
+        #expect(dir.read("incidents/\(incident.id)/timeline.torn-20261123T031407Z.txt") == "{\"id\":\"01J\n")
     }
 }

@@ -21,15 +21,24 @@ public struct ChecklistRun: Sendable, Equatable {
     /// The file and line the run is recorded on.
     public var path: String
     public var line: Int
-    /// The verdict written on the line; a hand edit can make it disagree with the answers, which win.
+    /// The verdict written on the line; a hand edit can make it disagree with the answers.
     public var recordedResult: String?
 
     /// Eight characters people type to name the run (`ward check show`).
     public var shortID: String { ActionItem.shortID(id) }
 
-    /// GO or NO-GO; a recorded run always has every item answered.
-    public var result: GateResult { verdict.result ?? .noGo }
-    public var redFlags: [String] { verdict.redFlags.map(\.item.id) }
+    /// GO only when the answers give GO and the line does not say otherwise: where a hand edit made the
+    /// two disagree, the worse counts (and `ward doctor` reports it).
+    public var result: GateResult {
+        recordedResult == GateResult.noGo.rawValue ? .noGo : verdict.result ?? .noGo
+    }
+    /// The red flags the answers raise, and any the line names besides.
+    public var redFlags: [String] {
+        let raised = verdict.redFlags.map(\.item.id)
+        return raised + recordedRedFlags.filter { !raised.contains($0) }
+    }
+    /// The red flags written on the line.
+    public var recordedRedFlags: [String] = []
     public var failed: [String] { verdict.failed.map(\.item.id) }
 
     /// The event fields of a finished run.
@@ -70,9 +79,16 @@ public struct ChecklistRun: Sendable, Equatable {
                 throw WardError("answer \(index + 1) of the run of '\(name)' needs an 'item' and an 'answer' of yes, no or na")
             }
             guard seen.insert(id).inserted else { throw WardError("the run of '\(name)' answers '\(id)' twice") }
-            let item = TaskItem(id: id, text: object["text"]?.string ?? id, required: object["required"]?.bool ?? false,
-                                allowsNotApplicable: object["na"]?.bool ?? false, redFlag: object["red_flag"]?.bool ?? false,
-                                hint: "", line: 0)
+            // A flag of the wrong type is not read as "not set": that would turn a red flag into a pass.
+            func flag(_ key: String) throws -> Bool {
+                guard let value = object[key] else { return false }
+                guard let bool = value.bool else {
+                    throw WardError("answer \(index + 1) ('\(id)') of the run of '\(name)' has '\(key)' that is not true or false")
+                }
+                return bool
+            }
+            let item = TaskItem(id: id, text: object["text"]?.string ?? id, required: try flag("required"),
+                                allowsNotApplicable: try flag("na"), redFlag: try flag("red_flag"), hint: "", line: 0)
             outcomes.append(ChecklistOutcome(item: item, answer: answer, note: object["note"]?.string ?? ""))
         }
         id = event.id
@@ -86,5 +102,6 @@ public struct ChecklistRun: Sendable, Equatable {
         self.path = path
         self.line = line
         recordedResult = event["result"]
+        recordedRedFlags = event.fields["red_flags"]?.strings ?? []
     }
 }

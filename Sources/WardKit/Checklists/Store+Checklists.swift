@@ -40,7 +40,11 @@ extension Store {
         var hidden: [String] = []
         var cleaned: [String: String] = [:]
         for (id, note) in notes {
-            let text = prose(note, keepSecrets: keepSecrets, hidden: &hidden)
+            // One line: a note is shown under its item, in CI logs too, where a line of its own could pass
+            // for a verdict.
+            let folded = note.components(separatedBy: .controlCharacters).joined(separator: " ")
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let text = prose(folded, keepSecrets: keepSecrets, hidden: &hidden)
             if !text.isEmpty { cleaned[id] = text }
         }
         let verdict = ChecklistVerdict(items: checklist.items, answers: answers, notes: cleaned)
@@ -75,9 +79,11 @@ extension Store {
                 let line = journal.lines[index]
                 do {
                     let run = try ChecklistRun(event: event, incident: incident, path: path, line: line)
-                    if let recorded = run.recordedResult, recorded != run.result.rawValue {
-                        problems.append(Problem(path: path, line: line, "the run says \(recorded), but its answers give \(run.result.rawValue); the answers are what count",
-                                                level: .warning))
+                    let computed = run.verdict.result ?? .noGo
+                    if let recorded = run.recordedResult, recorded != computed.rawValue {
+                        problems.append(Problem(path: path, line: line, "the run says \(recorded), but its answers give \(computed.rawValue); it counts as NO-GO (was the line edited by hand?)"))
+                    } else if Set(run.recordedRedFlags) != Set(run.verdict.redFlags.map(\.item.id)) {
+                        problems.append(Problem(path: path, line: line, "the run's red_flags do not match its answers; both are shown as raised (was the line edited by hand?)"))
                     }
                     runs.append(run)
                 } catch let error as WardError {

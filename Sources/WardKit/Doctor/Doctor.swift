@@ -97,6 +97,18 @@ public struct Doctor {
                 }
             }
         }
+        // Journals git must merge by union; a store made by an older Ward lacks some of the lines.
+        if fix && !store.isReadOnly {
+            do {
+                fixed += try store.addGitAttributeLines().map { "added '\($0)' to .gitattributes, so teammates' lines merge without conflicts" }
+            } catch let error as WardError {
+                problems.append(Problem(path: ".gitattributes", error.message))
+            } catch {}
+        } else {
+            problems += store.missingGitAttributeLines().map {
+                Problem(path: ".gitattributes", "lacks '\($0)': a git merge of two teammates' lines would conflict ('ward doctor --fix' adds it)", level: .warning)
+            }
+        }
         return Report(problems: problems, fixed: fixed)
     }
 

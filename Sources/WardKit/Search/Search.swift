@@ -45,13 +45,9 @@ extension Store {
         }
         for file in listDirectory(Self.checklistRunsDirectory) where file.hasSuffix(".jsonl") {
             let path = Self.checklistRunsDirectory + "/" + file
-            for (line, text) in matchingLines(path, words, json: true) {
-                let event = (try? files.read(path)).flatMap { $0 }.flatMap { contents in
-                    String(decoding: contents.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                        .dropFirst(line - 1).first.flatMap { try? Event(jsonLine: $0) }
-                }
-                hits.append(SearchHit(kind: "checklist-run", id: event.map { ActionItem.shortID($0.id) } ?? "",
-                                      title: event?["title"] ?? String(file.dropLast(6)), path: path, line: line, text: text))
+            for (line, text, event) in matchingEvents(path, words) {
+                hits.append(SearchHit(kind: "checklist-run", id: ActionItem.shortID(event.id),
+                                      title: event["title"] ?? String(file.dropLast(6)), path: path, line: line, text: text))
             }
         }
         for runbook in loadRunbooks().runbooks where !runbook.builtIn {
@@ -75,21 +71,30 @@ extension Store {
 
     /// Lines of a file holding every word; for a journal, the words are sought in the event's text only.
     private func matchingLines(_ path: String, _ words: [String], json: Bool) -> [(Int, String)] {
+        if json { return matchingEvents(path, words).map { ($0.0, $0.1) } }
         guard let contents = try? files.read(path, limit: 256 << 20) else { return [] }
         let text = String(decoding: contents.data, as: UTF8.self)
         var result: [(Int, String)] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lowered = line.lowercased()
             guard words.allSatisfy({ lowered.contains($0) }) else { continue }
-            if json {
-                guard let event = try? Event(jsonLine: line) else { continue }
-                let shown = event.kind == "checklist" ? Self.runText(event)
-                    : event.fields.values.compactMap(\.string).joined(separator: " ")
-                guard words.allSatisfy({ shown.lowercased().contains($0) }) else { continue }
-                result.append((index + 1, shown))
-            } else {
-                result.append((index + 1, line.trimmingCharacters(in: .whitespaces)))
-            }
+            result.append((index + 1, line.trimmingCharacters(in: .whitespaces)))
+        }
+        return result
+    }
+
+    /// The events of a journal whose text holds every word, each read once: line, shown text, event.
+    private func matchingEvents(_ path: String, _ words: [String]) -> [(Int, String, Event)] {
+        guard let contents = try? files.read(path, limit: 256 << 20) else { return [] }
+        let text = String(decoding: contents.data, as: UTF8.self)
+        var result: [(Int, String, Event)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lowered = line.lowercased()
+            guard words.allSatisfy({ lowered.contains($0) }), let event = try? Event(jsonLine: line) else { continue }
+            let shown = event.kind == "checklist" ? Self.runText(event)
+                : event.fields.values.compactMap(\.string).joined(separator: " ")
+            guard words.allSatisfy({ shown.lowercased().contains($0) }) else { continue }
+            result.append((index + 1, shown, event))
         }
         return result
     }

@@ -59,9 +59,7 @@ public final class Store: Sendable {
         for directory in ["incidents", found.directory, "checklists", "runbooks"] {
             try files.makeDirectories(directory)
         }
-        try appendLineIfMissing(files, ".gitattributes", "incidents/*/timeline.jsonl merge=union")
-        try appendLineIfMissing(files, ".gitattributes", decisionJournalName + " merge=union")
-        try appendLineIfMissing(files, ".gitattributes", "checklists/runs/*.jsonl merge=union")
+        for line in gitAttributeLines { try appendLineIfMissing(files, ".gitattributes", line) }
         try appendLineIfMissing(files, ".gitignore", ".ward/")
         written += [".gitattributes", ".gitignore"]
         try files.replace("ward.yaml", with: Data(config.utf8), expecting: .absent)
@@ -85,8 +83,26 @@ public final class Store: Sendable {
         }
     }
 
+    /// The journals git merges by keeping both sides' lines: `.gitattributes` holds one line for each.
+    public static let gitAttributeLines = ["incidents/*/timeline.jsonl merge=union", decisionJournalName + " merge=union",
+                                           "checklists/runs/*.jsonl merge=union"]
+
+    /// The lines of `gitAttributeLines` that `.gitattributes` lacks (a store made by an older Ward).
+    public func missingGitAttributeLines() -> [String] {
+        let text = (try? files.read(".gitattributes")).flatMap { $0 }.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
+        let present = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        return Self.gitAttributeLines.filter { !present.contains($0) }
+    }
+
+    /// Adds the missing `merge=union` lines to `.gitattributes`, keeping whatever it says.
+    public func addGitAttributeLines() throws -> [String] {
+        let missing = missingGitAttributeLines()
+        for line in missing { try Self.appendLineIfMissing(files, ".gitattributes", line) }
+        return missing
+    }
+
     /// Adds `line` to a file such as `.gitignore`, keeping whatever it already says.
-    private static func appendLineIfMissing(_ files: StoreFiles, _ name: String, _ line: String) throws {
+    static func appendLineIfMissing(_ files: StoreFiles, _ name: String, _ line: String) throws {
         let current = try files.read(name)
         let text = current.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
         if text.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == line }) { return }
