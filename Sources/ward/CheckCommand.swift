@@ -37,15 +37,20 @@ struct CheckCommand: ParsableCommand {
             for problem in problems { Output.note("warning: \(problem.description)") }
             let last = Dictionary(runs.reversed().map { ($0.checklist, $0) }, uniquingKeysWith: { _, newer in newer })
             if global.json {
-                Output.json(.array(checklists.map { JSONShapes.checklist($0, lastRun: last[$0.name]) }))
+                Output.json(.array(checklists.map { checklist in
+                    JSONShapes.checklist(checklist, lastRun: last[checklist.name],
+                                         problem: problems.first { $0.level == .error && $0.path == "checklists/\(checklist.name).md" })
+                }))
                 return
             }
             var rows = [["NAME", "ITEMS", "LAST RUN", "TITLE"]]
             for checklist in checklists {
                 let required = checklist.items.filter { $0.required || $0.redFlag }.count
                 let lastRun = last[checklist.name].map { "\($0.result.rawValue) \(Durations.short(store.now().timeIntervalSince($0.at))) ago" } ?? "never"
+                let broken = problems.contains { $0.level == .error && $0.path == "checklists/\(checklist.name).md" }
                 rows.append([checklist.name, "\(checklist.items.count) (\(required) gating)", lastRun,
-                             checklist.title + (checklist.builtIn ? "" : "  [\(checklist.path)]")])
+                             checklist.title + (checklist.builtIn ? "" : "  [\(checklist.path)]")
+                                 + (broken ? "  [checklists/\(checklist.name).md is broken: it cannot be run until fixed]" : "")])
             }
             Output.table(rows)
             for run in Store.raisedRedFlags(runs) {

@@ -123,7 +123,7 @@ enum JSONShapes {
 
 extension JSONShapes {
     /// `ward check list --json` (CLI.md): `{"name","title","items"}` and more.
-    static func checklist(_ checklist: Checklist, lastRun: ChecklistRun?) -> JSONValue {
+    static func checklist(_ checklist: Checklist, lastRun: ChecklistRun?, problem: Problem? = nil) -> JSONValue {
         .object([
             "name": .string(checklist.name),
             "title": .string(checklist.title),
@@ -137,6 +137,8 @@ extension JSONShapes {
                 ])
             }),
             "last_run": lastRun.map { .object(["id": .string($0.id), "at": time($0.at), "result": .string($0.result.rawValue)]) } ?? .null,
+            // The store's file of this name, when it is broken (what is listed is then the built-in one).
+            "problem": problem.map { .string($0.description) } ?? .null,
         ])
     }
 

@@ -63,4 +63,30 @@ import Testing
         #expect(lines.last?.contains("\"result\":\"GO\"") == true)
         tmux.keys("q")
     }
+
+    @Test func answersGivenBeforeADroppedSessionComeBack() throws {
+        let store = Scratch(), home = Scratch()
+        #expect(try run(["init", store.url.path]).status == 0)
+        let command = "sh -c '\(ward) --store \(store.url.path); \(ward) --store \(store.url.path); sleep 20'"
+        let tmux = try TmuxSession(command, width: 80, height: 24, home: home)
+        tmux.waitFor("no active incidents")
+        tmux.keys("5"); tmux.waitFor("r runs a checklist")
+        tmux.keys("j", "j", "j", "r")
+        tmux.waitFor("0 of 5 answered; no failure so far")
+        tmux.keys("y", "n")
+        tmux.waitFor("NO-GO: 1 failed (staging-tested), 3 not answered yet")
+        // The SSH link drops: the first ward gets SIGHUP; the shell starts the second one.
+        let killer = Process()
+        killer.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        killer.arguments = ["-HUP", "-o", "-f", "\(ward) --store \(store.url.path)"]
+        try killer.run()
+        killer.waitUntilExit()
+        tmux.waitFor("unrecorded answers to schema-change")
+        tmux.keys("5"); tmux.waitFor("r runs a checklist")
+        tmux.keys("j", "j", "j", "r")
+        tmux.waitFor("NO-GO: 1 failed (staging-tested), 3 not answered yet")
+        #expect(store.read("checklists/runs/schema-change.jsonl") == nil)
+        tmux.keys("q"); tmux.waitFor("Quit and drop it?")
+        tmux.keys("y")
+    }
 }

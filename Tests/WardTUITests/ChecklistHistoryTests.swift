@@ -179,7 +179,8 @@ import Testing
         #expect(state.route == .recordedRun(Self.schemaNoGo.id))
         // Opened at the answer that holds the note.
         let lines = Detail.lines(state.route, state, width: Detail.textArea(state.route, width: 80, height: 24).width)
-        #expect(lines[state.cursor(state.route).offset].text.contains("staging-tested") || state.cursor(state.route).offset > 0)
+        let focus = state.cursor(state.route).selected
+        #expect(lines.indices.contains(focus) && lines[focus].text.contains("staging-tested"))
         // A run is found by its checklist and who ran it too.
         let byWho = SearchEngine.search("chidi gate", in: state.snapshot)
         #expect(byWho.contains { $0.route == .recordedRun(Self.gate.id) })

@@ -51,4 +51,27 @@ public struct Drafts: Sendable {
         let json = JSONValue.object(object).jsonText
         try files.replace(name, with: Data((json + "\n").utf8), expecting: current.map { .content($0.hash) } ?? .absent)
     }
+
+    /// Other kept state beside the typed text (`kind` names it: "checklists"), as the TUI encoded it; nil
+    /// when there is none.
+    public func loadKept(_ kind: String) -> Data? {
+        (try? files.read(keptName(kind))).flatMap { $0 }?.data
+    }
+
+    /// Saves other kept state, or removes it when `data` is nil.
+    public func saveKept(_ kind: String, _ data: Data?) throws {
+        let path = keptName(kind)
+        let current = try files.read(path)
+        guard let data else {
+            if let current { try files.remove(path, expecting: current.hash, missingIsFine: true) }
+            return
+        }
+        if current?.data == data { return }
+        try files.makeDirectories(folder)
+        try files.replace(path, with: data, expecting: current.map { .content($0.hash) } ?? .absent)
+    }
+
+    func keptName(_ kind: String) -> String {
+        String(name.dropLast(5)) + "." + kind + ".json"
+    }
 }

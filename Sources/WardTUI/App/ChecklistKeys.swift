@@ -74,6 +74,12 @@ enum ChecklistKeys {
             state.message = ("No checklist is named '\(name)' in this store.", true)
             return
         }
+        // The store's own file of that name is broken: what is listed is the built-in one, which the store
+        // meant to replace. Say so now rather than after every item is answered.
+        if let problem = state.snapshot.problems.first(where: { $0.level == .error && $0.path == "checklists/\(name).md" }) {
+            state.message = ("\(problem.path):\(problem.line.map(String.init) ?? "1"): \(problem.message). Fix it before running \(name).", true)
+            return
+        }
         let route = Route.checklistRun(name: name, incident: incident)
         let run = state.checklistRuns[route] ?? ChecklistRunState()
         state.checklistRuns[route] = run
@@ -223,6 +229,8 @@ enum ChecklistKeys {
             if case let .checklistRun(name, _) = route { state.message = ("The answers to \(name) were dropped, not recorded.", false) }
             return []
         case .quit:
+            // Dropped as asked: nothing is kept to come back next time.
+            state.checklistRuns = [:]
             return [.quit]
         }
     }

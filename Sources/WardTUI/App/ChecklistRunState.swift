@@ -3,7 +3,7 @@ import WardKit
 
 /// A checklist being run on screen: the answers and notes given so far. Nothing is written until the run
 /// is recorded, and then all of it at once.
-public struct ChecklistRunState: Sendable, Equatable {
+public struct ChecklistRunState: Sendable, Equatable, Codable {
     public var answers: [String: ChecklistAnswer] = [:]
     public var notes: [String: String] = [:]
 
@@ -29,6 +29,36 @@ public struct ChecklistRunState: Sendable, Equatable {
             if answers[checklist.items[candidate].id] == nil { return candidate }
         }
         return nil
+    }
+}
+
+/// Unrecorded answers, kept outside the store when Ward stops without asking (a dropped SSH session, a
+/// signal) and given back the next time the same checklist is run.
+public struct KeptChecklistRun: Sendable, Codable, Equatable {
+    public var name: String
+    public var incident: String?
+    public var run: ChecklistRunState
+
+    /// The runs of `state` that hold answers or notes, encoded; nil when there are none.
+    public static func encode(_ state: AppState) -> Data? {
+        let kept = state.checklistRuns.compactMap { route, run -> KeptChecklistRun? in
+            guard !run.isEmpty, case let .checklistRun(name, incident) = route else { return nil }
+            return KeptChecklistRun(name: name, incident: incident, run: run)
+        }.sorted { ($0.name, $0.incident ?? "") < ($1.name, $1.incident ?? "") }
+        return kept.isEmpty ? nil : try? JSONEncoder().encode(kept)
+    }
+
+    /// Puts kept runs back into `state`, for checklists (and incidents) that still exist. Returns how many.
+    @discardableResult
+    public static func restore(_ data: Data, into state: inout AppState) -> Int {
+        guard let kept = try? JSONDecoder().decode([KeptChecklistRun].self, from: data) else { return 0 }
+        var count = 0
+        for item in kept where state.snapshot.checklist(item.name) != nil
+            && (item.incident == nil || state.snapshot.incident(item.incident!) != nil) {
+            state.checklistRuns[.checklistRun(name: item.name, incident: item.incident)] = item.run
+            count += 1
+        }
+        return count
     }
 }
 

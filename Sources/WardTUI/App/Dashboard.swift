@@ -122,7 +122,14 @@ public enum Palette {
                 state.showHelp = true
                 return []
             },
-            Command(name: "quit", help: "leave Ward (q)") { _ in [.quit] },
+            Command(name: "quit", help: "leave Ward (q)") { state in
+                // As q does: unrecorded checklist answers are not dropped without asking.
+                if ChecklistKeys.unrecorded(state) > 0 {
+                    state.confirm = .quit
+                    return []
+                }
+                return [.quit]
+            },
         ]
         return commands
     }

@@ -21,7 +21,35 @@ public enum App {
                       let after = snapshot.incident(id) else { return nil }
                 return (route, after.events.count - 1)
             }
+            // A checklist item or a run in the history stays selected by what it is, not by its row: an item
+            // added above it, or a teammate's newer run, must not move an answer or an Enter to another.
+            let keep = state.stack.compactMap { route -> (Route, String)? in
+                let selected = state.cursor(route).selected
+                switch route {
+                case let .checklistRun(name, _):
+                    guard let items = state.snapshot.checklist(name)?.items, items.indices.contains(selected) else { return nil }
+                    return (route, items[selected].id)
+                case let .checklistHistory(name):
+                    let runs = ChecklistHistory.rows(state, name: name)
+                    return runs.indices.contains(selected) ? (route, runs[selected].id) : nil
+                default:
+                    return nil
+                }
+            }
             state.snapshot = snapshot
+            for (route, id) in keep {
+                let index: Int?
+                switch route {
+                case let .checklistRun(name, _): index = snapshot.checklist(name)?.items.firstIndex { $0.id == id }
+                case let .checklistHistory(name): index = ChecklistHistory.rows(state, name: name).firstIndex { $0.id == id }
+                default: index = nil
+                }
+                if let index {
+                    var cursor = state.cursor(route)
+                    cursor.selected = index
+                    state.setCursor(route, cursor)
+                }
+            }
             for (route, last) in following {
                 var cursor = state.cursor(route, pane: 0)
                 cursor.selected = max(0, last)

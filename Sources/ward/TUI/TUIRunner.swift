@@ -36,6 +36,12 @@ enum TUIRunner {
         } else if state.snapshot.isDemo {
             state.message = ("The demo store, read-only. Press ? for keys; 'ward init' makes your own store.", false)
         }
+        if let kept = drafts.loadKept("checklists"), KeptChecklistRun.restore(kept, into: &state) > 0 {
+            let names = state.checklistRuns.keys.compactMap { route -> String? in
+                if case let .checklistRun(name, _) = route { return name } else { return nil }
+            }.sorted()
+            state.message = ("Kept from when Ward last stopped: unrecorded answers to \(names.joined(separator: ", ")). r on the checklist (C on its incident) goes on.", false)
+        }
         let watcher = StoreWatcher(root: store.root, decisionsDirectory: store.decisionsDirectory)
         var lastTick = Date()
 
@@ -62,6 +68,8 @@ enum TUIRunner {
             }
             do {
                 try drafts.save(draft)
+                // Checklist answers not yet recorded, so a dropped session does not lose them either.
+                try drafts.saveKept("checklists", KeptChecklistRun.encode(state))
             } catch {
                 draftProblem = "\(error)"  // said once the terminal is back
             }
