@@ -78,10 +78,10 @@ import Testing
         // The SSH link drops: the first ward gets SIGHUP; the shell starts the second one.
         let killer = Process()
         killer.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-        killer.arguments = ["-HUP", "-o", "-f", "\(ward) --store \(store.url.path)"]
+        killer.arguments = ["-HUP", "-f", "^\(ward) --store \(store.url.path)$"]
         try killer.run()
         killer.waitUntilExit()
-        tmux.waitFor("unrecorded answers to schema-change")
+        tmux.waitFor("Unrecorded answers kept: schema-change. r on it goes on.")
         tmux.keys("5"); tmux.waitFor("r runs a checklist")
         tmux.keys("j", "j", "j", "r")
         tmux.waitFor("NO-GO: 1 failed (staging-tested), 3 not answered yet")

@@ -40,7 +40,7 @@ enum TUIRunner {
             let names = state.checklistRuns.keys.compactMap { route -> String? in
                 if case let .checklistRun(name, _) = route { return name } else { return nil }
             }.sorted()
-            state.message = ("Kept from when Ward last stopped: unrecorded answers to \(names.joined(separator: ", ")). r on the checklist (C on its incident) goes on.", false)
+            state.message = ("Unrecorded answers kept: \(names.joined(separator: ", ")). r on it goes on.", false)
         }
         let watcher = StoreWatcher(root: store.root, decisionsDirectory: store.decisionsDirectory)
         var lastTick = Date()
