@@ -133,6 +133,12 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: dir.path(".ward/locks/" + StoreFiles.lockFileName(for: "b.md")),
                                                    withDestinationPath: outside.path("secret.txt"))
         #expect(throws: WardError.self) { try files.replace("b.md", with: replacement, expecting: .absent) }
+        // At a temporary file's name (as a dead writer's would be): the sweep removes the link, never its target,
+        // and the write goes on through a fresh temporary file of its own.
+        let planted = ".c.md.\(StoreFiles.hostTag).999999.zz\(StoreFiles.temporarySuffix)"
+        try FileManager.default.createSymbolicLink(atPath: dir.path(planted), withDestinationPath: outside.path("secret.txt"))
+        try files.replace("c.md", with: replacement, expecting: .absent)
+        #expect(dir.read("c.md") == String(decoding: replacement, as: UTF8.self))
         #expect(outside.read("secret.txt") == "do not touch\n")
         #expect(outside.allFiles() == ["secret.txt"])
     }
