@@ -41,6 +41,11 @@ public struct Doctor {
                 problems.append(Problem(path: "incidents/\(incident.id)/timeline.jsonl",
                                         "the incident was declared \(declarations.count) times (by \(declarations.map(\.by).joined(separator: ", ")))"))
             }
+            for event in incident.events where event.kind == "status" && event["status"].flatMap(IncidentStatus.init(rawValue:)) == nil {
+                problems.append(Problem(path: "incidents/\(incident.id)/timeline.jsonl",
+                                        "event \(event.id) sets the status '\(event["status"] ?? "")', which is not one of \(IncidentStatus.allCases.map(\.rawValue).joined(separator: ", ")); it is ignored",
+                                        level: .warning))
+            }
             // Runbook events Ward has to ignore: a start it cannot read, steps and moves of a run never started.
             let started = Set(incident.state.runs.map(\.name))
             for event in incident.events where ["runbook", "step", "phase"].contains(event.kind) {
@@ -81,6 +86,19 @@ public struct Doctor {
         }
         problems += Self.decisionLinkProblems(decisions, incidents: incidents)
 
+        // Post-mortems: front matter that cannot be read, and generated-block markers a redraft would refuse.
+        let (postmortems, postmortemProblems) = store.loadPostmortems()
+        problems += postmortemProblems
+        for postmortem in postmortems {
+            guard let incident = incidents.first(where: { $0.id == postmortem.incidentID }),
+                  let contents = try? store.files.read(postmortem.path, limit: RecordText.sizeLimit + 1),
+                  let text = try? RecordText(contents.data, path: postmortem.path) else { continue }
+            do {
+                _ = try PostmortemDraft.refresh(text.text, blocks: PostmortemDraft.blocks(incident), path: postmortem.path)
+            } catch let error as WardError {
+                problems.append(Problem(path: error.path ?? postmortem.path, line: error.line, error.message))
+            } catch {}
+        }
         problems += store.loadChecklists().problems
         problems += store.loadChecklistRuns(incidents: incidents).problems
         problems += store.loadRunbooks().problems
