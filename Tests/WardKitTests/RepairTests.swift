@@ -42,6 +42,30 @@ import Testing
         #expect(!Doctor(store: store).run().problems.contains { $0.path == ".gitattributes" })
     }
 
+    @Test func oneSidedLinksGetTheirOtherSideBack() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let incident = try store.declare(title: "Orders lost", severity: "SEV2", services: [], commander: nil)
+        let first = try store.newDecision(title: "Nightly backups")
+        let original = try #require(dir.read(first.path))
+        let second = try store.newDecision(title: "Hourly backups", incidents: [incident.id], links: [DecisionLink("amends", first.number)])
+        // A hand edit (or a bad merge) dropped the other side of both links.
+        dir.write(first.path, original)
+        let timeline = "incidents/\(incident.id)/timeline.jsonl"
+        let lines = try #require(dir.read(timeline)).split(separator: "\n").filter { !$0.contains("\"kind\":\"decision\"") }
+        dir.write(timeline, lines.joined(separator: "\n") + "\n")
+        let before = Doctor(store: store).run()
+        #expect(before.problems.filter { $0.message.contains("does not say") || $0.message.contains("does not record it") }.count == 2)
+
+        let report = Doctor(store: store).run(fix: true)
+        #expect(report.fixed.contains { $0.contains("to \(first.path), the other side of its 'amends' link") })
+        #expect(report.fixed.contains { $0.contains("recorded decision \(second.number) in the timeline of \(incident.id)") })
+        let after = Doctor(store: store).run()
+        #expect(!after.problems.contains { $0.message.contains("does not say") || $0.message.contains("does not record it") })
+        #expect(try store.findDecision(first.fileName).links.contains(DecisionLink(DecisionLink.inverse(of: "amends")!, second.number)))
+        #expect(store.loadIncident(incident.id).state.decisions.contains(second.number))
+    }
+
     @Test func everyKindOfJournalIsRepaired() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

@@ -33,7 +33,7 @@ public struct Doctor {
             }
         }
 
-        let incidents = store.loadIncidents()
+        var incidents = store.loadIncidents()
         for incident in incidents {
             problems += incident.problems
             let declarations = incident.events.filter { $0.kind == "declared" }
@@ -73,6 +73,11 @@ public struct Doctor {
                                     "a change was interrupted half made (\(pending.change.summary)); the next Ward command, or 'ward doctor --fix', finishes it"))
         }
 
+        if fix && !store.isReadOnly {
+            let repaired = restoreOneSidedLinks(incidents: incidents)
+            fixed += repaired
+            if !repaired.isEmpty { incidents = store.loadIncidents() }
+        }
         let (decisions, decisionProblems) = store.loadDecisions()
         problems += decisionProblems
         // Two files with one number, even where one of them does not parse.
@@ -128,6 +133,45 @@ public struct Doctor {
             }
         }
         return Report(problems: problems, fixed: fixed)
+    }
+
+    /// Adds the missing side of typed links and of decision-incident links, where the other side names a
+    /// record that exists once. Each goes through the same all-or-nothing change as `ward adr link`; nothing
+    /// is removed. One-sided supersedes are left to a person: they change a record's status.
+    func restoreOneSidedLinks(incidents: [Incident]) -> [String] {
+        var fixed: [String] = []
+        let decisions = store.loadDecisions().decisions
+        let byNumber = Dictionary(grouping: decisions, by: \.number)
+        func attempt(_ what: String, _ body: () throws -> Void) {
+            do {
+                try body()
+                fixed.append(what)
+            } catch {}
+        }
+        for decision in decisions where (byNumber[decision.number]?.count ?? 0) == 1 {
+            for link in decision.links {
+                guard let others = byNumber[link.number], others.count == 1, let inverse = DecisionLink.inverse(of: link.label),
+                      !others[0].links.contains(DecisionLink(inverse, decision.number)) else { continue }
+                attempt("added '\(inverse) \(decision.number)' to \(others[0].path), the other side of its '\(link.label)' link") {
+                    _ = try store.linkDecisions(decision.fileName, link.label, others[0].fileName)
+                }
+            }
+            for id in decision.incidents {
+                guard let incident = incidents.first(where: { $0.id == id }), !incident.state.decisions.contains(decision.number) else { continue }
+                attempt("recorded decision \(decision.number) in the timeline of \(id), which it names") {
+                    _ = try store.linkDecision(decision.fileName, toIncident: id)
+                }
+            }
+        }
+        for incident in incidents {
+            for number in incident.state.decisions {
+                guard let others = byNumber[number], others.count == 1, !others[0].incidents.contains(incident.id) else { continue }
+                attempt("named the incident \(incident.id) in \(others[0].path), whose timeline records it") {
+                    _ = try store.linkDecision(others[0].fileName, toIncident: incident.id)
+                }
+            }
+        }
+        return fixed
     }
 
     /// Duplicate numbers, links to records that do not exist, links recorded on one side only, and incident
