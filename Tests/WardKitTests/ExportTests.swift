@@ -106,6 +106,15 @@ import Testing
         #expect(Self.liveTags(out).isEmpty)
     }
 
+    /// Found by the fuzzer: forty `[` in a row sent Ink down every way of reading them as links, for longer
+    /// than anyone would wait. Past three deep they are text; links around them still work.
+    @Test func deeplyNestedBracketsAreTextAndLinksStillWork() {
+        let out = SafeMarkdown.render("See [the runbook](runbook.md) " + String(repeating: "[", count: 40) + " and [a [b [c [d]]]] end").html
+        #expect(out.contains("<a href=\"runbook.md\">the runbook</a>"))
+        #expect(out.contains(String(repeating: "[", count: 37)))
+        #expect(!out.unicodeScalars.contains { SafeMarkdown.StandIn(rawValue: $0.value) != nil })
+    }
+
     @Test func linksKeepSafeAddressesOnly() {
         let out = html("""
         [dashboard](https://grafana.example/d/1?from=now-1h&to=now) [mail](mailto:oncall@example.com) [runbook](../runbooks/db.md)

@@ -50,6 +50,9 @@ public enum SafeMarkdown {
         /// `5 * 3`): literal in CommonMark, emphasis in Ink.
         case underscore = 0xFDD3
         case star = 0xFDD4
+        /// `[` nested deeper than a few: Ink tries every way to read nested brackets as links, and forty of
+        /// them (found by the fuzzer) take it longer than anyone would wait.
+        case bracket = 0xFDD5
 
         var scalar: Unicode.Scalar { Unicode.Scalar(rawValue)! }
         /// What it becomes in the HTML.
@@ -60,10 +63,14 @@ public enum SafeMarkdown {
             case .opener: ""
             case .underscore: "_"
             case .star: "*"
+            case .bracket: "["
             }
         }
         static let all = Set(allCases.map(\.scalar))
     }
+
+    /// How deep `[` may nest in a paragraph for Ink to read it as a link; deeper ones are text.
+    static let linkNestingLimit = 3
 
     static let openerHTML = "<p>\(Character(StandIn.opener.scalar))</p>\n"
 
@@ -72,8 +79,10 @@ public enum SafeMarkdown {
     static func prepare(_ markdown: String) -> String {
         var out = String.UnicodeScalarView()
         let lines = withoutComments(markdown.replacingOccurrences(of: "\r\n", with: "\n")).split(separator: "\n", omittingEmptySubsequences: false)
+        var depth = 0  // `[` open in this paragraph
         for (number, line) in lines.enumerated() {
             if number > 0 { out.append("\n") }
+            if line.allSatisfy(\.isWhitespace) { depth = 0 }
             let scalars = Array(line.unicodeScalars)
             var seenText = false
             for (index, scalar) in scalars.enumerated() {
@@ -90,6 +99,14 @@ public enum SafeMarkdown {
                     out.append(StandIn.underscore.scalar)
                 case "*" where seenText && isSpace(before) && isSpace(after):
                     out.append(StandIn.star.scalar)
+                case "[" where depth >= Self.linkNestingLimit:
+                    out.append(StandIn.bracket.scalar)
+                case "[":
+                    depth += 1
+                    out.append(scalar)
+                case "]":
+                    depth = max(0, depth - 1)
+                    out.append(scalar)
                 case _ where StandIn.all.contains(scalar): out.append("\u{FFFD}")
                 case _ where TerminalSafe.isUnsafe(scalar):
                     out.append(StandIn.backslash.scalar)
