@@ -48,6 +48,38 @@ import Testing
         print("concurrent ward log: \(writers) processes x \(each) notes, \(notes.count) events on disk, \(Set(notes).count) distinct, 0 torn")
     }
 
+    /// The same through the command line: processes changing one action item's owner at once, each change
+    /// checked against the item as it stands under the journal's lock. Every acknowledged change is in the
+    /// journal, once; none is lost.
+    @Test func racingCommandLineChangesOfOneActionItemLoseNone() throws {
+        let scratch = Scratch()
+        let id = try storeWithIncident(scratch)
+        #expect(try run(["action", "add", id, "Rotate the replica credentials", "--owner", "ana"], in: scratch.url).status == 0)
+        let item = try #require((try json(try run(["action", "list", "--json"], in: scratch.url).stdout) as? [[String: Any]])?.first?["short_id"] as? String)
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var applied: [String] = [], refused = 0, failed: [String] = []
+        }
+        let tally = Tally()
+        let (processes, each) = Self.full ? (4, 250) : (4, 40)
+        let store = scratch.url
+        DispatchQueue.concurrentPerform(iterations: processes) { writer in
+            for index in 0..<each {
+                let owner = "owner-\(writer)-\(index)"
+                let result = try? run(["action", "set", item, "--owner", owner], in: store)
+                tally.lock.lock()
+                if result?.status == 0, result?.stdout.contains("is changed") == true { tally.applied.append(owner) }
+                else if result?.status == 0 { tally.refused += 1 } else { tally.failed.append(result?.stderr ?? "did not run") }
+                tally.lock.unlock()
+            }
+        }
+        #expect(tally.failed.isEmpty, "\(tally.failed.prefix(3))")
+        let owners = try intactEvents(scratch, id).filter { $0.kind == "action" && $0["action"] != nil }.compactMap { $0["owner"] }
+        let lost = Set(tally.applied).subtracting(owners)
+        #expect(lost.isEmpty && owners.count == tally.applied.count, "lost: \(lost.prefix(3))")
+        print("racing ward action set: \(processes) processes x \(each) changes, \(tally.applied.count) applied, \(tally.refused) already so, \(lost.count) lost")
+    }
+
     /// Read-modify-write of one record by processes at once: each change is applied, or refused with a
     /// message because the record changed under it; none is silently lost.
     @Test func racingRewritesOfOneRecordLoseNoUpdate() throws {
