@@ -32,6 +32,10 @@ public struct FrontMatterDocument {
 
     /// Parses YAML text that must be a mapping; `firstLine` is the file line the YAML starts on.
     public static func fields(yaml: String, path: String, firstLine: Int) throws -> Fields {
+        if let line = explicitKeyLine(yaml) {
+            throw WardError("not valid here: '? ' complex keys are not used in Ward's files (and a few hundred bytes of them keep the YAML reader busy for minutes)",
+                            path: path, line: firstLine + line)
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -61,6 +65,28 @@ public struct FrontMatterDocument {
             pairs.append((name, value))
         }
         return Fields(pairs: pairs, path: path, firstLine: firstLine)
+    }
+
+    /// The line (0-based) of the first explicit-key indicator, `? ` at the start of a node: at the start of a
+    /// line, after `- `, or after `[`, `{` or `,`. No Ward file needs one, and libFuzzer found that nested ones
+    /// make Yams compare keys for minutes. A `?` inside a value (`title: Why ? because`) is not one.
+    static func explicitKeyLine(_ yaml: String) -> Int? {
+        guard yaml.contains("?") else { return nil }
+        for (number, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let scalars = Array(line.unicodeScalars)
+            var atNodeStart = true
+            for (index, scalar) in scalars.enumerated() {
+                let next = index + 1 < scalars.count ? scalars[index + 1] : " "
+                if scalar == "?" && atNodeStart && (next == " " || next == "\t") { return number }
+                switch scalar {
+                case " ", "\t": break
+                case "-", "[", "{", ",": atNodeStart = scalar != "-" || next == " " || next == "\t" ? true : false
+                default: atNodeStart = false
+                }
+                if scalar == "\"" || scalar == "'" || scalar == "#" { break }
+            }
+        }
+        return nil
     }
 
     static func describe(_ error: YamlError) -> (line: Int?, message: String) {
