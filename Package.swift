@@ -1,5 +1,10 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// `WARD_FUZZ=1 swift build --sanitize=fuzzer ...` builds ward-fuzz under libFuzzer. That build cannot run the
+/// EmbedFiles tool (libFuzzer's main would replace its own), so WardKit gets empty embedded files instead.
+let fuzzing = ProcessInfo.processInfo.environment["WARD_FUZZ"] == "1"
 
 let package = Package(
     name: "Ward",
@@ -29,7 +34,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Ink", package: "Ink"),
             ],
-            plugins: ["EmbedPlugin"]
+            exclude: fuzzing ? [] : ["Fuzzing"],
+            plugins: fuzzing ? [] : ["EmbedPlugin"]
         ),
         // The app as state, messages, update and views drawing into a cell grid. No curses here.
         .target(name: "WardTUI", dependencies: ["WardKit"]),
@@ -42,6 +48,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The parsers under libFuzzer (built with -DWARD_FUZZING); built normally, it replays the kept corpus.
+        .executableTarget(name: "ward-fuzz", dependencies: ["WardKit"], path: "Sources/WardFuzz"),
         // A small program that rewrites one record in a loop, for the kill -9 tests.
         .executableTarget(name: "ward-torture", dependencies: ["WardKit"], path: "Sources/WardTorture"),
         .testTarget(
@@ -49,6 +57,6 @@ let package = Package(
             dependencies: ["WardKit", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "WardTUITests", dependencies: ["WardTUI", "WardKit"]),
-        .testTarget(name: "WardCLITests", dependencies: ["WardKit", "ward", "ward-torture"]),
+        .testTarget(name: "WardCLITests", dependencies: ["WardKit", "ward", "ward-torture", "ward-fuzz"]),
     ]
 )
