@@ -66,6 +66,32 @@ import Testing
         #expect(store.loadIncident(incident.id).state.decisions.contains(second.number))
     }
 
+    @Test func aOneSidedSupersedeIsCompletedOnlyWhereTheOlderRecordIsAccepted() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let old = try store.newDecision(title: "Daily snapshots")
+        try store.setDecisionStatus(old.number, to: .accepted)
+        let accepted = try #require(dir.read(old.path))
+        let new = try store.newDecision(title: "Continuous archiving", supersedes: [old.number])
+        dir.write(old.path, accepted)  // the older record lost its side in a bad merge
+        #expect(Doctor(store: store).run().problems.contains { $0.path == new.path && $0.message.contains("does not link back") })
+        let fixed = Doctor(store: store).run(fix: true).fixed
+        #expect(fixed.contains("marked \(old.path) superseded by \(new.number), as \(new.path) says"))
+        let repaired = try store.findDecision(old.fileName)
+        #expect(repaired.status == .superseded && repaired.supersededBy == [new.number])
+        #expect(!Doctor(store: store).run().problems.contains { $0.message.contains("does not link back") })
+
+        // A proposed record named as superseded is left for a person to decide, and still reported.
+        let proposed = try store.newDecision(title: "Weekly restore drills")
+        try store.setDecisionStatus(proposed.number, to: .accepted)
+        let proposedText = try #require(dir.read(proposed.path)).replacingOccurrences(of: "status: accepted", with: "status: proposed")
+        let third = try store.newDecision(title: "Daily restore drills", supersedes: [proposed.number])
+        dir.write(proposed.path, proposedText)
+        #expect(try store.findDecision(proposed.fileName).status == .proposed)
+        #expect(!Doctor(store: store).run(fix: true).fixed.contains { $0.contains(proposed.path) })
+        #expect(Doctor(store: store).run().problems.contains { $0.path == third.path && $0.message.contains("does not link back") })
+    }
+
     @Test func everyKindOfJournalIsRepaired() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

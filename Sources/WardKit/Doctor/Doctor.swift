@@ -135,9 +135,10 @@ public struct Doctor {
         return Report(problems: problems, fixed: fixed)
     }
 
-    /// Adds the missing side of typed links and of decision-incident links, where the other side names a
-    /// record that exists once. Each goes through the same all-or-nothing change as `ward adr link`; nothing
-    /// is removed. One-sided supersedes are left to a person: they change a record's status.
+    /// Adds the missing side of typed links, supersedes and decision-incident links, where the other side
+    /// names a record that exists once. Each goes through the same all-or-nothing change as `ward adr link`;
+    /// nothing is removed. A supersede is completed only where the older record is accepted (or already says
+    /// superseded): marking anything else superseded is a person's call.
     func restoreOneSidedLinks(incidents: [Incident]) -> [String] {
         var fixed: [String] = []
         let decisions = store.loadDecisions().decisions
@@ -149,6 +150,14 @@ public struct Doctor {
             } catch {}
         }
         for decision in decisions where (byNumber[decision.number]?.count ?? 0) == 1 {
+            for (numbers, newerSide) in [(decision.supersedes, true), (decision.supersededBy, false)] {
+                for number in numbers {
+                    guard let others = byNumber[number], others.count == 1 else { continue }
+                    let (newer, older) = newerSide ? (decision, others[0]) : (others[0], decision)
+                    guard newer.supersedes.contains(older.number) != older.supersededBy.contains(newer.number) else { continue }
+                    if let done = try? store.restoreSupersede(newer, supersedes: older) { fixed.append(done) }
+                }
+            }
             for link in decision.links {
                 guard let others = byNumber[link.number], others.count == 1, let inverse = DecisionLink.inverse(of: link.label),
                       !others[0].links.contains(DecisionLink(inverse, decision.number)) else { continue }

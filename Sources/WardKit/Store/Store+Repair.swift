@@ -33,4 +33,30 @@ extension Store {
             return side
         } ?? nil
     }
+
+    /// Gives a supersede written on one side only its other side, as `ward adr new --supersedes` would have
+    /// written it: the superseded record gets `superseded` and `superseded-by` (only when it is accepted, or
+    /// already says superseded: any other status is a person's call), or the superseding one gets
+    /// `supersedes`. Returns what it did, or nil when it left it. One all-or-nothing change, journalled.
+    public func restoreSupersede(_ newer: Decision, supersedes older: Decision) throws -> String? {
+        try finishPendingChanges()
+        return try files.withLock(decisionsDirectory + "/.numbering") { () throws -> String? in
+            let newer = try findDecision(newer.fileName), older = try findDecision(older.fileName)
+            let names = decisionNames(loadDecisions().decisions)
+            var steps: [ChangeSet.Step] = []
+            var done: String?
+            if newer.supersedes.contains(older.number) && !older.supersededBy.contains(newer.number) {
+                guard older.status == .accepted || older.status == .superseded else { return nil }
+                steps.append(try edit(older, DecisionChange(status: .superseded, supersededBy: [newer.number]), names: names))
+                done = "marked \(older.path) superseded by \(newer.number), as \(newer.path) says"
+            } else if older.supersededBy.contains(newer.number) && !newer.supersedes.contains(older.number) {
+                steps.append(try edit(newer, DecisionChange(supersedes: [older.number]), names: names))
+                done = "added 'supersedes \(older.number)' to \(newer.path), as \(older.path) says"
+            }
+            guard let done else { return nil }
+            steps.append(historyStep(decisionEvent("linked", newer, ["link": .string("supersedes"), "target": .number(Double(older.number))])))
+            try apply(ChangeSet(summary: "restore supersede \(newer.number) of \(older.number)", steps: steps))
+            return done
+        }
+    }
 }
