@@ -165,4 +165,32 @@ import Testing
         #expect(faults.log.filter { $0.operation == .fsync && $0.failed }.count <= 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.url.path).isEmpty)
     }
+
+    @Test func aHeaderWithANegativeModeIsRefusedNotACrash() throws {
+        var header = [UInt8](TarArchive.header(name: "top/a", size: 0, type: "0", mode: 0o644, mtime: 0))
+        header.replaceSubrange(100..<108, with: Array("-000001\0".utf8))
+        for index in 148..<156 { header[index] = 32 }
+        let sum = header.reduce(0) { $0 + Int($1) }
+        header.replaceSubrange(148..<154, with: Array((String(repeating: "0", count: 6 - String(sum, radix: 8).count) + String(sum, radix: 8)).utf8))
+        header[154] = 0
+        let archive = Data(header) + Data(count: 1024)
+        let error = try #require(throws: WardError.self) { try TarArchive.read(archive, source: "neg.tar") }
+        #expect(error.description.contains("mode is not an octal number"))
+    }
+
+    @Test func privateFoldersComeBackPrivateAndUnarchivableNamesAreSaid() throws {
+        let dir = TemporaryDirectory(), out = TemporaryDirectory()
+        let store = try populatedStore(dir)
+        dir.write("private/keys.md", "secret\n")
+        chmod(dir.path("private/keys.md"), 0o600)
+        chmod(dir.path("private"), 0o700)
+        dir.write("notes/bad\nname.md", "x\n")
+        let report = try Backup.create(store, in: out.url.path, now: fixedNow)
+        #expect(report.skipped.contains { $0.contains("control character") })
+        let target = out.url.path + "/restored"
+        _ = try Backup.restore(archive: report.path, into: target)
+        var info = stat()
+        #expect(lstat(target + "/private", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(lstat(target + "/private/keys.md", &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
 }

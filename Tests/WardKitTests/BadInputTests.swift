@@ -100,7 +100,8 @@ import Testing
         for fine in ["title: Why ? because\n", "title: \"? quoted\"\n", "tags: [a?, b]\n", "title: T # is it? yes\n", "url: http://x/?a=b\n"] {
             #expect(throws: Never.self) { _ = try FrontMatterDocument.fields(yaml: fine, path: "a.md", firstLine: 2) }
         }
-        for refused in ["? a\n: b\n", "- ? a\n", "x: [? a]\n", "x: {? a: b}\n"] {
+        // Found in review: a lone \r also ends a YAML line, and a quote or # earlier on a line hides nothing.
+        for refused in ["? a\n: b\n", "- ? a\n", "x: [? a]\n", "x: {? a: b}\n", "'x': 1\r? ? ? - ? a\n", "x#: 1\r? a\n", "x: \"q\" ? b\r? c\n"] {
             #expect(throws: WardError.self) { _ = try FrontMatterDocument.fields(yaml: refused, path: "a.md", firstLine: 2) }
         }
     }

@@ -92,6 +92,17 @@ import Testing
         #expect(Doctor(store: store).run().problems.contains { $0.path == third.path && $0.message.contains("does not link back") })
     }
 
+    @Test func aDecisionNamingItselfIsReportedNeverCompleted() throws {
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        dir.write("decisions/0001-first.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# First\n")
+        let before = try #require(dir.read("decisions/0001-first.md"))
+        let report = Doctor(store: store).run(fix: true)
+        #expect(!report.fixed.contains { $0.contains("0001-first.md") })
+        #expect(report.problems.contains { $0.message.contains("links to itself") })
+        #expect(dir.read("decisions/0001-first.md") == before)
+    }
+
     @Test func everyKindOfJournalIsRepaired() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

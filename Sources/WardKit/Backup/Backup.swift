@@ -59,12 +59,18 @@ public enum Backup {
         let archive = TarArchive.write(wrapped(entries, manifest: manifest, root: root), mtime: Int(now.timeIntervalSince1970))
         let target = (realFolder == "/" ? "" : realFolder) + "/" + name
         try ExportFile.writeOutsideStore(archive, directory: realFolder, name: name, target: target, shown: target, force: false, sys: sys)
-        // Read back what is on disk, not what was meant to be written.
-        guard let written = FileManager.default.contents(atPath: target) else {
-            throw WardError("was written but cannot be read back to check it", path: target)
+        // Read back what is on disk, not what was meant to be written. An archive that does not check out is
+        // removed: a file under a backup's name must be one that restores.
+        do {
+            guard let written = FileManager.default.contents(atPath: target) else {
+                throw WardError("was written but cannot be read back to check it", path: target)
+            }
+            _ = try verify(written, source: target)
+            return Report(path: target, manifest: manifest, bytes: written.count, skipped: skipped)
+        } catch {
+            _ = sys.unlink(target)
+            throw WardError("did not restore as it was archived, so it was removed: \(error)", path: target)
         }
-        _ = try verify(written, source: target)
-        return Report(path: target, manifest: manifest, bytes: written.count, skipped: skipped)
     }
 
     /// `20261125T031407Z`
@@ -83,14 +89,25 @@ public enum Backup {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 if relative.isEmpty && (name == ".ward" || name == ".git") { continue }
                 if name.hasPrefix(".") && name.hasSuffix(StoreFiles.temporarySuffix) { continue }
+                // A name a restore would refuse is not archived, and said so, rather than stopping the backup.
+                if name.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) {
+                    skipped.append("\(TerminalSafe.clean(path, singleLine: true)): its name holds a control character, which a restore refuses")
+                    continue
+                }
                 var info = stat()
-                guard lstat(store.files.path(path), &info) == 0 else { continue }
+                guard lstat(store.files.path(path), &info) == 0 else {
+                    skipped.append("\(TerminalSafe.clean(path, singleLine: true)): cannot be read by its name (\(errnoDescription(errno)))")
+                    continue
+                }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:
                     entries.append(TarArchive.Entry(path: path, mode: UInt32(info.st_mode & 0o7777), isDirectory: true))
                     try walk(path)
                 case S_IFREG:
-                    guard let contents = try store.files.read(path, limit: 1 << 30) else { continue }
+                    guard let contents = try store.files.read(path, limit: 1 << 30) else {
+                        skipped.append("\(TerminalSafe.clean(path, singleLine: true)): disappeared while the backup was read")
+                        continue
+                    }
                     entries.append(TarArchive.Entry(path: path, data: contents.data, mode: UInt32(info.st_mode & 0o7777)))
                 default:
                     skipped.append("\(path): a symbolic link or special file, not followed")
@@ -137,7 +154,7 @@ public enum Backup {
     }
 
     /// The manifest and the store's entries, with every entry checked against the manifest.
-    static func unpack(_ data: Data, source: String) throws -> (BackupManifest, [TarArchive.Entry], [String]) {
+    static func unpack(_ data: Data, source: String) throws -> (BackupManifest, [TarArchive.Entry], [TarArchive.Entry]) {
         let entries = try TarArchive.read(data, source: source)
         guard let first = entries.first, first.isDirectory, entries.count >= 2, entries[1].path == first.path + "/" + manifestName else {
             throw WardError("is not a Ward backup: it does not start with a folder holding \(manifestName)", path: source)
@@ -151,13 +168,17 @@ public enum Backup {
         guard manifest.format == 1 else { throw WardError("is a backup in format \(manifest.format), which this Ward does not know", path: source) }
         let prefix = first.path + "/"
         var files: [TarArchive.Entry] = []
-        var directories: [String] = []
+        var directories: [TarArchive.Entry] = []
         for entry in entries.dropFirst(2) {
             guard entry.path.hasPrefix(prefix) else {
                 throw WardError("holds '\(TerminalSafe.clean(entry.path, singleLine: true))' outside its folder \(first.path)", path: source)
             }
             let inner = String(entry.path.dropFirst(prefix.count))
-            if entry.isDirectory { directories.append(inner) } else { files.append(TarArchive.Entry(path: inner, data: entry.data, mode: entry.mode)) }
+            if entry.isDirectory {
+                directories.append(TarArchive.Entry(path: inner, mode: entry.mode, isDirectory: true))
+            } else {
+                files.append(TarArchive.Entry(path: inner, data: entry.data, mode: entry.mode))
+            }
         }
         let listed = Dictionary(manifest.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         guard listed.count == manifest.files.count else { throw WardError("its manifest names a file twice", path: source) }
@@ -194,6 +215,12 @@ public enum Backup {
             if FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue { count += 1 }
         }
         guard count == found else { throw WardError("restoring it made \(count) files where its manifest lists \(found)", path: source) }
+        for file in manifest.files {
+            var info = stat()
+            guard lstat(root + "/" + file.path, &info) == 0, UInt32(info.st_mode & 0o777) == file.mode & 0o777 else {
+                throw WardError("\(file.path) did not come back with its mode", path: source)
+            }
+        }
     }
 
     // MARK: Restoring one
@@ -234,13 +261,13 @@ public enum Backup {
 
     /// Writes restored files with their modes, each created new (never through a link) and fsynced, then
     /// every folder fsynced.
-    static func write(_ files: [TarArchive.Entry], directories: [String], into root: String, source: String, sys: any Syscalls) throws {
+    static func write(_ files: [TarArchive.Entry], directories: [TarArchive.Entry], into root: String, source: String, sys: any Syscalls) throws {
         func failure(_ what: String, _ path: String, _ code: Int32) -> WardError {
             WardError("could not \(what) \(path) while restoring: \(errnoDescription(code)); nothing was restored", path: source)
         }
         guard sys.mkdir(root, 0o755) == 0 else { throw failure("create", root, errno) }
         var folders = Set([""])
-        for directory in directories.sorted() {
+        for directory in directories.map(\.path).sorted() {
             var built = ""
             for part in directory.split(separator: "/") {
                 built += (built.isEmpty ? "" : "/") + part
@@ -265,6 +292,13 @@ public enum Backup {
             }
             guard sys.fchmod(fd, mode_t(file.mode & 0o777)) == 0 else { throw failure("set the mode of", file.path, errno) }
             guard sys.fsync(fd) == 0 else { throw failure("flush", file.path, errno) }
+        }
+        // Folders get their archived modes last, deepest first, so a private folder is not left open and a
+        // read-only one does not stop the files going in.
+        for directory in directories.sorted(by: { $0.path > $1.path }) {
+            guard chmod(root + "/" + directory.path, mode_t(directory.mode & 0o7777)) == 0 else {
+                throw failure("set the mode of", directory.path, errno)
+            }
         }
         for folder in folders.sorted(by: >) {
             try syncDirectory(folder.isEmpty ? root : root + "/" + folder, shown: source, sys: sys)

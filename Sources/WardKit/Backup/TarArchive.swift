@@ -138,7 +138,7 @@ public enum TarArchive {
             while path.hasSuffix("/") { path.removeLast() }
             try checkPath(path, fail: fail)
             guard seen.insert(path).inserted else { throw fail("'\(path)' appears twice in the archive") }
-            let mode = UInt32(octal(header[100..<108]) ?? (isDirectory ? 0o755 : 0o644))
+            guard let mode = octal(header[100..<108]).flatMap({ UInt32(exactly: $0) }) else { throw fail("a header's mode is not an octal number") }
             entries.append(Entry(path: path, data: isDirectory ? Data() : body, mode: mode & 0o7777, isDirectory: isDirectory))
         }
         return entries
@@ -154,9 +154,11 @@ public enum TarArchive {
         return prefix.isEmpty ? name : prefix + "/" + name
     }
 
+    /// An octal field: digits 0-7 only (no sign), with spaces around and a NUL after allowed.
     static func octal(_ field: ArraySlice<UInt8>) -> Int? {
         let text = String(decoding: field.prefix { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty, text.count <= 12 else { return text.isEmpty ? 0 : nil }
+        guard !text.isEmpty else { return 0 }
+        guard text.count <= 12, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }) else { return nil }
         return Int(text, radix: 8)
     }
 

@@ -152,14 +152,16 @@ public struct Doctor {
         for decision in decisions where (byNumber[decision.number]?.count ?? 0) == 1 {
             for (numbers, newerSide) in [(decision.supersedes, true), (decision.supersededBy, false)] {
                 for number in numbers {
-                    guard let others = byNumber[number], others.count == 1 else { continue }
+                    // A record naming itself is reported, never "completed".
+                    guard let others = byNumber[number], others.count == 1, others[0].path != decision.path else { continue }
                     let (newer, older) = newerSide ? (decision, others[0]) : (others[0], decision)
                     guard newer.supersedes.contains(older.number) != older.supersededBy.contains(newer.number) else { continue }
                     if let done = try? store.restoreSupersede(newer, supersedes: older) { fixed.append(done) }
                 }
             }
             for link in decision.links {
-                guard let others = byNumber[link.number], others.count == 1, let inverse = DecisionLink.inverse(of: link.label),
+                guard let others = byNumber[link.number], others.count == 1, others[0].path != decision.path,
+                      let inverse = DecisionLink.inverse(of: link.label),
                       !others[0].links.contains(DecisionLink(inverse, decision.number)) else { continue }
                 attempt("added '\(inverse) \(decision.number)' to \(others[0].path), the other side of its '\(link.label)' link") {
                     _ = try store.linkDecisions(decision.fileName, link.label, others[0].fileName)
@@ -195,6 +197,10 @@ public struct Doctor {
             }
         }
         for decision in decisions {
+            let selfLinks = decision.supersedes + decision.supersededBy + decision.links.map(\.number)
+            if selfLinks.contains(decision.number) {
+                problems.append(Problem(path: decision.path, "links to itself (decision \(decision.number)); remove that link"))
+            }
             for (label, numbers, back) in [("supersedes", decision.supersedes, \Decision.supersededBy),
                                            ("superseded-by", decision.supersededBy, \Decision.supersedes)] {
                 for number in numbers {

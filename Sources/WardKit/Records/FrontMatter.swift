@@ -72,7 +72,10 @@ public struct FrontMatterDocument {
     /// make Yams compare keys for minutes. A `?` inside a value (`title: Why ? because`) is not one.
     static func explicitKeyLine(_ yaml: String) -> Int? {
         guard yaml.contains("?") else { return nil }
-        for (number, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // YAML ends a line at \n, \r\n or a lone \r; every character of every line is looked at, quotes
+        // and # included, so nothing earlier on a line can hide an indicator after it.
+        let lines = yaml.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }
+        for (number, line) in lines.enumerated() {
             let scalars = Array(line.unicodeScalars)
             var atNodeStart = true
             for (index, scalar) in scalars.enumerated() {
@@ -80,10 +83,10 @@ public struct FrontMatterDocument {
                 if scalar == "?" && atNodeStart && (next == " " || next == "\t") { return number }
                 switch scalar {
                 case " ", "\t": break
-                case "-", "[", "{", ",": atNodeStart = scalar != "-" || next == " " || next == "\t" ? true : false
+                case "-": atNodeStart = next == " " || next == "\t"
+                case "[", "{", ",": atNodeStart = true
                 default: atNodeStart = false
                 }
-                if scalar == "\"" || scalar == "'" || scalar == "#" { break }
             }
         }
         return nil

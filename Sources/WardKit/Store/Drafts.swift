@@ -71,6 +71,13 @@ public struct Drafts: Sendable {
         try files.replace(path, with: data, expecting: current.map { .content($0.hash) } ?? .absent)
     }
 
+    /// Removes kept state only if it still holds `expected`: what another session kept since is left alone.
+    public func removeKept(_ kind: String, ifStill expected: Data) throws {
+        let path = keptName(kind)
+        guard let current = try files.read(path), current.data == expected else { return }
+        try files.remove(path, expecting: current.hash, missingIsFine: true)
+    }
+
     func keptName(_ kind: String) -> String {
         String(name.dropLast(5)) + "." + kind + ".json"
     }

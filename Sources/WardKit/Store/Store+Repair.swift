@@ -42,6 +42,7 @@ extension Store {
         try finishPendingChanges()
         return try files.withLock(decisionsDirectory + "/.numbering") { () throws -> String? in
             let newer = try findDecision(newer.fileName), older = try findDecision(older.fileName)
+            guard newer.path != older.path else { return nil }
             let names = decisionNames(loadDecisions().decisions)
             var steps: [ChangeSet.Step] = []
             var done: String?

@@ -36,7 +36,10 @@ enum TUIRunner {
         } else if state.snapshot.isDemo {
             state.message = ("The demo store, read-only. Press ? for keys; 'ward init' makes your own store.", false)
         }
+        // What this session kept or took back of the unrecorded checklist answers: only that may it remove.
+        var keptKnown: Data?
         if let kept = drafts.loadKept("checklists"), KeptChecklistRun.restore(kept, into: &state) > 0 {
+            keptKnown = kept
             let names = state.checklistRuns.keys.compactMap { route -> String? in
                 if case let .checklistRun(name, _) = route { return name } else { return nil }
             }.sorted()
@@ -51,6 +54,21 @@ enum TUIRunner {
             _ = App.update(&state, .loaded(Snapshot.load(store)))
             if let broken = state.brokenEdit {
                 _ = App.update(&state, .checked(path: broken.path, problem: Editor.check(broken.path, in: store)))
+            }
+        }
+
+        /// Keeps unrecorded checklist answers outside the store as they change, so that even a kill -9 or a
+        /// crash of the host loses none; removes the kept copy once none is left, unless another session
+        /// kept something since.
+        var keptRuns = state.checklistRuns
+        func keepChecklistAnswers() throws {
+            keptRuns = state.checklistRuns
+            if let encoded = KeptChecklistRun.encode(state) {
+                if encoded != keptKnown { try drafts.saveKept("checklists", encoded) }
+                keptKnown = encoded
+            } else if let known = keptKnown {
+                try drafts.removeKept("checklists", ifStill: known)
+                keptKnown = nil
             }
         }
 
@@ -69,7 +87,7 @@ enum TUIRunner {
             do {
                 try drafts.save(draft)
                 // Checklist answers not yet recorded, so a dropped session does not lose them either.
-                try drafts.saveKept("checklists", KeptChecklistRun.encode(state))
+                try keepChecklistAnswers()
             } catch {
                 draftProblem = "\(error)"  // said once the terminal is back
             }
@@ -127,6 +145,9 @@ enum TUIRunner {
                         changed = true
                     }
                 }
+            }
+            if state.checklistRuns != keptRuns {
+                do { try keepChecklistAnswers() } catch { draftProblem = "\(error)" }
             }
             if changed { reload() }
         }
