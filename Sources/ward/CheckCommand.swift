@@ -104,10 +104,7 @@ struct CheckCommand: ParsableCommand {
                 throw WardError("the bundled demo store is read-only, so a run cannot be recorded; create a store with 'ward init'")
             }
             // Refuse unknown items before asking anything.
-            let known = Set(checklist.items.map(\.id))
-            if let unknown = (Array(given.answers.keys) + Array(given.notes.keys)).sorted().first(where: { !known.contains($0) }) {
-                throw WardError("the \(checklist.name) checklist has no item '\(unknown)'; its items are \(checklist.items.map(\.id).joined(separator: ", "))")
-            }
+            try Store.refuseUnknownItems(given.answers, notes: given.notes, for: checklist)
             let missing = checklist.items.filter { given.answers[$0.id] == nil }
             if !missing.isEmpty {
                 guard isatty(STDIN_FILENO) == 1, answers != "-" else {

@@ -50,8 +50,8 @@ public enum Backup {
         let (entries, manifest, skipped) = try collect(store, now: now)
         let name = "ward-backup-\(Slug.make(manifest.store).prefix(40))-\(stamp(now)).tar"
         let folder = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)).standardizedFileURL
-        guard let realFolder = realPath(folder.path) else { throw WardError("there is no folder to write the backup in", path: directory) }
-        if let realRoot = realPath(store.root.path), realFolder == realRoot || realFolder.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") {
+        guard let realFolder = ExportFile.realPath(folder.path) else { throw WardError("there is no folder to write the backup in", path: directory) }
+        if let realRoot = ExportFile.realPath(store.root.path), realFolder == realRoot || realFolder.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") {
             throw WardError("is inside the store: a backup kept with what it backs up is lost with it; write it elsewhere (for example ~/backups); nothing was written",
                             path: directory)
         }
@@ -310,11 +310,5 @@ public enum Backup {
         guard fd >= 0 else { throw WardError("could not open \(path) to flush it: \(errnoDescription(errno))", path: shown) }
         defer { _ = sys.close(fd) }
         guard sys.fsync(fd) == 0 else { throw WardError("could not flush \(path): \(errnoDescription(errno))", path: shown) }
-    }
-
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

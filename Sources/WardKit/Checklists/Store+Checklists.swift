@@ -17,14 +17,20 @@ extension Store {
     /// Refuses answers that name no item of the checklist, and names every item left unanswered.
     public static func checkAnswers(_ answers: [String: ChecklistAnswer], notes: [String: String] = [:],
                                     for checklist: Checklist) throws {
+        try refuseUnknownItems(answers, notes: notes, for: checklist)
+        let missing = checklist.items.filter { answers[$0.id] == nil }.map(\.id)
+        if !missing.isEmpty {
+            throw WardError("\(missing.count) of \(checklist.items.count) items of \(checklist.name) have no answer: \(missing.joined(separator: ", ")); give each with --answer ITEM=yes|no|na (nothing was recorded)")
+        }
+    }
+
+    /// Refuses answers or notes that name no item of the checklist, naming them and the items there are.
+    public static func refuseUnknownItems(_ answers: [String: ChecklistAnswer], notes: [String: String] = [:],
+                                          for checklist: Checklist) throws {
         let ids = Set(checklist.items.map(\.id))
         let unknown = (Set(answers.keys).union(notes.keys)).subtracting(ids).sorted()
         if !unknown.isEmpty {
             throw WardError("the \(checklist.name) checklist has no item \(unknown.map { "'\($0)'" }.joined(separator: ", ")); its items are \(checklist.items.map(\.id).joined(separator: ", "))")
-        }
-        let missing = checklist.items.filter { answers[$0.id] == nil }.map(\.id)
-        if !missing.isEmpty {
-            throw WardError("\(missing.count) of \(checklist.items.count) items of \(checklist.name) have no answer: \(missing.joined(separator: ", ")); give each with --answer ITEM=yes|no|na (nothing was recorded)")
         }
     }
 

@@ -142,7 +142,8 @@ public enum ExportFile {
         if sys.rename(temp, target) != 0 { throw failure("rename the temporary file to it", errno, false) }
     }
 
-    private static func realPath(_ path: String) -> String? {
+    /// The path with every link and `..` resolved, or nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
