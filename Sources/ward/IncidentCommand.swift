@@ -50,21 +50,29 @@ struct IncidentCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore()
-            let incidents = store.loadIncidents().filter { all || $0.state.isActive }
-                .sorted { $0.state.declared > $1.state.declared }
             if global.json {
-                Output.json(.array(incidents.map(JSONShapes.incident)))
+                // Ready-made JSON from the derived cache: the same text as rendering each incident.
+                let listed = store.incidentListings().filter { all || $0.isActive }.sorted { $0.declared > $1.declared }
+                var out: [UInt8] = [UInt8(ascii: "[")]
+                out.reserveCapacity(listed.reduce(16) { $0 + $1.json.count + 1 })
+                for (index, incident) in listed.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: incident.json)
+                }
+                out += Array("]\n".utf8)
+                Output.raw(out)
                 return
             }
+            let incidents = store.incidentSummaries().filter { all || $0.isActive }.sorted { $0.declared > $1.declared }
             if incidents.isEmpty {
                 Output.note(all ? "No incidents yet." : "No active incidents. (ward incident list --all shows the resolved ones.)")
                 return
             }
             let now = store.now()
             Output.table([["ID", "SEV", "STATUS", "AGE", "COMMANDER", "TITLE"]] + incidents.map {
-                let end = $0.state.isActive ? now : ($0.state.milestones[.resolved] ?? now)
-                return [$0.id, $0.state.severity, $0.state.status.rawValue, Durations.short(end.timeIntervalSince($0.state.declared)),
-                        $0.state.commander ?? "-", $0.state.title]
+                let end = $0.isActive ? now : ($0.milestones[.resolved] ?? now)
+                return [$0.id, $0.severity, $0.status.rawValue, Durations.short(end.timeIntervalSince($0.declared)),
+                        $0.commander ?? "-", $0.title]
             })
             warnAboutProblems(incidents.flatMap(\.problems))
         }

@@ -7,46 +7,11 @@ enum JSONShapes {
     static func numbers(_ values: [Int]) -> JSONValue { .array(values.map { .number(Double($0)) }) }
     static func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamps.format($0)) } ?? .null }
 
-    static func incident(_ incident: Incident) -> JSONValue {
-        let state = incident.state
-        var milestones: [String: JSONValue] = [:]
-        for milestone in Milestone.allCases { milestones[milestone.rawValue] = time(state.milestones[milestone]) }
-        return .object([
-            "id": .string(incident.id),
-            "title": .string(state.title),
-            "severity": .string(state.severity),
-            "status": .string(state.status.rawValue),
-            "active": .bool(state.isActive),
-            "services": strings(state.services),
-            "roles": .object(state.roles.mapValues { .string($0) }),
-            "commander": state.commander.map { .string($0) } ?? .null,
-            "declared": time(state.declared),
-            "declared_by": incident.record?.declaredBy.map { .string($0) } ?? .null,
-            "times": .object(milestones),
-            "notes": .number(Double(state.noteCount)),
-            "key_events": .number(Double(state.keyEventCount)),
-            "last_event": time(state.lastEvent),
-            "path": .string("incidents/\(incident.id)"),
-            "runbook": state.currentRun.map { .string($0.name) } ?? .null,
-            "runbook_phase": state.currentRun.map { $0.currentPhase.map { .string($0.name) } ?? .null } ?? .null,
-            "actions": .array(state.actions.map { action($0) }),
-            "decisions": numbers(state.decisions),
-        ])
-    }
+    /// One incident as scripts see it; the shape lives with `IncidentSummary`, which `incident list` prints.
+    static func incident(_ incident: Incident) -> JSONValue { IncidentSummary(incident).json }
 
     /// `ward action list --json` (CLI.md): `{"id","incident","title","owner","due","state"}` and more.
-    static func action(_ item: ActionItem, today: String? = nil) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "id": .string(item.id), "short_id": .string(item.shortID), "incident": .string(item.incident),
-            "title": .string(item.title), "owner": item.owner.map { .string($0) } ?? .null,
-            "due": item.due.map { .string($0) } ?? .null, "state": .string(item.state.rawValue),
-            "type": item.type.map { .string($0.rawValue) } ?? .null, "reason": item.reason.map { .string($0) } ?? .null,
-            "source": .string(item.source), "created": time(item.created), "by": .string(item.createdBy),
-            "closed": time(item.closed),
-        ]
-        if let today { object["overdue"] = .bool(item.isOverdue(today: today)) }
-        return .object(object)
-    }
+    static func action(_ item: ActionItem, today: String? = nil) -> JSONValue { item.json(today: today) }
 
     /// `ward runbook show --json` (CLI.md): the run, its current phase, and every phase's steps.
     static func run(_ run: RunbookRun, incident: String, now: Date) -> JSONValue {

@@ -12,6 +12,11 @@ enum Output {
         FileHandle.standardOutput.write(Data((value.jsonText + "\n").utf8))
     }
 
+    /// Text that is already JSON (escaped by `JSONValue`), written as it is.
+    static func raw(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((TerminalSafe.clean(text) + "\n").utf8))
     }

@@ -81,13 +81,13 @@ import Testing
         press(&s, .character("j"), .character("j"), .character("j"))
         #expect(s.cursor(.incident(Self.id), pane: 1).selected == 3)
         // The run moves on (here, another responder's steps and next arrive with a reload).
-        var events = s.snapshot.incidents[0].events
+        var events = s.snapshot.incident(Self.id)!.events
         for (index, step) in ["stop-actor", "revoke-credentials", "stop-writes", "keep-evidence", "scope-damage"].enumerated() {
             events.append(event(-10 + Double(index) / 10, "step", ["runbook": .string("recovery"), "step": .string(step), "state": .string("done")]))
         }
         events.append(event(-5, "phase", ["runbook": .string("recovery"), "direction": .string("next"), "from": .string("Disconnect")]))
         var snapshot = s.snapshot
-        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        snapshot.replaceIncident(Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: []))
         _ = App.update(&s, .loaded(snapshot))
         #expect(s.cursor(.incident(Self.id), pane: 1).selected == 1, "damage-time, the first open step of Assess")
         #expect(screen(s).contains("Recovery runbook · Assess 2/5"))
@@ -233,24 +233,24 @@ import Testing
 
     @Test func anActiveIncidentsTimelineOpensAtItsNewestEventAndFollowsNewOnes() {
         var s = state(runbook: false)
-        var events = s.snapshot.incidents[0].events
+        var events = s.snapshot.incident(Self.id)!.events
         for index in 0..<40 { events.append(event(-20 + Double(index) / 10, "note", ["text": .string("note \(index)")])) }
         var snapshot = s.snapshot
-        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        snapshot.replaceIncident(Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: []))
         s = AppState(snapshot: snapshot, width: 80, height: 24, now: demoNow)
         App.push(&s, .incident(Self.id))
         #expect(s.cursor(.incident(Self.id), pane: 0).selected == 40)
         #expect(screen(s).contains("note 39"))
         // A teammate's note arrives: the selection moves to it, and it is on screen.
         events.append(event(-1, "note", ["text": .string("from a teammate")]))
-        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        snapshot.replaceIncident(Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: []))
         _ = App.update(&s, .loaded(snapshot))
         #expect(s.cursor(.incident(Self.id), pane: 0).selected == 41)
         #expect(screen(s).contains("from a teammate"))
         // Scrolled back to read: a new event does not pull the view away.
         press(&s, .character("g"))
         events.append(event(-0.5, "note", ["text": .string("another")]))
-        snapshot.incidents[0] = Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: [])
+        snapshot.replaceIncident(Incident(id: Self.id, record: nil, events: events, state: IncidentState.fold(events, record: nil), problems: []))
         _ = App.update(&s, .loaded(snapshot))
         #expect(s.cursor(.incident(Self.id), pane: 0).selected == 0)
     }

@@ -131,12 +131,12 @@ import Testing
 
     @Test func wideCharactersTakeTwoCellsAndHostileTextIsEscaped() throws {
         var snapshot = demoSnapshot
-        let original = snapshot.incidents[0]
+        let original = try #require(snapshot.incident(snapshot.incidents[0].id))
         var record = try #require(original.record)
         record.title = "数据库 😀 \u{1B}]0;pwned\u{7} \u{202E}gnp.exe"
         let events = original.events
-        snapshot.incidents[0] = Incident(id: original.id, record: record, events: events,
-                                         state: IncidentState.fold(events, record: record), problems: [])
+        snapshot.replaceIncident(Incident(id: original.id, record: record, events: events,
+                                          state: IncidentState.fold(events, record: record), problems: []))
         let state = AppState(snapshot: snapshot, width: 80, height: 24, now: demoNow)
         let rendered = Views.render(state)
         let text = rendered.text

@@ -43,7 +43,7 @@ import Testing
         press(&state, .character("a"))
         #expect(Rows.incidents(state).count == demoSnapshot.incidents.count)
         press(&state, .character("s"))
-        #expect(Set(Rows.incidents(state).map(\.state.severity)) == ["SEV1"])
+        #expect(Set(Rows.incidents(state).map(\.severity)) == ["SEV1"])
         press(&state, .character("x"), .character("3"), .character("s"))
         #expect(Rows.decisions(state).allSatisfy { $0.status == .proposed })
         press(&state, .character("x"), .character("f"))

@@ -78,6 +78,16 @@ extension Store {
     /// Every recorded run, newest first: those in `checklists/runs/` and those inside `incidents` (all of the
     /// store's when not given), with what is wrong with lines that are not whole runs.
     public func loadChecklistRuns(incidents: [Incident]? = nil) -> (runs: [ChecklistRun], problems: [Problem]) {
+        loadChecklistRuns(inIncidents: (incidents ?? loadIncidents())
+            .filter { $0.events.contains { $0.kind == "checklist" } }.map(\.id))
+    }
+
+    /// The runs, with those recorded into incidents read from the timelines of `summaries` that hold one.
+    public func loadChecklistRuns(summaries: [IncidentSummary]) -> (runs: [ChecklistRun], problems: [Problem]) {
+        loadChecklistRuns(inIncidents: summaries.filter(\.hasChecklistRuns).map(\.id))
+    }
+
+    private func loadChecklistRuns(inIncidents withRuns: [String]) -> (runs: [ChecklistRun], problems: [Problem]) {
         var runs: [ChecklistRun] = []
         var problems: [Problem] = []
         func take(_ journal: Journal, path: String, incident: String?, onlyRuns: Bool) {
@@ -113,10 +123,10 @@ extension Store {
             }
         }
         // An incident's journal is read again only when it holds a run, for the runs' line numbers.
-        for incident in incidents ?? loadIncidents() where incident.events.contains(where: { $0.kind == "checklist" }) {
-            let path = Self.incidentsDirectory + "/" + incident.id + "/timeline.jsonl"
+        for id in withRuns {
+            let path = Self.incidentsDirectory + "/" + id + "/timeline.jsonl"
             guard let contents = try? files.read(path) else { continue }
-            take(Journal(data: contents.data, path: path), path: path, incident: incident.id, onlyRuns: true)
+            take(Journal(data: contents.data, path: path), path: path, incident: id, onlyRuns: true)
         }
         runs.sort { ($0.at, $0.id) > ($1.at, $1.id) }
         return (runs, problems)

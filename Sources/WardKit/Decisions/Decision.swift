@@ -70,6 +70,25 @@ public struct Decision: Sendable, Equatable {
         return Int(digits)
     }
 
+    /// An empty record for the derived cache to fill in (see `Store+DecisionIndex`).
+    init(cachedNumber number: Int, title: String) {
+        self.number = number
+        self.title = title
+        status = nil
+        statusText = ""
+        date = nil
+        format = .madr
+        supersedes = []
+        supersededBy = []
+        links = []
+        incidents = []
+        tags = []
+        decisionMakers = []
+        path = ""
+        body = ""
+        warnings = []
+    }
+
     public init(data: Data, path: String) throws {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let number = Decision.number(inFileName: name) else {

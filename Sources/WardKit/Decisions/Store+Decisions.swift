@@ -5,17 +5,16 @@ extension Store {
     public func loadDecisions() -> (decisions: [Decision], problems: [Problem]) {
         var decisions: [Decision] = []
         var problems: [Problem] = []
-        for name in listDirectory(decisionsDirectory) where Decision.number(inFileName: name) != nil {
-            let path = decisionsDirectory + "/" + name
-            do {
-                guard let contents = try files.read(path, limit: RecordText.sizeLimit + 1) else { continue }
-                let decision = try Decision(data: contents.data, path: path)
+        let names = listDirectory(decisionsDirectory).filter { Decision.number(inFileName: $0) != nil }
+        for (name, result) in zip(names, cachedDecisionFiles(names)) {
+            switch result {
+            case nil:
+                continue
+            case let .success(decision)?:
                 decisions.append(decision)
                 problems += decision.warnings
-            } catch let error as WardError {
-                problems.append(Problem(path: error.path ?? path, line: error.line, error.message))
-            } catch {
-                problems.append(Problem(path: path, "\(error)"))
+            case let .failure(error)?:
+                problems.append(Problem(path: error.path ?? decisionsDirectory + "/" + name, line: error.line, error.message))
             }
         }
         decisions.sort { ($0.number, $0.path) < ($1.number, $1.path) }

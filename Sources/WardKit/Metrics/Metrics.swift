@@ -131,9 +131,12 @@ public struct IncidentMetrics: Sendable, Equatable {
     /// Why each other measure cannot be.
     public var missing: [Measure: MissingReason]
 
-    public init(_ incident: Incident) {
-        let state = incident.state
-        id = incident.id
+    public init(_ incident: Incident) { self.init(id: incident.id, state: incident.state) }
+
+    public init(_ summary: IncidentSummary) { self.init(id: summary.id, state: summary.metricsState) }
+
+    init(id: String, state: IncidentState) {
+        self.id = id
         title = state.title
         severity = state.severity
         status = state.status
@@ -306,6 +309,13 @@ public struct MetricsReport: Sendable, Equatable {
     public static func compute(_ incidents: [Incident], filter: MetricsFilter = MetricsFilter(),
                                targets: [Measure: TimeInterval] = MetricsTarget.defaults,
                                severityOrder: [String] = StoreConfig.defaultSeverities.map(\.name)) -> MetricsReport {
+        compute(summaries: incidents.map(IncidentSummary.init), filter: filter, targets: targets, severityOrder: severityOrder)
+    }
+
+    /// The report from incident summaries (what a large store keeps in memory): the same figures.
+    public static func compute(summaries incidents: [IncidentSummary], filter: MetricsFilter = MetricsFilter(),
+                               targets: [Measure: TimeInterval] = MetricsTarget.defaults,
+                               severityOrder: [String] = StoreConfig.defaultSeverities.map(\.name)) -> MetricsReport {
         let included = incidents.map { (incident: $0, metrics: IncidentMetrics($0)) }
             .filter { filter.includes($0.metrics) }
             .sorted { ($0.metrics.periodStart, $0.metrics.id) < ($1.metrics.periodStart, $1.metrics.id) }
@@ -332,12 +342,9 @@ public struct MetricsReport: Sendable, Equatable {
         var phaseOrder: [String] = []
         var phaseTimes: [String: [TimeInterval]] = [:]
         for (incident, _) in included {
-            for run in incident.state.runs {
-                let left = Set(run.moves.compactMap(\.from))
-                for (index, phase) in run.phases.enumerated() where left.contains(phase.name) {
-                    if phaseTimes[phase.name] == nil { phaseOrder.append(phase.name) }
-                    phaseTimes[phase.name, default: []].append(run.timeSpent[index])
-                }
+            for stay in incident.phaseTimes {
+                if phaseTimes[stay.phase] == nil { phaseOrder.append(stay.phase) }
+                phaseTimes[stay.phase, default: []].append(stay.seconds)
             }
         }
         let phases = phaseOrder.map { PhaseMetrics(name: $0, summary: Summary(phaseTimes[$0]!)) }
@@ -364,7 +371,7 @@ extension Store {
     /// The metrics of this store's incidents, with ward.yaml's targets and order of severities.
     public func metrics(filter: MetricsFilter = MetricsFilter()) throws -> MetricsReport {
         let targets = try MetricsTarget.parse(config.targets)
-        return MetricsReport.compute(loadIncidents(), filter: filter, targets: targets,
+        return MetricsReport.compute(summaries: incidentSummaries(), filter: filter, targets: targets,
                                      severityOrder: config.severities.map(\.name))
     }
 }

@@ -11,48 +11,89 @@ public struct SearchHit: Sendable, Equatable, Codable {
 }
 
 extension Store {
-    /// Plain full-text search: every line of every record that contains all the query's words, in any case.
-    public func search(_ query: String) -> [SearchHit] {
+    /// Plain full-text search: every line of every record that contains all the query's words, in any case
+    /// (both sides lowercased, then compared byte for byte, as grep does).
+    ///
+    /// Incidents and decision records are first sifted with the derived search index (`TrigramFilter`), so
+    /// only records that may hold every word are read; a query whose words are all shorter than three
+    /// letters reads everything. The index only ever skips records that cannot match.
+    public func search(_ query: String) -> [SearchHit] { search(query, useIndex: true) }
+
+    /// `useIndex: false` reads every record, for tests that hold the index to what reading everything finds.
+    func search(_ query: String, useIndex: Bool) -> [SearchHit] {
         let words = query.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
         guard !words.isEmpty else { return [] }
+        let matcher = LineMatcher(words: words)
+        let required = useIndex ? TrigramFilter.required(by: words) : []
         var hits: [SearchHit] = []
-        for id in incidentIDs() {
-            let directory = "incidents/" + id
-            var title: String?
-            func incidentTitle() -> String {
-                if let title { return title }
-                let found = loadIncident(id).state.title
-                title = found
-                return found
-            }
-            for (file, kind) in [("incident.md", "incident"), ("timeline.jsonl", "event"), ("postmortem.md", "postmortem")] {
-                for (line, text) in matchingLines(directory + "/" + file, words, json: file.hasSuffix(".jsonl")) {
-                    hits.append(SearchHit(kind: kind, id: id, title: incidentTitle(), path: directory + "/" + file, line: line, text: text))
-                }
+
+        let ids = incidentIDs()
+        let candidates: [(id: String, title: String?)]
+        if required.isEmpty {
+            candidates = ids.map { ($0, nil) }
+        } else {
+            candidates = zip(ids, incidentSearchEntries(ids)).compactMap { id, entry in
+                entry.filter.mayContain(required) ? (id, entry.title) : nil
             }
         }
+        hits += candidates.concurrentMap { id, title in
+            self.searchIncident(id, title: title, matcher: matcher)
+        }.flatMap { $0 }
+
         let decisions = loadDecisions().decisions
-        for decision in decisions {
-            for (line, text) in matchingLines(decision.path, words, json: false) {
-                hits.append(SearchHit(kind: "decision", id: String(decision.number), title: decision.title,
-                                      path: decision.path, line: line, text: text))
+        let names = decisions.map(\.fileName)
+        let filters = required.isEmpty ? [:] : Dictionary(zip(names, decisionSearchFilters(names)), uniquingKeysWith: { first, _ in first })
+        hits += decisions.filter { filters[$0.fileName]?.mayContain(required) ?? true }.concurrentMap { decision in
+            Self.searchableLines(self.files, decision.path).filter { matcher.matches($0.text) }.map { line, text in
+                SearchHit(kind: "decision", id: String(decision.number), title: decision.title, path: decision.path,
+                          line: line, text: text.trimmingCharacters(in: .whitespaces))
             }
-        }
+        }.flatMap { $0 }
+
         for checklist in loadChecklists().checklists where !checklist.builtIn {
-            for (line, text) in matchingLines(checklist.path, words, json: false) {
-                hits.append(SearchHit(kind: "checklist", id: checklist.name, title: checklist.title, path: checklist.path, line: line, text: text))
+            for (line, text) in Self.searchableLines(files, checklist.path) where matcher.matches(text) {
+                hits.append(SearchHit(kind: "checklist", id: checklist.name, title: checklist.title, path: checklist.path,
+                                      line: line, text: text.trimmingCharacters(in: .whitespaces)))
             }
         }
         for file in listDirectory(Self.checklistRunsDirectory) where file.hasSuffix(".jsonl") {
             let path = Self.checklistRunsDirectory + "/" + file
-            for (line, text, event) in matchingEvents(path, words) {
+            for (line, raw, shown, event) in Self.searchableEvents(files, path) where matcher.matches(raw) && matcher.matches(shown) {
                 hits.append(SearchHit(kind: "checklist-run", id: ActionItem.shortID(event.id),
-                                      title: event["title"] ?? String(file.dropLast(6)), path: path, line: line, text: text))
+                                      title: event["title"] ?? String(file.dropLast(6)), path: path, line: line, text: shown))
             }
         }
         for runbook in loadRunbooks().runbooks where !runbook.builtIn {
-            for (line, text) in matchingLines(runbook.path, words, json: false) {
-                hits.append(SearchHit(kind: "runbook", id: runbook.name, title: runbook.title, path: runbook.path, line: line, text: text))
+            for (line, text) in Self.searchableLines(files, runbook.path) where matcher.matches(text) {
+                hits.append(SearchHit(kind: "runbook", id: runbook.name, title: runbook.title, path: runbook.path,
+                                      line: line, text: text.trimmingCharacters(in: .whitespaces)))
+            }
+        }
+        return hits
+    }
+
+    /// The hits in one incident's files, in file order: `incident.md`, the timeline, the post-mortem.
+    private func searchIncident(_ id: String, title: String?, matcher: LineMatcher) -> [SearchHit] {
+        let directory = Self.incidentsDirectory + "/" + id
+        var title = title
+        func incidentTitle() -> String {
+            if let title { return title }
+            let found = loadIncident(id).state.title
+            title = found
+            return found
+        }
+        var hits: [SearchHit] = []
+        for (file, kind) in [("incident.md", "incident"), ("timeline.jsonl", "event"), ("postmortem.md", "postmortem")] {
+            let path = directory + "/" + file
+            if kind == "event" {
+                for (line, raw, shown, _) in Self.searchableEvents(files, path) where matcher.matches(raw) && matcher.matches(shown) {
+                    hits.append(SearchHit(kind: kind, id: id, title: incidentTitle(), path: path, line: line, text: shown))
+                }
+            } else {
+                for (line, text) in Self.searchableLines(files, path) where matcher.matches(text) {
+                    hits.append(SearchHit(kind: kind, id: id, title: incidentTitle(), path: path, line: line,
+                                          text: text.trimmingCharacters(in: .whitespaces)))
+                }
             }
         }
         return hits
@@ -69,33 +110,50 @@ extension Store {
         return TimelineText.describe(event) + "; " + items.joined(separator: "; ")
     }
 
-    /// Lines of a file holding every word; for a journal, the words are sought in the event's text only.
-    private func matchingLines(_ path: String, _ words: [String], json: Bool) -> [(Int, String)] {
-        if json { return matchingEvents(path, words).map { ($0.0, $0.1) } }
+    /// The lines of a text file as search reads them, numbered from 1.
+    static func searchableLines(_ files: StoreFiles, _ path: String) -> [(line: Int, text: Substring)] {
         guard let contents = try? files.read(path, limit: 256 << 20) else { return [] }
         let text = String(decoding: contents.data, as: UTF8.self)
-        var result: [(Int, String)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lowered = line.lowercased()
-            guard words.allSatisfy({ lowered.contains($0) }) else { continue }
-            result.append((index + 1, line.trimmingCharacters(in: .whitespaces)))
-        }
-        return result
+        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset + 1, $0.element) }
     }
 
-    /// The events of a journal whose text holds every word, each read once: line, shown text, event.
-    private func matchingEvents(_ path: String, _ words: [String]) -> [(Int, String, Event)] {
-        guard let contents = try? files.read(path, limit: 256 << 20) else { return [] }
-        let text = String(decoding: contents.data, as: UTF8.self)
-        var result: [(Int, String, Event)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lowered = line.lowercased()
-            guard words.allSatisfy({ lowered.contains($0) }), let event = try? Event(jsonLine: line) else { continue }
-            let shown = event.kind == "checklist" ? Self.runText(event)
-                : event.fields.values.compactMap(\.string).joined(separator: " ")
-            guard words.allSatisfy({ shown.lowercased().contains($0) }) else { continue }
-            result.append((index + 1, shown, event))
+    /// The events of a journal as search reads them: each line that is an event, with its raw text and the
+    /// text shown for it (the event's own words, without its id and times).
+    static func searchableEvents(_ files: StoreFiles, _ path: String) -> [(line: Int, raw: Substring, shown: String, event: Event)] {
+        searchableLines(files, path).compactMap { line, raw in
+            guard let event = try? Event(jsonLine: raw) else { return nil }
+            // The event's words in the order of their keys: a dictionary's own order differs between runs.
+            let shown = event.kind == "checklist" ? runText(event)
+                : event.fields.sorted { $0.key < $1.key }.compactMap(\.value.string).joined(separator: " ")
+            return (line, raw, shown, event)
         }
-        return result
+    }
+}
+
+/// Whether a line holds every word of a query: the line lowercased as the words were, compared as bytes.
+public struct LineMatcher: Sendable {
+    let needles: [[UInt8]]
+
+    /// `words` lowercased.
+    public init(words: [String]) { needles = words.map { Array($0.utf8) } }
+
+    public func matches<S: StringProtocol>(_ line: S) -> Bool {
+        var lowered = line.lowercased()
+        return lowered.withUTF8 { haystack in needles.allSatisfy { Self.contains(haystack, $0) } }
+    }
+
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let last = haystack.count - needle.count
+        var start = 0
+        while start <= last {
+            guard let found = haystack[start...last].firstIndex(of: first) else { return false }
+            var index = 1
+            while index < needle.count && haystack[found + index] == needle[index] { index += 1 }
+            if index == needle.count { return true }
+            start = found + 1
+        }
+        return false
     }
 }

@@ -5,11 +5,15 @@ extension Store {
 
     /// Every incident id (directory name), oldest first.
     public func incidentIDs() -> [String] {
-        listDirectory(Self.incidentsDirectory).filter {
+        // The directory entry's type answers without a stat per incident; a link or an unknown type is
+        // looked at (a link to a directory counts, as before, and is refused when read).
+        DirectoryListing.entries(files.path(Self.incidentsDirectory)).filter { entry in
+            guard !entry.name.hasPrefix(".") else { return false }
+            if let isDirectory = entry.isDirectory { return isDirectory }
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: files.path("incidents/" + $0), isDirectory: &isDirectory)
+            return FileManager.default.fileExists(atPath: files.path("incidents/" + entry.name), isDirectory: &isDirectory)
                 && isDirectory.boolValue
-        }
+        }.map(\.name).sorted()
     }
 
     /// Reads one incident. Problems with its files are collected, never thrown: the rest stays usable.
@@ -51,14 +55,20 @@ extension Store {
     }
 
     public func loadIncidents() -> [Incident] {
-        incidentIDs().map(loadIncident)
+        let ids = incidentIDs()
+        return ids.concurrentMap { self.loadIncident($0) }
     }
 
     /// The incident a person named: its id or any unique part of it; with no name, the only active one.
     public func findIncident(_ query: String?) throws -> Incident {
+        // The exact id, as scripts and the TUI give it, is found without listing every incident.
+        if let query, !query.hasPrefix("."), !query.contains("/"), !query.isEmpty,
+           DirectoryListing.isDirectory(files.path(Self.incidentsDirectory + "/" + query)) {
+            return loadIncident(query)
+        }
         let ids = incidentIDs()
         guard let query, !query.isEmpty else {
-            let active = ids.map(loadIncident).filter(\.state.isActive)
+            let active = incidentSummaries().filter(\.isActive).map { loadIncident($0.id) }.filter(\.state.isActive)
             switch active.count {
             case 1: return active[0]
             case 0: throw WardError("no incident is active: name one (see 'ward incident list --all')")

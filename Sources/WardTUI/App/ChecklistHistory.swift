@@ -22,7 +22,7 @@ public enum ChecklistHistory {
         var parts = [run.checklist, run.title, run.by, run.result.rawValue, run.shortID, Timestamps.format(run.at)]
         if let incident = run.incident {
             parts.append(incident)
-            if let title = snapshot.incident(incident)?.state.title { parts.append(title) }
+            if let title = snapshot.incidentTitle(incident) { parts.append(title) }
         }
         // Every run of a checklist has the same items: only those that went wrong tell runs apart.
         for outcome in run.verdict.outcomes {
@@ -76,7 +76,7 @@ public enum ChecklistHistory {
         lines.append(StyledLine())
         lines.append(StyledLine([Span("Ran by    ", .dim), Span(run.by, .bold), Span("  on " + when(run.at) + " UTC", .dim)]))
         if let id = run.incident {
-            let title = snapshot.incident(id)?.state.title
+            let title = snapshot.incidentTitle(id)
             lines.append(StyledLine([Span("Incident  ", .dim), Span(title ?? id, Style(foreground: .cyan)),
                                      Span(title == nil ? "  (no longer in this store)" : "  (⏎ opens it)", .dim)]))
             if title != nil { lines.append(StyledLine([Span("          " + id, .dim)])) }

@@ -12,13 +12,13 @@ public enum Dashboard {
 
     public static func panels(_ state: AppState) -> [[Item]] {
         let snapshot = state.snapshot
-        let active = snapshot.incidents.filter(\.state.isActive).map { incident in
+        let active = snapshot.incidents.filter(\.isActive).map { incident in
             Item(spans: [
-                Span(incident.state.severity + " ", Views.severityStyle(incident.state.severity)),
-                Span(incident.state.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
-                Span(Durations.short(state.now.timeIntervalSince(incident.state.milestones[.impactStarted] ?? incident.state.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
-                Span(incident.state.title),
-            ] + runbookSpans(incident.state), route: .incident(incident.id))
+                Span(incident.severity + " ", Views.severityStyle(incident.severity)),
+                Span(incident.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
+                Span(Durations.short(state.now.timeIntervalSince(incident.milestones[.impactStarted] ?? incident.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
+                Span(incident.title),
+            ] + (snapshot.incident(incident.id).map { runbookSpans($0.state) } ?? []), route: .incident(incident.id))
         }
         let proposed = snapshot.decisions.filter { $0.status == .proposed }
         let recent = snapshot.decisions.filter { $0.status != .proposed }

@@ -22,7 +22,7 @@ extension Rows {
             }
         }
         func decisionTitle(_ number: Int) -> String { snapshot.decision(number)?.title ?? "(not in this store)" }
-        func incidentTitle(_ id: String) -> String { snapshot.incident(id)?.state.title ?? "(not in this store)" }
+        func incidentTitle(_ id: String) -> String { snapshot.incidentTitle(id) ?? "(not in this store)" }
         for number in supersedes(decision, in: snapshot) { add("Supersedes", .decision(number), decisionTitle(number)) }
         for number in supersededBy(decision, in: snapshot) { add("Superseded by", .decision(number), decisionTitle(number)) }
         for link in decision.links { add(DecisionLink.sentence(link.label), .decision(link.number), decisionTitle(link.number)) }
@@ -35,8 +35,8 @@ extension Rows {
                 add(label, .decision(other.number), other.title)
             }
         }
-        for incident in snapshot.incidents where incident.state.decisions.contains(decision.number) {
-            if !decision.incidents.contains(incident.id) { add("Recorded in", .incident(incident.id), incident.state.title) }
+        for incident in snapshot.incidents where incident.decisions.contains(decision.number) {
+            if !decision.incidents.contains(incident.id) { add("Recorded in", .incident(incident.id), incident.title) }
         }
         return links
     }
@@ -72,7 +72,7 @@ extension Rows {
 
     static func decisionNumbers(from incidentID: String, in snapshot: Snapshot) -> Set<Int> {
         var numbers = Set(snapshot.decisions.filter { $0.incidents.contains(incidentID) }.map(\.number))
-        numbers.formUnion(snapshot.incident(incidentID)?.state.decisions ?? [])
+        numbers.formUnion(snapshot.summary(incidentID)?.decisions ?? [])
         return numbers
     }
 }

@@ -4,13 +4,13 @@ import WardKit
 /// What each list shows, computed from the state the same way for `update` (counts, what Enter opens) and
 /// for the views (what is drawn).
 public enum Rows {
-    public static func incidents(_ state: AppState) -> [Incident] {
+    public static func incidents(_ state: AppState) -> [IncidentSummary] {
         let filter = state.incidentFilter
         return state.snapshot.incidents.filter { incident in
-            (!filter.activeOnly || incident.state.isActive)
-                && (filter.severity == nil || incident.state.severity == filter.severity)
-                && (filter.status == nil || incident.state.status == filter.status)
-                && (filter.service == nil || incident.state.services.contains(filter.service!))
+            (!filter.activeOnly || incident.isActive)
+                && (filter.severity == nil || incident.severity == filter.severity)
+                && (filter.status == nil || incident.status == filter.status)
+                && (filter.service == nil || incident.services.contains(filter.service!))
         }
     }
 
@@ -64,7 +64,7 @@ public enum Rows {
 
     /// Action items of every incident, open and overdue first; open ones only unless `a` was pressed.
     public static func actions(_ state: AppState) -> [ActionItem] {
-        let items = state.snapshot.incidents.flatMap(\.state.actions).filter { !state.actionsOpenOnly || $0.state == .open }
+        let items = state.snapshot.incidents.flatMap(\.actions).filter { !state.actionsOpenOnly || $0.state == .open }
         return Store.sortedForWork(items, today: Timestamps.formatDate(state.now))
     }
 }

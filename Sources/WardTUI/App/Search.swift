@@ -28,16 +28,17 @@ public enum SearchEngine {
     public static func search(_ query: String, in snapshot: Snapshot) -> [SearchResult] {
         let words = query.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
         guard !words.isEmpty else { return [] }
-        func matches(_ text: String) -> Bool {
-            let lowered = text.lowercased()
-            return words.allSatisfy { lowered.contains($0) }
-        }
+        let matcher = LineMatcher(words: words)
+        func matches(_ text: String) -> Bool { matcher.matches(text) }
         var results: [SearchResult] = []
-        for incident in snapshot.incidents {
-            let route = Route.incident(incident.id)
-            if matches(incident.state.title) || matches(incident.id) {
-                results.append(SearchResult(group: "Incidents", title: incident.state.title, text: incident.id, route: route))
+        // Titles from the summaries; bodies and timelines only of the incidents the search index lets through.
+        let candidates = snapshot.incidentsPossiblyHolding(words)
+        for summary in snapshot.incidents {
+            let route = Route.incident(summary.id)
+            if matches(summary.title) || matches(summary.id) {
+                results.append(SearchResult(group: "Incidents", title: summary.title, text: summary.id, route: route))
             }
+            guard candidates.contains(summary.id), let incident = snapshot.incident(summary.id) else { continue }
             for (offset, line) in bodyLines(incident.record?.body ?? "") where matches(line) {
                 results.append(SearchResult(group: "Incidents", title: incident.state.title, text: line, route: route,
                                             focus: .sourceLine(offset)))

@@ -7,8 +7,13 @@ public struct Snapshot: Sendable {
     public var storePath: String
     public var isDemo: Bool
     public var isReadOnly: Bool
-    /// Newest first.
-    public var incidents: [Incident]
+    /// Every incident's summary, newest first. The whole incident (its events, its `incident.md` body) is
+    /// read when a screen needs it, through `incident(_:)`.
+    public var incidents: [IncidentSummary] {
+        didSet { incidentIndex = Self.index(incidents) }
+    }
+    private var incidentIndex: [String: Int] = [:]
+    private var loader: IncidentLoader
     public var decisions: [Decision]
     public var postmortems: [Postmortem]
     public var checklists: [Checklist]
@@ -34,12 +39,14 @@ public struct Snapshot: Sendable {
 
     public init(storeName: String, storePath: String, isDemo: Bool = false, isReadOnly: Bool = false,
                 incidents: [Incident] = [], decisions: [Decision] = [], postmortems: [Postmortem] = [],
-                checklists: [Checklist] = [], runbooks: [Runbook] = [], problems: [Problem] = []) {
+                checklists: [Checklist] = [], runbooks: [Runbook] = [], problems: [Problem] = [], store: Store? = nil) {
         self.storeName = storeName
         self.storePath = storePath
         self.isDemo = isDemo
         self.isReadOnly = isReadOnly
-        self.incidents = incidents
+        self.incidents = incidents.map(IncidentSummary.init)
+        incidentIndex = Self.index(self.incidents)
+        loader = IncidentLoader(store: store, loaded: incidents)
         self.decisions = decisions
         self.postmortems = postmortems
         self.checklists = checklists
@@ -48,35 +55,61 @@ public struct Snapshot: Sendable {
     }
 
     public static func load(_ store: Store) -> Snapshot {
-        let incidents = store.loadIncidents().sorted { ($0.state.declared, $0.id) > ($1.state.declared, $1.id) }
+        let incidents = store.incidentSummaries().sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
         let (decisions, decisionProblems) = store.loadDecisions()
         let (postmortems, postmortemProblems) = store.loadPostmortems()
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
         var snapshot = Snapshot(
             storeName: store.config.name ?? store.root.lastPathComponent, storePath: store.root.path,
-            isDemo: store.isDemo, isReadOnly: store.isReadOnly, incidents: incidents, decisions: decisions,
+            isDemo: store.isDemo, isReadOnly: store.isReadOnly, decisions: decisions,
             postmortems: postmortems, checklists: checklists, runbooks: runbooks,
-            problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems
+            problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems,
+            store: store
         )
+        snapshot.incidents = incidents
         snapshot.severities = store.config.severities
         snapshot.decisionHistory = store.decisionHistory()
-        let (runs, runProblems) = store.loadChecklistRuns(incidents: incidents)
+        let (runs, runProblems) = store.loadChecklistRuns(summaries: incidents)
         snapshot.checklistRuns = runs
         snapshot.problems += runProblems
         do {
-            snapshot.metrics = MetricsReport.compute(incidents, targets: try MetricsTarget.parse(store.config.targets),
+            snapshot.metrics = MetricsReport.compute(summaries: incidents, targets: try MetricsTarget.parse(store.config.targets),
                                                      severityOrder: store.config.severities.map(\.name))
         } catch {
             // Unreadable targets are said, and the default ones used.
             let error = error as? WardError
             snapshot.problems.append(Problem(path: "ward.yaml", line: error?.line, error?.message ?? "the targets cannot be read"))
-            snapshot.metrics = MetricsReport.compute(incidents, severityOrder: store.config.severities.map(\.name))
+            snapshot.metrics = MetricsReport.compute(summaries: incidents, severityOrder: store.config.severities.map(\.name))
         }
         return snapshot
     }
 
-    public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }
+    /// The whole incident: read from the store the first time a screen asks (then kept), or as given to `init`.
+    public func incident(_ id: String) -> Incident? {
+        guard incidentIndex[id] != nil else { return nil }
+        return loader.incident(id)
+    }
+
+    /// The incidents whose records may hold every word (from the store's search index), or all of them.
+    public func incidentsPossiblyHolding(_ words: [String]) -> Set<String> {
+        loader.store?.incidentsPossiblyHolding(words) ?? Set(incidents.map(\.id))
+    }
+
+    /// Puts a whole incident in place of the one with its id (or adds it), as a reload would.
+    public mutating func replaceIncident(_ incident: Incident) {
+        let summary = IncidentSummary(incident)
+        if let index = incidentIndex[incident.id] { incidents[index] = summary } else { incidents.append(summary) }
+        loader = loader.replacing(incident)
+    }
+
+    public func summary(_ id: String) -> IncidentSummary? { incidentIndex[id].map { incidents[$0] } }
+    public func incidentTitle(_ id: String) -> String? { summary(id)?.title }
+
+    private static func index(_ incidents: [IncidentSummary]) -> [String: Int] {
+        Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
     public func postmortem(_ incidentID: String) -> Postmortem? { postmortems.first { $0.incidentID == incidentID } }
     public func checklist(_ name: String) -> Checklist? { checklists.first { $0.name == name } }
@@ -87,5 +120,47 @@ public struct Snapshot: Sendable {
         latestRuns = [:]
         for run in checklistRuns where latestRuns[run.checklist] == nil { latestRuns[run.checklist] = run }
         raisedRedFlags = Store.raisedRedFlags(checklistRuns)
+    }
+}
+
+/// Whole incidents read on demand, shared by the copies of one snapshot. The few most recently read are kept;
+/// a new snapshot (after the store changed) starts a new loader, so nothing stale is served.
+final class IncidentLoader: @unchecked Sendable {
+    let store: Store?
+    private let lock = NSLock()
+    private var loaded: [String: Incident]
+    private var order: [String]
+    private let given: Set<String>
+    private static let kept = 64
+
+    init(store: Store?, loaded incidents: [Incident]) {
+        self.store = store
+        loaded = Dictionary(incidents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        order = []
+        given = Set(loaded.keys)
+    }
+
+    /// A new loader with `incident` in place of its namesake; this one (and the snapshots using it) unchanged.
+    func replacing(_ incident: Incident) -> IncidentLoader {
+        lock.lock()
+        defer { lock.unlock() }
+        var all = Array(loaded.values.filter { $0.id != incident.id })
+        all.append(incident)
+        return IncidentLoader(store: store, loaded: all)
+    }
+
+    func incident(_ id: String) -> Incident? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let found = loaded[id] { return found }
+        guard let store else { return nil }
+        let incident = store.loadIncident(id)
+        loaded[id] = incident
+        order.append(id)
+        if order.count > Self.kept {
+            let dropped = order.removeFirst()
+            if !given.contains(dropped) { loaded[dropped] = nil }
+        }
+        return incident
     }
 }

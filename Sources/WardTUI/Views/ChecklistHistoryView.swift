@@ -39,7 +39,7 @@ enum ChecklistHistoryView {
             let failed = run.failed.filter { !run.redFlags.contains($0) }
             if !failed.isEmpty { spans.append(Span(failed.joined(separator: ", ") + " ", Style(foreground: .red))) }
             if let incident = run.incident {
-                spans.append(Span("· " + (state.snapshot.incident(incident)?.state.title ?? incident), .dim))
+                spans.append(Span("· " + (state.snapshot.incidentTitle(incident) ?? incident), .dim))
             }
             return spans
         }

@@ -16,7 +16,7 @@ enum ChecklistRunView {
             meta.append(Span(" · read-only: cannot be recorded", Style(foreground: .yellow)))
         }
         if let incident {
-            meta += [Span(" · into ", .dim), Span(state.snapshot.incident(incident)?.state.title ?? incident, Style(foreground: .cyan))]
+            meta += [Span(" · into ", .dim), Span(state.snapshot.incidentTitle(incident) ?? incident, Style(foreground: .cyan))]
         } else {
             meta.append(Span(" · on its own", .dim))
         }

@@ -83,7 +83,7 @@ enum DocumentView {
         switch route {
         case let .postmortem(id):
             guard let postmortem = state.snapshot.postmortem(id) else { return }
-            title = state.snapshot.incident(id)?.state.title ?? postmortem.title
+            title = state.snapshot.incidentTitle(id) ?? postmortem.title
             let style: Style = postmortem.status == "published" ? Style(foreground: .green, bold: true) : Style(foreground: .yellow, bold: true)
             meta = [Span(" post-mortem ", .dim), Span(postmortem.status, style), Span("  ·  " + postmortem.path, .dim)]
             if !postmortem.reviewers.isEmpty { meta.append(Span("  ·  reviewers: " + postmortem.reviewers.joined(separator: ", "), .dim)) }

@@ -32,7 +32,7 @@ enum DashboardView {
                 // Action items recorded in timelines (TODO: notes); post-mortem action items join them later.
                 let problems = state.snapshot.problems.filter { $0.level == .error }.count
                 let today = Timestamps.formatDate(state.now)
-                let actions = state.snapshot.incidents.flatMap(\.state.actions)
+                let actions = state.snapshot.incidents.flatMap(\.actions)
                 let open = actions.filter { $0.state == .open }
                 let overdue = open.filter { $0.isOverdue(today: today) }.count
                 var line = [Span("  Action items (6): ", .bold),
@@ -80,7 +80,7 @@ enum IncidentListView {
             return
         }
         Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.incidents), count: rows.count) { index in
-            let incident = rows[index].state
+            let incident = rows[index]
             let end = incident.isActive ? state.now : (incident.milestones[.resolved] ?? state.now)
             var spans = [
                 Span(incident.severity.padding(toLength: 5, withPad: " ", startingAt: 0), Views.severityStyle(incident.severity)),
@@ -137,7 +137,7 @@ extension DecisionListView {
     /// After `o` on an incident: whose decisions these are, at the right of the column headings.
     static func incidentNote(_ screen: inout Screen, _ state: AppState) {
         guard let id = state.decisionFilter.incident else { return }
-        var title = state.snapshot.incident(id)?.state.title ?? id
+        var title = state.snapshot.incidentTitle(id) ?? id
         let room = screen.width - 39 - 1 - 5
         while DisplayWidth.of(title) > room, !title.isEmpty { title = String(title.dropLast(2)) + "…" }
         let width = DisplayWidth.of("from " + title)
@@ -158,7 +158,7 @@ enum PostmortemListView {
         Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.postmortems), count: rows.count) { index in
             let postmortem = rows[index]
             let style: Style = postmortem.status == "published" ? Style(foreground: .green) : Style(foreground: .yellow)
-            let title = state.snapshot.incident(postmortem.incidentID)?.state.title ?? postmortem.title
+            let title = state.snapshot.incidentTitle(postmortem.incidentID) ?? postmortem.title
             return [Span(postmortem.status.padding(toLength: 12, withPad: " ", startingAt: 0), style), Span(title)]
         }
     }
@@ -203,7 +203,7 @@ enum ActionListView {
     static func draw(_ screen: inout Screen, _ state: AppState) {
         let today = Timestamps.formatDate(state.now)
         let rows = Rows.actions(state)
-        let all = state.snapshot.incidents.flatMap(\.state.actions)
+        let all = state.snapshot.incidents.flatMap(\.actions)
         let open = all.filter { $0.state == .open }
         let overdue = open.filter { $0.isOverdue(today: today) }.count
         StyledLine([Span(" \(open.count) open", .bold), Span(overdue > 0 ? " · \(overdue) overdue" : "", Style(foreground: .red, bold: true)),
@@ -225,7 +225,7 @@ enum ActionListView {
                     Span((item.due ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), late ? Style(foreground: .red) : .dim),
                     Span((item.owner ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0)),
                     Span((item.type?.rawValue ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0), .dim),
-                    Span(item.title), Span("  " + (state.snapshot.incident(item.incident)?.state.title ?? item.incident), .dim)]
+                    Span(item.title), Span("  " + (state.snapshot.incidentTitle(item.incident) ?? item.incident), .dim)]
         }
     }
 }

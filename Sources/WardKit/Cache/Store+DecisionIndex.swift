@@ -1,0 +1,141 @@
+import Foundation
+
+extension Store {
+    /// Every decision record as `Decision(data:path:)` reads it, or the problem that stops it, or nil when
+    /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-v1/`) where the file is
+    /// unchanged.
+    func cachedDecisionFiles(_ names: [String]) -> [Result<Decision, WardError>?] {
+        let directory = decisionsDirectory
+        let cache = DerivedCache(root: root.path, name: "decisions", base: directory, writable: !isReadOnly)
+        let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
+            Self.encodeDecisionResult(self.readDecision(directory + "/" + name))
+        })
+        return zip(names, payloads).map { name, payload in
+            do {
+                let result = try Self.decodeDecisionResult(payload)
+                // Entries are by file name; one built for another directory (ward.yaml changed) is not used.
+                if case let .success(decision)? = result, decision.path != directory + "/" + name { throw CacheFormatError() }
+                if case let .failure(error)? = result, let path = error.path, path != directory + "/" + name { throw CacheFormatError() }
+                return result
+            } catch {
+                return readDecision(directory + "/" + name)
+            }
+        }
+    }
+
+    /// One record read from its file: what `loadDecisions` always did, file by file (nil: no such file).
+    func readDecision(_ path: String) -> Result<Decision, WardError>? {
+        do {
+            guard let contents = try files.read(path, limit: RecordText.sizeLimit + 1) else { return nil }
+            return .success(try Decision(data: contents.data, path: path))
+        } catch let error as WardError {
+            return .failure(error)
+        } catch {
+            return .failure(WardError("\(error)", path: path))
+        }
+    }
+
+    static func encodeDecisionResult(_ result: Result<Decision, WardError>?) -> [UInt8] {
+        var writer = ByteWriter()
+        switch result {
+        case nil:
+            writer.int(0)
+        case let .failure(error)?:
+            writer.int(1)
+            writer.string(error.message)
+            writer.optionalString(error.path)
+            writer.int(error.line ?? -1)
+        case let .success(decision)?:
+            writer.int(2)
+            decision.encode(to: &writer)
+        }
+        return writer.bytes
+    }
+
+    static func decodeDecisionResult(_ payload: ArraySlice<UInt8>) throws -> Result<Decision, WardError>? {
+        try payload.withUnsafeBytes { bytes in
+            var reader = ByteReader(bytes)
+            let tag = try reader.int()
+            if tag == 0 { return nil }
+            guard tag == 1 || tag == 2 else { throw CacheFormatError() }
+            if tag == 1 {
+                let message = try reader.string()
+                let path = try reader.optionalString()
+                let line = try reader.int()
+                return .failure(WardError(message, path: path, line: line < 0 ? nil : line))
+            }
+            let decision = try Decision(from: &reader)
+            guard reader.isAtEnd else { throw CacheFormatError() }
+            return .success(decision)
+        }
+    }
+}
+
+extension Decision {
+    func encode(to writer: inout ByteWriter) {
+        writer.int(number)
+        writer.string(title)
+        writer.optionalString(status?.rawValue)
+        writer.string(statusText)
+        writer.optionalString(date)
+        writer.string(format.rawValue)
+        writer.int(supersedes.count)
+        for number in supersedes { writer.int(number) }
+        writer.int(supersededBy.count)
+        for number in supersededBy { writer.int(number) }
+        writer.int(links.count)
+        for link in links {
+            writer.string(link.label)
+            writer.int(link.number)
+        }
+        writer.strings(incidents)
+        writer.strings(tags)
+        writer.strings(decisionMakers)
+        writer.string(path)
+        writer.string(body)
+        writer.int(warnings.count)
+        for problem in warnings { problem.encode(to: &writer) }
+    }
+
+    init(from reader: inout ByteReader) throws {
+        self = Decision(cachedNumber: try reader.int(), title: try reader.string())
+        if let status = try reader.optionalString() {
+            guard let known = DecisionStatus(rawValue: status) else { throw CacheFormatError() }
+            self.status = known
+        }
+        statusText = try reader.string()
+        date = try reader.optionalString()
+        guard let format = DecisionFormat(rawValue: try reader.string()) else { throw CacheFormatError() }
+        self.format = format
+        for _ in 0..<(try reader.count()) { supersedes.append(try reader.int()) }
+        for _ in 0..<(try reader.count()) { supersededBy.append(try reader.int()) }
+        for _ in 0..<(try reader.count()) {
+            var link = DecisionLink("relates to", 0)
+            link.label = try reader.string()
+            link.number = try reader.int()
+            links.append(link)
+        }
+        incidents = try reader.strings()
+        tags = try reader.strings()
+        decisionMakers = try reader.strings()
+        path = try reader.string()
+        body = try reader.string()
+        for _ in 0..<(try reader.count()) { warnings.append(try Problem(from: &reader)) }
+    }
+}
+
+extension Problem {
+    func encode(to writer: inout ByteWriter) {
+        writer.string(path)
+        writer.int(line ?? -1)
+        writer.string(message)
+        writer.bool(level == .warning)
+    }
+
+    init(from reader: inout ByteReader) throws {
+        let path = try reader.string()
+        let line = try reader.int()
+        let message = try reader.string()
+        self.init(path: path, line: line < 0 ? nil : line, message, level: try reader.bool() ? .warning : .error)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// What the search index keeps of an incident: its title (for hits) and the trigrams of its three files.
+struct IncidentSearchEntry {
+    var title: String
+    var filter: TrigramFilter
+}
+
+extension Store {
+    /// The search index entries of `ids` (`.ward/cache/incident-search-v1/`), built from `incident.md`, the
+    /// timeline and the post-mortem exactly as `search` reads them.
+    func incidentSearchEntries(_ ids: [String]) -> [IncidentSearchEntry] {
+        let cache = DerivedCache(root: root.path, name: "incident-search", base: Self.incidentsDirectory, writable: !isReadOnly)
+        let payloads = cache.payloads(for: ids, files: { id in
+            [id + "/incident.md", id + "/timeline.jsonl", id + "/postmortem.md"]
+        }, build: { id in
+            let directory = Self.incidentsDirectory + "/" + id
+            var trigrams = Set<UInt32>()
+            for file in ["incident.md", "postmortem.md"] {
+                for (_, text) in Self.searchableLines(self.files, directory + "/" + file) {
+                    TrigramFilter.collect(text.lowercased().utf8, into: &trigrams)
+                }
+            }
+            for (_, _, shown, event) in Self.searchableEvents(self.files, directory + "/timeline.jsonl") {
+                // What `ward search` reads, and what the TUI's search reads (the event as shown, and who).
+                TrigramFilter.collect(shown.lowercased().utf8, into: &trigrams)
+                TrigramFilter.collect(TimelineText.describe(event).lowercased().utf8, into: &trigrams)
+                TrigramFilter.collect(event.by.lowercased().utf8, into: &trigrams)
+            }
+            var writer = ByteWriter()
+            writer.string(self.loadIncident(id).state.title)
+            TrigramFilter(trigrams: trigrams).encode(to: &writer)
+            return writer.bytes
+        })
+        return zip(ids, payloads).map { id, payload in
+            let decoded = payload.withUnsafeBytes { bytes -> IncidentSearchEntry? in
+                var reader = ByteReader(bytes)
+                guard let title = try? reader.string(), let filter = try? TrigramFilter(from: &reader) else { return nil }
+                return IncidentSearchEntry(title: title, filter: filter)
+            }
+            // An entry Ward cannot read lets everything through: the files still answer.
+            return decoded ?? IncidentSearchEntry(title: loadIncident(id).state.title, filter: TrigramFilter(bits: []))
+        }
+    }
+
+    /// The incidents whose files may hold every one of `words` (lowercased): all of them when the words are
+    /// too short for the index. Whatever is left out cannot match.
+    public func incidentsPossiblyHolding(_ words: [String]) -> Set<String> {
+        let ids = incidentIDs()
+        let required = TrigramFilter.required(by: words)
+        guard !required.isEmpty else { return Set(ids) }
+        return Set(zip(ids, incidentSearchEntries(ids)).compactMap { $1.filter.mayContain(required) ? $0 : nil })
+    }
+
+    /// The search index filters of decision records, by file name in the decisions directory.
+    func decisionSearchFilters(_ names: [String]) -> [TrigramFilter] {
+        let directory = decisionsDirectory
+        let cache = DerivedCache(root: root.path, name: "decision-search", base: directory, writable: !isReadOnly)
+        let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
+            var trigrams = Set<UInt32>()
+            for (_, text) in Self.searchableLines(self.files, directory + "/" + name) {
+                TrigramFilter.collect(text.lowercased().utf8, into: &trigrams)
+            }
+            var writer = ByteWriter()
+            TrigramFilter(trigrams: trigrams).encode(to: &writer)
+            return writer.bytes
+        })
+        return payloads.map { payload in
+            payload.withUnsafeBytes { bytes in
+                var reader = ByteReader(bytes)
+                return (try? TrigramFilter(from: &reader)) ?? TrigramFilter(bits: [])
+            }
+        }
+    }
+}

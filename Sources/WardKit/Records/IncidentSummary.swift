@@ -1,0 +1,270 @@
+import Foundation
+
+/// What lists, the dashboard, metrics and `incident list` need of an incident, worked out from the whole
+/// incident (`init(_:)`) and small enough to keep for every incident of a large store. The events stay on
+/// disk: a screen that shows them loads the incident itself.
+public struct IncidentSummary: Sendable, Equatable {
+    /// The runbook run commands act on (`IncidentState.currentRun`), as far as lists need it.
+    public struct RunSummary: Sendable, Equatable {
+        public var name: String
+        public var title: String
+        /// The phase it is in; nil once finished.
+        public var phase: String?
+        public var phaseIndex: Int
+        public var phaseCount: Int
+        public var isFinished: Bool { phase == nil }
+    }
+
+    /// One ended stay of a run in a phase it has left, for the metrics' phase times.
+    public struct PhaseTime: Sendable, Equatable {
+        public var phase: String
+        public var seconds: TimeInterval
+    }
+
+    public var id: String
+    public var title: String
+    public var severity: String
+    public var services: [String]
+    public var status: IncidentStatus
+    public var roles: [String: String]
+    public var declared: Date
+    public var declaredBy: String?
+    public var milestones: [Milestone: Date]
+    public var noteCount: Int
+    public var keyEventCount: Int
+    public var lastEvent: Date?
+    public var lastStatusChange: Date?
+    public var run: RunSummary?
+    public var phaseTimes: [PhaseTime]
+    public var actions: [ActionItem]
+    public var decisions: [Int]
+    public var problems: [Problem]
+    /// Whether checklist runs were recorded into this incident's timeline.
+    public var hasChecklistRuns: Bool
+
+    public var isActive: Bool { status != .resolved }
+    public var commander: String? { roles["commander"] }
+    public var path: String { "incidents/\(id)" }
+
+    public init(_ incident: Incident) {
+        let state = incident.state
+        id = incident.id
+        title = state.title
+        severity = state.severity
+        services = state.services
+        status = state.status
+        roles = state.roles
+        declared = state.declared
+        declaredBy = incident.record?.declaredBy
+        milestones = state.milestones
+        noteCount = state.noteCount
+        keyEventCount = state.keyEventCount
+        lastEvent = state.lastEvent
+        lastStatusChange = state.lastStatusChange
+        run = state.currentRun.map { run in
+            RunSummary(name: run.name, title: run.title, phase: run.currentPhase?.name, phaseIndex: run.current,
+                       phaseCount: run.phases.count)
+        }
+        phaseTimes = state.runs.flatMap { run in
+            let left = Set(run.moves.compactMap(\.from))
+            return run.phases.enumerated().filter { left.contains($0.element.name) }.map {
+                PhaseTime(phase: $0.element.name, seconds: run.timeSpent[$0.offset])
+            }
+        }
+        actions = state.actions
+        decisions = state.decisions
+        problems = incident.problems
+        hasChecklistRuns = incident.events.contains { $0.kind == "checklist" }
+    }
+
+    /// The state metrics read: times and status (runs are summarised in `phaseTimes`).
+    public var metricsState: IncidentState {
+        var state = IncidentState(title: title, severity: severity, services: services, declared: declared)
+        state.status = status
+        state.milestones = milestones
+        state.roles = roles
+        state.noteCount = noteCount
+        state.keyEventCount = keyEventCount
+        state.lastEvent = lastEvent
+        state.lastStatusChange = lastStatusChange
+        state.actions = actions
+        state.decisions = decisions
+        return state
+    }
+
+    public static func == (lhs: IncidentSummary, rhs: IncidentSummary) -> Bool {
+        lhs.encoded() == rhs.encoded()
+    }
+}
+
+extension IncidentSummary {
+    /// `ward incident list --json` and friends (CLI.md): one incident as scripts see it.
+    public var json: JSONValue {
+        var times: [String: JSONValue] = [:]
+        for milestone in Milestone.allCases { times[milestone.rawValue] = Self.time(milestones[milestone]) }
+        return .object([
+            "id": .string(id),
+            "title": .string(title),
+            "severity": .string(severity),
+            "status": .string(status.rawValue),
+            "active": .bool(isActive),
+            "services": .array(services.map { .string($0) }),
+            "roles": .object(roles.mapValues { .string($0) }),
+            "commander": commander.map { .string($0) } ?? .null,
+            "declared": Self.time(declared),
+            "declared_by": declaredBy.map { .string($0) } ?? .null,
+            "times": .object(times),
+            "notes": .number(Double(noteCount)),
+            "key_events": .number(Double(keyEventCount)),
+            "last_event": Self.time(lastEvent),
+            "path": .string(path),
+            "runbook": run.map { .string($0.name) } ?? .null,
+            "runbook_phase": run.map { $0.phase.map { .string($0) } ?? .null } ?? .null,
+            "actions": .array(actions.map { $0.json() }),
+            "decisions": .array(decisions.map { .number(Double($0)) }),
+        ])
+    }
+
+    static func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamps.format($0)) } ?? .null }
+}
+
+extension ActionItem {
+    /// `ward action list --json` (CLI.md): `{"id","incident","title","owner","due","state"}` and more.
+    public func json(today: String? = nil) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(id), "short_id": .string(shortID), "incident": .string(incident),
+            "title": .string(title), "owner": owner.map { .string($0) } ?? .null,
+            "due": due.map { .string($0) } ?? .null, "state": .string(state.rawValue),
+            "type": type.map { .string($0.rawValue) } ?? .null, "reason": reason.map { .string($0) } ?? .null,
+            "source": .string(source), "created": IncidentSummary.time(created), "by": .string(createdBy),
+            "closed": IncidentSummary.time(closed),
+        ]
+        if let today { object["overdue"] = .bool(isOverdue(today: today)) }
+        return .object(object)
+    }
+}
+
+// MARK: - The cache's encoding
+
+extension IncidentSummary {
+    func encoded() -> [UInt8] {
+        var writer = ByteWriter()
+        encode(to: &writer)
+        return writer.bytes
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.string(id)
+        writer.string(title)
+        writer.string(severity)
+        writer.strings(services)
+        writer.string(status.rawValue)
+        writer.int(roles.count)
+        for key in roles.keys.sorted() {
+            writer.string(key)
+            writer.string(roles[key]!)
+        }
+        writer.date(declared)
+        writer.optionalString(declaredBy)
+        for milestone in Milestone.allCases { writer.optionalDate(milestones[milestone]) }
+        writer.int(noteCount)
+        writer.int(keyEventCount)
+        writer.optionalDate(lastEvent)
+        writer.optionalDate(lastStatusChange)
+        writer.bool(run != nil)
+        if let run {
+            writer.string(run.name)
+            writer.string(run.title)
+            writer.optionalString(run.phase)
+            writer.int(run.phaseIndex)
+            writer.int(run.phaseCount)
+        }
+        writer.int(phaseTimes.count)
+        for time in phaseTimes {
+            writer.string(time.phase)
+            writer.double(time.seconds)
+        }
+        writer.int(actions.count)
+        for action in actions {
+            writer.string(action.id)
+            writer.string(action.incident)
+            writer.string(action.title)
+            writer.optionalString(action.owner)
+            writer.optionalString(action.due)
+            writer.optionalString(action.type?.rawValue)
+            writer.string(action.state.rawValue)
+            writer.optionalString(action.reason)
+            writer.string(action.source)
+            writer.date(action.created)
+            writer.string(action.createdBy)
+            writer.optionalDate(action.closed)
+        }
+        writer.int(decisions.count)
+        for number in decisions { writer.int(number) }
+        writer.int(problems.count)
+        for problem in problems {
+            writer.string(problem.path)
+            writer.int(problem.line ?? -1)
+            writer.string(problem.message)
+            writer.bool(problem.level == .warning)
+        }
+        writer.bool(hasChecklistRuns)
+    }
+
+    init(from reader: inout ByteReader) throws {
+        id = try reader.string()
+        title = try reader.string()
+        severity = try reader.string()
+        services = try reader.strings()
+        guard let status = IncidentStatus(rawValue: try reader.string()) else { throw CacheFormatError() }
+        self.status = status
+        roles = [:]
+        for _ in 0..<(try reader.count()) { roles[try reader.string()] = try reader.string() }
+        declared = try reader.date()
+        declaredBy = try reader.optionalString()
+        milestones = [:]
+        for milestone in Milestone.allCases { milestones[milestone] = try reader.optionalDate() }
+        noteCount = try reader.int()
+        keyEventCount = try reader.int()
+        lastEvent = try reader.optionalDate()
+        lastStatusChange = try reader.optionalDate()
+        if try reader.bool() {
+            run = RunSummary(name: try reader.string(), title: try reader.string(), phase: try reader.optionalString(),
+                             phaseIndex: try reader.int(), phaseCount: try reader.int())
+        }
+        phaseTimes = []
+        for _ in 0..<(try reader.count()) {
+            phaseTimes.append(PhaseTime(phase: try reader.string(), seconds: try reader.double()))
+        }
+        actions = []
+        for _ in 0..<(try reader.count()) {
+            let id = try reader.string(), incident = try reader.string(), title = try reader.string()
+            let owner = try reader.optionalString(), due = try reader.optionalString()
+            let type = try reader.optionalString().map { try Self.known(ActionItem.Kind(rawValue: $0)) }
+            let state = try Self.known(ActionItem.State(rawValue: try reader.string()))
+            let reason = try reader.optionalString()
+            let source = try reader.string()
+            let created = try reader.date()
+            let createdBy = try reader.string()
+            let closed = try reader.optionalDate()
+            actions.append(ActionItem(id: id, incident: incident, title: title, owner: owner, due: due, type: type,
+                                      state: state, reason: reason, source: source, created: created,
+                                      createdBy: createdBy, closed: closed))
+        }
+        decisions = []
+        for _ in 0..<(try reader.count()) { decisions.append(try reader.int()) }
+        problems = []
+        for _ in 0..<(try reader.count()) {
+            let path = try reader.string()
+            let line = try reader.int()
+            let message = try reader.string()
+            problems.append(Problem(path: path, line: line < 0 ? nil : line, message, level: try reader.bool() ? .warning : .error))
+        }
+        hasChecklistRuns = try reader.bool()
+    }
+
+    private static func known<T>(_ value: T?) throws -> T {
+        guard let value else { throw CacheFormatError() }
+        return value
+    }
+}
