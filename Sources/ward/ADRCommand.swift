@@ -16,6 +16,7 @@ struct ADRCommand: ParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Write a new decision record, proposed; prints its path.",
             discussion: """
             The form is ward.yaml's 'decisions.format' unless --format says otherwise. Superseded records \
@@ -65,6 +66,7 @@ struct ADRCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List every decision record.",
             discussion: "Examples:\n  ward adr list --json\n  ward adr list --status accepted --tag database"
         )
@@ -102,6 +104,7 @@ struct ADRCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one decision record, its links and its history.",
             discussion: "Example:\n  ward adr show 7"
         )
@@ -144,6 +147,7 @@ struct ADRCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Change a decision's status: proposed → accepted or rejected; accepted → deprecated or superseded.",
             discussion: """
             Only the status line of the file changes (in an adr-tools record, its ## Status section). Who \
@@ -173,6 +177,7 @@ struct ADRCommand: ParsableCommand {
 
     struct Link: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "link",
             abstract: "Link two decisions both ways (amends, clarifies, relates-to), or a decision and an incident.",
             discussion: """
             The record gets the link, and the other record its inverse (amends ↔ amended by, clarifies ↔ \
@@ -212,6 +217,7 @@ struct ADRCommand: ParsableCommand {
 
     struct Renumber: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "renumber",
             abstract: "Give a record a new number, rewriting every link to it and every ADR-NNNN mention.",
             discussion: """
             Use it when two branches each wrote a record with the same number ('ward doctor' reports it): \
@@ -246,6 +252,7 @@ struct ADRCommand: ParsableCommand {
 
     struct Index: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "index",
             abstract: "Print a Markdown table of contents of the decisions; --write puts it in the directory's README.",
             discussion: """
             With --write, the table goes between <!-- ward:adr-index --> and <!-- /ward:adr-index --> in \
@@ -274,6 +281,7 @@ struct ADRCommand: ParsableCommand {
 
     struct Graph: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Print the decisions as a Graphviz DOT graph of supersedes and links.",
             discussion: "Example:\n  ward adr graph | dot -Tsvg > decisions.svg"
         )

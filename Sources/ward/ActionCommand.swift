@@ -35,7 +35,7 @@ struct ActionCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List action items, open and overdue first.",
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List action items, open and overdue first.",
                                                         discussion: "Example:\n  ward action list --open --json")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only the open ones.") var open = false
@@ -66,6 +66,7 @@ struct ActionCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an action item to an incident.",
             discussion: "Example:\n  ward action add \"Alert on replica lag over 30 s\" --owner bo --due 2026-12-15 --type detect"
         )
@@ -88,7 +89,7 @@ struct ActionCommand: ParsableCommand {
     }
 
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an action item done.", discussion: "Example:\n  ward action done 3kq9x7ab")
+        static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark an action item done.", discussion: "Example:\n  ward action done 3kq9x7ab")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: ItemOptions
 
@@ -113,7 +114,7 @@ struct ActionCommand: ParsableCommand {
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a closed action item again.", discussion: "Example:\n  ward action reopen 3kq9x7ab --reason \"the alert never fired\"")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Open a closed action item again.", discussion: "Example:\n  ward action reopen 3kq9x7ab --reason \"the alert never fired\"")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: ItemOptions
         @Option(help: "Why.") var reason: String?

@@ -25,6 +25,7 @@ struct CheckCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "The checklists: built in, and the store's own in checklists/ (which override them by name).",
             discussion: "Example:\n  ward check list --json"
         )
@@ -62,6 +63,7 @@ struct CheckCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run a checklist: exit 0 for GO, 1 for NO-GO, 2 (or 64 for a bad command line) for any other error.",
             discussion: """
             Answers come from --answer and --answers; on a terminal, Ward asks for the rest one by one (type \
@@ -146,6 +148,7 @@ struct CheckCommand: ParsableCommand {
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "Past runs, newest first: of every checklist, of one, or inside one incident.",
             discussion: "Examples:\n  ward check history\n  ward check history schema-change --result NO-GO\n  ward check history --grep restore"
         )
@@ -200,6 +203,7 @@ struct CheckCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "One run: every answer with its note, who, when, and the verdict.",
             discussion: "Example:\n  ward check show k3f9x2ab"
         )

@@ -11,6 +11,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct Declare: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "declare",
             abstract: "Declare an incident; prints its id. The clock starts now.",
             discussion: """
             Severities are defined in ward.yaml (SEV1 to SEV4 by default). When unsure, pick the higher one.
@@ -42,6 +43,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List active incidents (all with --all).",
             discussion: "Example:\n  ward incident list --all --json"
         )
@@ -80,6 +82,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one incident: its state, roles, times and what was written about it.",
             discussion: "Example:\n  ward incident show prod-db"
         )
@@ -130,6 +133,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Change the status: investigating, identified, mitigated, monitoring, resolved.",
             discussion: """
             Reopening a resolved incident needs --reason.
@@ -159,6 +163,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct Time: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "time",
             abstract: "Record when impact started, or when it was detected, acknowledged, mitigated or resolved.",
             discussion: """
             The times must keep that order; one that does not is refused, naming the two that disagree. \
@@ -186,6 +191,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct Severity: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "severity",
             abstract: "Change the severity.",
             discussion: "Example:\n  ward incident severity prod-db 1 --reason \"customer data lost\""
         )
@@ -207,6 +213,7 @@ struct IncidentCommand: ParsableCommand {
 
     struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "assign",
             abstract: "Give a role to someone: commander, scribe, comms, or any responder role. Handovers are logged.",
             discussion: """
             An empty NAME ("") frees the role.

@@ -20,7 +20,7 @@ struct PostmortemCommand: ParsableCommand {
     )
 
     struct Review: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send the post-mortem for review.",
+        static let configuration = CommandConfiguration(commandName: "review", abstract: "Send the post-mortem for review.",
                                                         discussion: "Example:\n  ward postmortem review --reviewer ana --reviewer bo")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Its id or any unique part of it (default: the only active incident).") var incident: String?
@@ -34,7 +34,7 @@ struct PostmortemCommand: ParsableCommand {
     }
 
     struct Publish: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Publish a reviewed post-mortem.", discussion: "Example:\n  ward postmortem publish prod-db")
+        static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a reviewed post-mortem.", discussion: "Example:\n  ward postmortem publish prod-db")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Its id or any unique part of it (default: the only active incident).") var incident: String?
 
@@ -46,7 +46,7 @@ struct PostmortemCommand: ParsableCommand {
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a post-mortem a draft again, with the reason.",
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Make a post-mortem a draft again, with the reason.",
                                                         discussion: "Example:\n  ward postmortem reopen prod-db --reason \"a second cause was found\"")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Its id or any unique part of it (default: the only active incident).") var incident: String?
@@ -61,6 +61,7 @@ struct PostmortemCommand: ParsableCommand {
 
     struct Draft: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "draft",
             abstract: "Write the post-mortem draft, or refresh the parts Ward generates (between ward:begin and ward:end).",
             discussion: "What people wrote outside those blocks is kept as it is.\n\nExample:\n  ward postmortem draft prod-db"
         )

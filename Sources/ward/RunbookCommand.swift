@@ -28,6 +28,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start a runbook (default: recovery) in an incident.",
             discussion: "Example:\n  ward runbook start prod-db --runbook data-loss"
         )
@@ -44,6 +45,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show the run: its phases with progress and time spent, and the current phase's steps.",
             discussion: "Example:\n  ward runbook show --json"
         )
@@ -104,6 +106,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "done",
             abstract: "Mark a step done.",
             discussion: "Example:\n  ward runbook done revoke-credentials --note \"rotated the prod-main password\""
         )
@@ -119,6 +122,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Skip: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "skip",
             abstract: "Skip a step, with a reason. A skipped required step no longer holds its phase back.",
             discussion: "Example:\n  ward runbook skip writes-since --reason \"writes were stopped before the damage\""
         )
@@ -150,6 +154,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Reopen: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reopen",
             abstract: "Open a step again (undo done, skip or n/a).",
             discussion: "Example:\n  ward runbook reopen verify-restore --reason \"row counts were from the wrong table\""
         )
@@ -165,6 +170,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "Move to the next phase; refuses while a required step of this phase is open, and names them.",
             discussion: "Example:\n  ward runbook next"
         )
@@ -192,6 +198,7 @@ struct RunbookCommand: ParsableCommand {
 
     struct Back: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "back",
             abstract: "Reopen the previous phase, with a reason.",
             discussion: "Example:\n  ward runbook back --reason \"the restore is missing the orders table\""
         )
