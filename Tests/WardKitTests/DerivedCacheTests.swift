@@ -30,7 +30,8 @@ import Testing
         let summaries = store.incidentSummaries().map { "\($0.encoded())" }
         let decisions = store.loadDecisions()
         let searches = ["kafka", "queue depth", "stalled", "postgres", "zz", "CHECKOUT latency 1"].map { "\(store.search($0))" }
-        return listings + summaries + ["\(decisions.decisions)", "\(decisions.problems)"] + searches
+        let postmortems = ["\(store.loadPostmortems())", "\(store.loadPostmortems(withBodies: false))"]
+        return listings + summaries + ["\(decisions.decisions)", "\(decisions.problems)"] + postmortems + searches
     }
 
     static func reopen(_ directory: TemporaryDirectory) throws -> Store {
@@ -68,6 +69,19 @@ import Testing
             let query = (0..<Int.random(in: 1...2, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
             #expect(store.search(query) == store.search(query, useIndex: false), "\(query)")
         }
+    }
+
+    @Test func searchReadsCRLFLinesAndLowercasesLikeTheIndex() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.populated(directory, count: 1)
+        let id = store.incidentIDs()[0]
+        // A Kelvin sign lowercases to an ASCII k: the line is not ASCII, so it is lowercased before comparing.
+        directory.write("incidents/\(id)/postmortem.md",
+                        "---\r\ntitle: PM\r\nstatus: draft\r\n---\r\n\r\nThe \u{212A}afka bridge stalled.\r\nSecond line.\r\n")
+        let hits = store.search("kafka bridge")
+        #expect(hits.contains { $0.kind == "postmortem" && $0.line == 6 && $0.text == "The \u{212A}afka bridge stalled." })
+        #expect(hits == store.search("kafka bridge", useIndex: false))
+        #expect(store.search("SECOND line").map(\.line) == [7])
     }
 
     @Test func aChangedIncidentIsSeenAtOnceAndRewritesOneShard() throws {

@@ -107,9 +107,9 @@ struct ByteReader {
     mutating func string() throws -> String {
         let length = try count()
         defer { offset += length }
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
-        guard let text = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else { throw CacheFormatError() }
-        return text
+        // Written from Swift strings and checked by the file's checksum: decoded without validating again
+        // (anything invalid would become U+FFFD, never undefined behaviour).
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
     }
 
     mutating func optionalString() throws -> String? { try bool() ? try string() : nil }

@@ -20,7 +20,9 @@ final class DerivedCache: @unchecked Sendable {
         var payload: ArraySlice<UInt8>
     }
 
-    static let version = 1
+    /// Part of every cache folder's name: bump it whenever any payload's encoding changes, so that no
+    /// Ward reads entries another version wrote (they would match their files and never be rebuilt).
+    static let version = 2
     static let shardCount = 32
     private static let magic: [UInt8] = Array("WARDIX\(version)\n".utf8)
 

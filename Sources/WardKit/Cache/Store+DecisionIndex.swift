@@ -2,7 +2,7 @@ import Foundation
 
 extension Store {
     /// Every decision record as `Decision(data:path:)` reads it, or the problem that stops it, or nil when
-    /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-v1/`) where the file is
+    /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-vN/`) where the file is
     /// unchanged.
     func cachedDecisionFiles(_ names: [String]) -> [Result<Decision, WardError>?] {
         let directory = decisionsDirectory

@@ -13,7 +13,7 @@ public struct IncidentListing: Sendable {
 }
 
 extension Store {
-    /// A derived index of incidents under `.ward/cache/NAME-v1/`, one entry per incident, built from its
+    /// A derived index of incidents under `.ward/cache/NAME-vN/`, one entry per incident, built from its
     /// `incident.md` and `timeline.jsonl`.
     private func incidentPayloads(_ name: String, build: @escaping @Sendable (IncidentSummary) -> [UInt8])
         -> (ids: [String], payloads: [ArraySlice<UInt8>]) {

@@ -1,5 +1,13 @@
 import Foundation
 
+/// What the search index keeps of a decision record: what a hit names, and the trigrams of its file.
+struct DecisionSearchEntry: Sendable {
+    var number: Int
+    var title: String
+    var path: String
+    var filter: TrigramFilter
+}
+
 /// What the search index keeps of an incident: its title (for hits) and the trigrams of its three files.
 struct IncidentSearchEntry {
     var title: String
@@ -7,7 +15,7 @@ struct IncidentSearchEntry {
 }
 
 extension Store {
-    /// The search index entries of `ids` (`.ward/cache/incident-search-v1/`), built from `incident.md`, the
+    /// The search index entries of `ids` (`.ward/cache/incident-search-vN/`), built from `incident.md`, the
     /// timeline and the post-mortem exactly as `search` reads them.
     func incidentSearchEntries(_ ids: [String]) -> [IncidentSearchEntry] {
         let cache = DerivedCache(root: root.path, name: "incident-search", base: Self.incidentsDirectory, writable: !isReadOnly)
@@ -52,24 +60,43 @@ extension Store {
         return Set(zip(ids, incidentSearchEntries(ids)).compactMap { $1.filter.mayContain(required) ? $0 : nil })
     }
 
-    /// The search index filters of decision records, by file name in the decisions directory.
-    func decisionSearchFilters(_ names: [String]) -> [TrigramFilter] {
+    /// The decision records search reads (those `loadDecisions` reads as records), in its order, each with
+    /// its index filter, from `.ward/cache/decision-search-vN/`.
+    func decisionSearchEntries() -> [DecisionSearchEntry] {
         let directory = decisionsDirectory
+        let names = listDirectory(directory).filter { Decision.number(inFileName: $0) != nil }
         let cache = DerivedCache(root: root.path, name: "decision-search", base: directory, writable: !isReadOnly)
         let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
+            var writer = ByteWriter()
+            guard case let .success(decision)? = self.readDecision(directory + "/" + name) else {
+                writer.bool(false)
+                return writer.bytes
+            }
             var trigrams = Set<UInt32>()
             for (_, text) in Self.searchableLines(self.files, directory + "/" + name) {
                 TrigramFilter.collect(text.lowercased().utf8, into: &trigrams)
             }
-            var writer = ByteWriter()
+            writer.bool(true)
+            writer.int(decision.number)
+            writer.string(decision.title)
+            writer.string(decision.path)
             TrigramFilter(trigrams: trigrams).encode(to: &writer)
             return writer.bytes
         })
-        return payloads.map { payload in
-            payload.withUnsafeBytes { bytes in
+        let entries = zip(names, payloads).compactMap { name, payload -> DecisionSearchEntry? in
+            let decoded = payload.withUnsafeBytes { bytes -> DecisionSearchEntry?? in
                 var reader = ByteReader(bytes)
-                return (try? TrigramFilter(from: &reader)) ?? TrigramFilter(bits: [])
+                guard let isRecord = try? reader.bool() else { return nil }
+                guard isRecord else { return .some(nil) }
+                guard let number = try? reader.int(), let title = try? reader.string(), let path = try? reader.string(),
+                      path == directory + "/" + name, let filter = try? TrigramFilter(from: &reader) else { return nil }
+                return DecisionSearchEntry(number: number, title: title, path: path, filter: filter)
             }
+            if let decoded { return decoded }
+            // Not readable as Ward wrote it: the file answers, and everything is let through.
+            guard case let .success(decision)? = readDecision(directory + "/" + name) else { return nil }
+            return DecisionSearchEntry(number: decision.number, title: decision.title, path: decision.path, filter: TrigramFilter(bits: []))
         }
+        return entries.sorted { ($0.number, $0.path) < ($1.number, $1.path) }
     }
 }

@@ -40,12 +40,11 @@ extension Store {
             self.searchIncident(id, title: title, matcher: matcher)
         }.flatMap { $0 }
 
-        let decisions = loadDecisions().decisions
-        let names = decisions.map(\.fileName)
-        let filters = required.isEmpty ? [:] : Dictionary(zip(names, decisionSearchFilters(names)), uniquingKeysWith: { first, _ in first })
-        hits += decisions.filter { filters[$0.fileName]?.mayContain(required) ?? true }.concurrentMap { decision in
-            Self.searchableLines(self.files, decision.path).filter { matcher.matches($0.text) }.map { line, text in
-                SearchHit(kind: "decision", id: String(decision.number), title: decision.title, path: decision.path,
+        // Decision records that read as records (as `loadDecisions` gives them), sifted by the index.
+        let records = decisionSearchEntries().filter { required.isEmpty || $0.filter.mayContain(required) }
+        hits += records.concurrentMap { record in
+            Self.searchableLines(self.files, record.path).filter { matcher.matches($0.text) }.map { line, text in
+                SearchHit(kind: "decision", id: String(record.number), title: record.title, path: record.path,
                           line: line, text: text.trimmingCharacters(in: .whitespaces))
             }
         }.flatMap { $0 }
@@ -110,11 +109,24 @@ extension Store {
         return TimelineText.describe(event) + "; " + items.joined(separator: "; ")
     }
 
-    /// The lines of a text file as search reads them, numbered from 1.
+    /// The lines of a text file as search reads them, numbered from 1 (split at each newline byte, a CR
+    /// before it dropped).
     static func searchableLines(_ files: StoreFiles, _ path: String) -> [(line: Int, text: Substring)] {
         guard let contents = try? files.read(path, limit: 256 << 20) else { return [] }
         let text = String(decoding: contents.data, as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset + 1, $0.element) }
+        var lines: [(line: Int, text: Substring)] = []
+        var start = text.utf8.startIndex
+        var number = 1
+        for index in text.utf8.indices where text.utf8[index] == 10 {
+            // A CRLF line ends before its CR (split by Character, "\r\n" was one character and never split).
+            var end = index
+            if end > start, text.utf8[text.utf8.index(before: end)] == 13 { end = text.utf8.index(before: end) }
+            lines.append((number, Substring(text.utf8[start..<end])))
+            start = text.utf8.index(after: index)
+            number += 1
+        }
+        lines.append((number, Substring(text.utf8[start...])))
+        return lines
     }
 
     /// The events of a journal as search reads them: each line that is an event, with its raw text and the
@@ -138,8 +150,28 @@ public struct LineMatcher: Sendable {
     public init(words: [String]) { needles = words.map { Array($0.utf8) } }
 
     public func matches<S: StringProtocol>(_ line: S) -> Bool {
+        // An ASCII line lowercases byte by byte, so it is compared in place; any other is lowercased first
+        // (a non-ASCII letter can lowercase to ASCII: the Kelvin sign to k).
+        let ascii = line.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? needles.allSatisfy { Self.containsIgnoringASCIICase(bytes, $0) } : nil
+        }
+        if let ascii, let answer = ascii { return answer }
         var lowered = line.lowercased()
         return lowered.withUTF8 { haystack in needles.allSatisfy { Self.contains(haystack, $0) } }
+    }
+
+    /// `needle` (lowercased) in `haystack` (ASCII), with the haystack's capitals read as small letters.
+    static func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+        let first = needle[0]
+        for start in 0...(haystack.count - needle.count) where lower(haystack[start]) == first {
+            var index = 1
+            while index < needle.count && lower(haystack[start + index]) == needle[index] { index += 1 }
+            if index == needle.count { return true }
+        }
+        return false
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {

@@ -4,7 +4,7 @@
 /// so search still reads every record it lets through.
 ///
 /// Words are runs of ASCII letters and digits and of any non-ASCII bytes (so UTF-8 letters stay whole).
-struct TrigramFilter {
+struct TrigramFilter: Sendable {
     private(set) var bits: [UInt64]
 
     /// Bits per trigram: 4 with two probes gives about 15% false positives per trigram, and about 0.3% for a

@@ -62,7 +62,8 @@ public enum SearchEngine {
                                             route: route, focus: .sourceLine(offset)))
             }
         }
-        for postmortem in snapshot.postmortems {
+        for listed in snapshot.postmortems where candidates.contains(listed.incidentID) {
+            guard let postmortem = snapshot.postmortem(listed.incidentID) else { continue }
             let route = Route.postmortem(postmortem.incidentID)
             for (offset, line) in bodyLines(postmortem.body) where matches(line) {
                 results.append(SearchResult(group: "Post-mortems", title: postmortem.title, text: line, route: route,

@@ -15,6 +15,8 @@ public struct Snapshot: Sendable {
     private var incidentIndex: [String: Int] = [:]
     private var loader: IncidentLoader
     public var decisions: [Decision]
+    /// The post-mortems, newest incident first. Loaded from a store, their bodies are empty: `postmortem(_:)`
+    /// gives the whole one.
     public var postmortems: [Postmortem]
     public var checklists: [Checklist]
     public var runbooks: [Runbook]
@@ -46,7 +48,7 @@ public struct Snapshot: Sendable {
         self.isReadOnly = isReadOnly
         self.incidents = incidents.map(IncidentSummary.init)
         incidentIndex = Self.index(self.incidents)
-        loader = IncidentLoader(store: store, loaded: incidents)
+        loader = IncidentLoader(store: store, loaded: incidents, postmortems: store == nil ? postmortems : [])
         self.decisions = decisions
         self.postmortems = postmortems
         self.checklists = checklists
@@ -57,7 +59,7 @@ public struct Snapshot: Sendable {
     public static func load(_ store: Store) -> Snapshot {
         let incidents = store.incidentSummaries().sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
         let (decisions, decisionProblems) = store.loadDecisions()
-        let (postmortems, postmortemProblems) = store.loadPostmortems()
+        let (postmortems, postmortemProblems) = store.loadPostmortems(withBodies: false)
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
         var snapshot = Snapshot(
@@ -111,7 +113,11 @@ public struct Snapshot: Sendable {
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
-    public func postmortem(_ incidentID: String) -> Postmortem? { postmortems.first { $0.incidentID == incidentID } }
+    /// The whole post-mortem (with its body), read the first time a screen asks, or as given to `init`.
+    public func postmortem(_ incidentID: String) -> Postmortem? {
+        guard let listed = postmortems.first(where: { $0.incidentID == incidentID }) else { return nil }
+        return loader.postmortem(incidentID) ?? listed
+    }
     public func checklist(_ name: String) -> Checklist? { checklists.first { $0.name == name } }
     public func run(_ id: String) -> ChecklistRun? { runsByID[id].map { checklistRuns[$0] } }
 
@@ -131,13 +137,25 @@ final class IncidentLoader: @unchecked Sendable {
     private var loaded: [String: Incident]
     private var order: [String]
     private let given: Set<String>
+    private var postmortems: [String: Postmortem]
     private static let kept = 64
 
-    init(store: Store?, loaded incidents: [Incident]) {
+    init(store: Store?, loaded incidents: [Incident], postmortems: [Postmortem] = []) {
         self.store = store
         loaded = Dictionary(incidents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         order = []
         given = Set(loaded.keys)
+        self.postmortems = Dictionary(postmortems.map { ($0.incidentID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A post-mortem with its body: as given, or read from the store (only the last one read is kept).
+    func postmortem(_ id: String) -> Postmortem? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let found = postmortems[id] { return found }
+        guard let store, case let .success(postmortem)? = store.loadPostmortem(id) else { return nil }
+        postmortems = [id: postmortem]
+        return postmortem
     }
 
     /// A new loader with `incident` in place of its namesake; this one (and the snapshots using it) unchanged.
@@ -146,7 +164,7 @@ final class IncidentLoader: @unchecked Sendable {
         defer { lock.unlock() }
         var all = Array(loaded.values.filter { $0.id != incident.id })
         all.append(incident)
-        return IncidentLoader(store: store, loaded: all)
+        return IncidentLoader(store: store, loaded: all, postmortems: store == nil ? Array(postmortems.values) : [])
     }
 
     func incident(_ id: String) -> Incident? {

@@ -1,0 +1,67 @@
+import Foundation
+
+extension Store {
+    /// Each incident's post-mortem as `loadPostmortem` reads it, from the derived cache
+    /// (`.ward/cache/postmortems-vN/`) where the file is unchanged; bodies left empty unless `withBodies`.
+    func cachedPostmortems(_ ids: [String], withBodies: Bool) -> [Result<Postmortem, WardError>?] {
+        let cache = DerivedCache(root: root.path, name: "postmortems", base: Self.incidentsDirectory, writable: !isReadOnly)
+        let payloads = cache.payloads(for: ids, files: { [$0 + "/postmortem.md"] }, build: { id in
+            var writer = ByteWriter()
+            switch self.loadPostmortem(id) {
+            case nil:
+                writer.int(0)
+            case let .failure(error)?:
+                writer.int(1)
+                writer.string(error.message)
+                writer.optionalString(error.path)
+                writer.int(error.line ?? -1)
+            case let .success(postmortem)?:
+                writer.int(2)
+                writer.string(postmortem.incidentID)
+                writer.string(postmortem.title)
+                writer.string(postmortem.status)
+                writer.strings(postmortem.reviewers)
+                writer.int(postmortem.bodyLine)
+                writer.string(postmortem.path)
+                writer.string(postmortem.body)
+            }
+            return writer.bytes
+        })
+        return zip(ids, payloads).map { id, payload in
+            let decoded = payload.withUnsafeBytes { bytes -> Result<Postmortem, WardError>?? in
+                var reader = ByteReader(bytes)
+                do {
+                    switch try reader.int() {
+                    case 0:
+                        return .some(nil)
+                    case 1:
+                        let message = try reader.string()
+                        let path = try reader.optionalString()
+                        let line = try reader.int()
+                        return .some(.failure(WardError(message, path: path, line: line < 0 ? nil : line)))
+                    case 2:
+                        let incidentID = try reader.string(), title = try reader.string(), status = try reader.string()
+                        let reviewers = try reader.strings()
+                        let bodyLine = try reader.int()
+                        let path = try reader.string()
+                        let body = withBodies ? try reader.string() : ""
+                        guard incidentID == id else { return nil }
+                        return .some(.success(Postmortem(incidentID: incidentID, title: title, status: status, reviewers: reviewers,
+                                                         body: body, bodyLine: bodyLine, path: path)))
+                    default:
+                        return nil
+                    }
+                } catch {
+                    return nil
+                }
+            }
+            if let decoded { return decoded }
+            var postmortem = loadPostmortem(id)
+            if !withBodies, case var .success(found)? = postmortem {
+                found.body = ""
+                postmortem = .success(found)
+            }
+            return postmortem
+        }
+    }
+}
