@@ -35,8 +35,12 @@ final class DerivedCache: @unchecked Sendable {
 
     /// `root`: the store's directory; `name`: what is cached, which names its folder; `base`: the folder
     /// (relative to `root`) that the paths an entry depends on are relative to.
-    init(root: String, name: String, base: String = "", writable: Bool) {
+    /// Told of every entry looked at, when a screen shows the progress of a long load.
+    let progress: LoadProgress?
+
+    init(root: String, name: String, base: String = "", writable: Bool, progress: LoadProgress? = nil) {
         self.root = root
+        self.progress = progress
         self.base = base
         directory = root + "/.ward/cache/" + name + "-v\(Self.version)"
         self.writable = writable
@@ -59,9 +63,11 @@ final class DerivedCache: @unchecked Sendable {
             let key = keys[index]
             let signatures = files(key).map { FileSignature.of($0, in: rootFD) }
             if let cached = shards[Self.shard(of: key)][key], !cached.recent, cached.signatures == signatures {
+                progress?.advance(read: false)
                 return (cached.payload, nil)
             }
             let payload = ArraySlice(build(key))
+            progress?.advance(read: true)
             return (payload, Entry(signatures: signatures, recent: signatures.contains { $0.isRecent(now: now) },
                                    payload: payload))
         }

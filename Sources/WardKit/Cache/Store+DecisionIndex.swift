@@ -4,9 +4,9 @@ extension Store {
     /// Every decision record as `Decision(data:path:)` reads it, or the problem that stops it, or nil when
     /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-vN/`) where the file is
     /// unchanged.
-    func cachedDecisionFiles(_ names: [String]) -> [Result<Decision, WardError>?] {
+    func cachedDecisionFiles(_ names: [String], progress: LoadProgress? = nil) -> [Result<Decision, WardError>?] {
         let directory = decisionsDirectory
-        let cache = DerivedCache(root: root.path, name: "decisions", base: directory, writable: !isReadOnly)
+        let cache = DerivedCache(root: root.path, name: "decisions", base: directory, writable: !isReadOnly, progress: progress)
         let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
             Self.encodeDecisionResult(self.readDecision(directory + "/" + name))
         })

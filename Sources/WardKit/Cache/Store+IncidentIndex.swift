@@ -15,10 +15,12 @@ public struct IncidentListing: Sendable {
 extension Store {
     /// A derived index of incidents under `.ward/cache/NAME-vN/`, one entry per incident, built from its
     /// `incident.md` and `timeline.jsonl`.
-    private func incidentPayloads(_ name: String, build: @escaping @Sendable (IncidentSummary) -> [UInt8])
+    private func incidentPayloads(_ name: String, progress: LoadProgress? = nil,
+                                  build: @escaping @Sendable (IncidentSummary) -> [UInt8])
         -> (ids: [String], payloads: [ArraySlice<UInt8>]) {
         let ids = incidentIDs()
-        let cache = DerivedCache(root: root.path, name: name, base: Self.incidentsDirectory, writable: !isReadOnly)
+        let cache = DerivedCache(root: root.path, name: name, base: Self.incidentsDirectory, writable: !isReadOnly,
+                                 progress: progress)
         let payloads = cache.payloads(for: ids, files: { id in [id + "/incident.md", id + "/timeline.jsonl"] },
                                       build: { id in build(IncidentSummary(self.loadIncident(id))) })
         return (ids, payloads)
@@ -26,8 +28,8 @@ extension Store {
 
     /// Every incident's summary, in `incidentIDs()` order: from the derived cache where it still holds, else
     /// from the files (and the cache is brought up to date).
-    public func incidentSummaries() -> [IncidentSummary] {
-        let (ids, payloads) = incidentPayloads("incident-summaries") { $0.encoded() }
+    public func incidentSummaries(progress: LoadProgress? = nil) -> [IncidentSummary] {
+        let (ids, payloads) = incidentPayloads("incident-summaries", progress: progress) { $0.encoded() }
         return zip(ids, payloads).map { id, payload in
             let decoded = payload.withUnsafeBytes { bytes -> IncidentSummary? in
                 var reader = ByteReader(bytes)

@@ -3,8 +3,9 @@ import Foundation
 extension Store {
     /// Each incident's post-mortem as `loadPostmortem` reads it, from the derived cache
     /// (`.ward/cache/postmortems-vN/`) where the file is unchanged; bodies left empty unless `withBodies`.
-    func cachedPostmortems(_ ids: [String], withBodies: Bool) -> [Result<Postmortem, WardError>?] {
-        let cache = DerivedCache(root: root.path, name: "postmortems", base: Self.incidentsDirectory, writable: !isReadOnly)
+    func cachedPostmortems(_ ids: [String], withBodies: Bool, progress: LoadProgress? = nil) -> [Result<Postmortem, WardError>?] {
+        let cache = DerivedCache(root: root.path, name: "postmortems", base: Self.incidentsDirectory, writable: !isReadOnly,
+                                 progress: progress)
         let payloads = cache.payloads(for: ids, files: { [$0 + "/postmortem.md"] }, build: { id in
             var writer = ByteWriter()
             switch self.loadPostmortem(id) {

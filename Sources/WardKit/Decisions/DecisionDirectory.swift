@@ -22,7 +22,7 @@ public enum DecisionDirectory {
         }
         // log4brains: `project.adrFolder` in `.log4brains.yml`.
         if let data = try? files.read(".log4brains.yml", limit: 65536)?.data,
-           let yaml = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
+           let yaml = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self), .default, .default, .utf8),
            let folder = yaml.mapping?["project"]?.mapping?["adrFolder"]?.string {
             let dir = normalise(folder)
             if !dir.isEmpty, isInside(dir) { return Found(directory: dir, source: ".log4brains.yml") }

@@ -2,11 +2,11 @@ import Foundation
 
 extension Store {
     /// Every decision record, by number, and the problems met reading them.
-    public func loadDecisions() -> (decisions: [Decision], problems: [Problem]) {
+    public func loadDecisions(progress: LoadProgress? = nil) -> (decisions: [Decision], problems: [Problem]) {
         var decisions: [Decision] = []
         var problems: [Problem] = []
         let names = listDirectory(decisionsDirectory).filter { Decision.number(inFileName: $0) != nil }
-        for (name, result) in zip(names, cachedDecisionFiles(names)) {
+        for (name, result) in zip(names, cachedDecisionFiles(names, progress: progress)) {
             switch result {
             case nil:
                 continue

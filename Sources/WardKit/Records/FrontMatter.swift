@@ -38,7 +38,9 @@ public struct FrontMatterDocument {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // The encoding named: Yams' default reads the whole environment on every parse (a fifth of
+            // reading a large store) and prints to stdout when YAMS_DEFAULT_ENCODING is set.
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
             // Name the line where the key appears the second time.
             let key = duplicates.first ?? ""

@@ -38,11 +38,11 @@ public struct Postmortem: Sendable, Equatable {
 extension Store {
     /// The post-mortems that exist, newest incident first, and the problems met reading them. Without
     /// `withBodies`, each `body` is empty (a list of a large store's post-mortems; `loadPostmortem` reads one).
-    public func loadPostmortems(withBodies: Bool = true) -> (postmortems: [Postmortem], problems: [Problem]) {
+    public func loadPostmortems(withBodies: Bool = true, progress: LoadProgress? = nil) -> (postmortems: [Postmortem], problems: [Problem]) {
         var postmortems: [Postmortem] = []
         var problems: [Problem] = []
         let ids = Array(incidentIDs().reversed())
-        for (id, result) in zip(ids, cachedPostmortems(ids, withBodies: withBodies)) {
+        for (id, result) in zip(ids, cachedPostmortems(ids, withBodies: withBodies, progress: progress)) {
             let path = "incidents/\(id)/postmortem.md"
             switch result {
             case nil:

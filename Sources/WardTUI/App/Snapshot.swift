@@ -56,10 +56,11 @@ public struct Snapshot: Sendable {
         self.problems = problems
     }
 
-    public static func load(_ store: Store) -> Snapshot {
-        let incidents = store.incidentSummaries().sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
-        let (decisions, decisionProblems) = store.loadDecisions()
-        let (postmortems, postmortemProblems) = store.loadPostmortems(withBodies: false)
+    /// Everything from the store; `progress` hears of each record as it is looked at (see `LoadProgress`).
+    public static func load(_ store: Store, progress: LoadProgress? = nil) -> Snapshot {
+        let incidents = store.incidentSummaries(progress: progress).sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
+        let (decisions, decisionProblems) = store.loadDecisions(progress: progress)
+        let (postmortems, postmortemProblems) = store.loadPostmortems(withBodies: false, progress: progress)
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
         var snapshot = Snapshot(

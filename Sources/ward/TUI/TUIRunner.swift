@@ -6,6 +6,27 @@ import WardTUI
 /// The shell around the pure app: it reads the terminal and the store, feeds messages to `App.update`,
 /// draws what `Views.render` returns, and runs the effects (edit, reload, quit).
 enum TUIRunner {
+    /// The first read of the store, on another thread; if it takes more than a moment (the derived cache
+    /// being built after a clone), the terminal says how far it has got. Keys typed meanwhile wait.
+    static func loadShowingProgress(_ store: Store, _ terminal: CursesTerminal) -> Snapshot {
+        let progress = LoadProgress()
+        final class Result: @unchecked Sendable { var snapshot: Snapshot? }
+        let result = Result()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            result.snapshot = Snapshot.load(store, progress: progress)
+            done.signal()
+        }.start()
+        let started = Date()
+        while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            let (looked, read) = progress.counts
+            let size = terminal.size
+            terminal.draw(LoadingView.render(width: size.width, height: size.height, store: store.config.name ?? store.root.lastPathComponent,
+                                             looked: looked, read: read, seconds: Date().timeIntervalSince(started)))
+        }
+        return result.snapshot!
+    }
+
     static func run(store: Store) throws {
         let terminal = CursesTerminal()
         let environment = ProcessInfo.processInfo.environment
@@ -17,7 +38,7 @@ enum TUIRunner {
             if let draftProblem { Output.error("could not keep what you were typing: \(draftProblem)") }
         }
         let size = terminal.size
-        var state = AppState(snapshot: Snapshot.load(store), width: size.width, height: size.height, now: Date())
+        var state = AppState(snapshot: loadShowingProgress(store, terminal), width: size.width, height: size.height, now: Date())
         state.user = store.author.split(separator: "@").first.map(String.init) ?? store.author
         if let draft = drafts.load(), let purpose = TextInput.Purpose(rawValue: draft.purpose), purpose.keptWhenWardStops,
            !purpose.writes || state.snapshot.incident(draft.context["target"] ?? "") != nil {
