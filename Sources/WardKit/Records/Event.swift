@@ -49,14 +49,22 @@ public struct Event: Equatable, Hashable, Sendable {
 
     /// Parses one journal line. The error says what is wrong; the caller adds the path and line.
     public init(jsonLine line: Substring) throws {
-        let object: [String: JSONValue]
+        try self.init(jsonBytes: line.utf8)
+    }
+
+    /// `init(jsonLine:)` from the line's UTF-8 bytes, for Journal, which has them.
+    init(jsonBytes: some Sequence<UInt8>) throws {
+        // The object's members, in order and without repeated keys (the first one wins): the five core ones
+        // are taken out, and what is left are the fields, in a dictionary made once, at its size.
+        var members: JSONParser.Members
         do {
-            object = try JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8))
+            members = try JSONParser.members(of: jsonBytes)
         } catch {
             throw WardError("is not a JSON object")
         }
         func text(_ key: String) throws -> String {
-            guard let value = object[key]?.string, !value.isEmpty else {
+            let position = members.firstIndex { $0.0 == key }
+            guard let position, let value = members.remove(at: position).1.string, !value.isEmpty else {
                 throw WardError("the event has no '\(key)'")
             }
             return value
@@ -71,7 +79,7 @@ public struct Event: Equatable, Hashable, Sendable {
         recorded = try time("recorded")
         by = try text("by")
         kind = try text("kind")
-        fields = object.filter { !Event.coreKeys.contains($0.key) }
+        fields = Dictionary(uniqueKeysWithValues: members)
     }
 }
 
@@ -92,51 +100,77 @@ public struct Journal: Sendable {
         problems = []
         tornTail = false
         guard !data.isEmpty else { return }
-        let bytes = [UInt8](data)
-        var rawLines = bytes.split(separator: 10, omittingEmptySubsequences: false)
-        if rawLines.last?.isEmpty == true {
-            rawLines.removeLast()
-        } else {
-            tornTail = true
-            problems.append(Problem(path: path, line: rawLines.count,
-                                    "the last line is incomplete (a writer stopped while adding it); it is ignored, and 'ward doctor --fix' moves it to a side file",
-                                    level: .warning))
-            rawLines.removeLast()
-        }
         var seen: [String: Event] = [:]
-        for (index, raw) in rawLines.enumerated() {
-            var lineBytes = Array(raw)
-            if lineBytes.last == 13 { lineBytes.removeLast() }
-            if lineBytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-            if lineBytes.count > Journal.lineLimit {
-                problems.append(Problem(path: path, line: index + 1, "the event is larger than \(Journal.lineLimit) bytes; it is skipped"))
-                continue
+        // Each line is read where it lies in `data`, without copying it out (unless it is not ASCII, for the
+        // UTF-8 check), and parsed from its bytes.
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var end = bytes.count
+            if bytes[end - 1] != 10 {
+                tornTail = true
+                let newlines = bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                problems.append(Problem(path: path, line: newlines + 1,
+                                        "the last line is incomplete (a writer stopped while adding it); it is ignored, and 'ward doctor --fix' moves it to a side file",
+                                        level: .warning))
+                end = (bytes.lastIndex(of: 10) ?? -1) + 1
             }
-            if RecordText.firstInvalidUTF8(lineBytes) != nil {
-                problems.append(Problem(path: path, line: index + 1, "is not valid UTF-8; the line is skipped"))
-                continue
-            }
-            let trimmed = Substring(String(decoding: lineBytes, as: UTF8.self))
-            do {
-                let event = try Event(jsonLine: trimmed)
-                // The same event may arrive twice after a git merge; it counts once. Two different events
-                // with one id are a real problem: both are kept, and it is reported.
-                if let earlier = seen[event.id] {
-                    if earlier != event {
-                        problems.append(Problem(path: path, line: index + 1, "a different event with the id \(event.id) is already in this timeline"))
+            var start = 0
+            var index = -1 // the line number less one
+            while start < end {
+                index += 1
+                let newline = UnsafeRawPointer(memchr(bytes.baseAddress! + start, 10, end - start)!)
+                    - UnsafeRawPointer(bytes.baseAddress!)
+                var lineEnd = newline
+                if lineEnd > start && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+                let lineBytes = UnsafeBufferPointer(rebasing: bytes[start..<lineEnd])
+                start = newline + 1
+                if lineBytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
+                if lineBytes.count > Journal.lineLimit {
+                    problems.append(Problem(path: path, line: index + 1, "the event is larger than \(Journal.lineLimit) bytes; it is skipped"))
+                    continue
+                }
+                if !Journal.isASCII(lineBytes) && RecordText.firstInvalidUTF8(Array(lineBytes)) != nil {
+                    problems.append(Problem(path: path, line: index + 1, "is not valid UTF-8; the line is skipped"))
+                    continue
+                }
+                do {
+                    // The bytes are valid UTF-8, so they are the line's text as it is.
+                    let event = try Event(jsonBytes: lineBytes)
+                    // The same event may arrive twice after a git merge; it counts once. Two different events
+                    // with one id are a real problem: both are kept, and it is reported.
+                    if let earlier = seen[event.id] {
+                        if earlier != event {
+                            problems.append(Problem(path: path, line: index + 1, "a different event with the id \(event.id) is already in this timeline"))
+                            events.append(event)
+                            lines.append(index + 1)
+                        }
+                    } else {
+                        seen[event.id] = event
                         events.append(event)
                         lines.append(index + 1)
                     }
-                } else {
-                    seen[event.id] = event
-                    events.append(event)
-                    lines.append(index + 1)
+                } catch let error as WardError {
+                    problems.append(Problem(path: path, line: index + 1, error.message + "; the line is skipped"))
+                } catch {
+                    problems.append(Problem(path: path, line: index + 1, "\(error); the line is skipped"))
                 }
-            } catch let error as WardError {
-                problems.append(Problem(path: path, line: index + 1, error.message + "; the line is skipped"))
-            } catch {
-                problems.append(Problem(path: path, line: index + 1, "\(error); the line is skipped"))
             }
         }
+    }
+
+    /// Whether every byte is ASCII, eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var index = 0
+        var seen: UInt64 = 0
+        while bytes.count - index >= 8 {
+            seen |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            seen |= UInt64(base[index])
+            index += 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0
     }
 }

@@ -19,6 +19,18 @@ public enum JSONValue: Equatable, Hashable, Sendable, Codable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
+    /// The object in one JSON text (a journal line), parsed straight from its UTF-8 bytes with exactly the
+    /// outcome of `JSONDecoder().decode([String: JSONValue].self, from:)`, much faster: see JSONParser for
+    /// what that accepts. Invalid UTF-8 is an error, never a crash.
+    public static func parseObject<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws -> [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: try JSONParser.members(of: bytes))
+    }
+
+    /// The object in one JSON text given as a string.
+    public static func parseObject(_ text: some StringProtocol) throws -> [String: JSONValue] {
+        try parseObject(text.utf8)
+    }
+
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
