@@ -181,6 +181,22 @@ import Testing
         #expect(Self.shardFiles(directory).keys.allSatisfy { !$0.hasSuffix(".tmp") })
     }
 
+    @Test func aTemporaryShardAKilledWriterLeftIsSweptOnceOld() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.populated(directory, count: 3)
+        _ = store.incidentSummaries()
+        let folder = try #require(Self.shardFiles(directory).keys.first { $0.contains("incident-summaries") })
+            .split(separator: "/").dropLast().joined(separator: "/")
+        directory.write(folder + "/07.bin.999.1.tmp", "half a shard")
+        directory.write(folder + "/08.bin.999.2.tmp", "a live writer's")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)],
+                                              ofItemAtPath: directory.path(folder + "/07.bin.999.1.tmp"))
+        try store.record("note", ["text": .string("a change, so a shard is written")], in: store.incidentIDs()[0])
+        _ = store.incidentSummaries()
+        #expect(directory.read(folder + "/07.bin.999.1.tmp") == nil)
+        #expect(directory.read(folder + "/08.bin.999.2.tmp") != nil)
+    }
+
     @Test func aReadOnlyStoreReadsWithoutWritingACache() throws {
         let directory = TemporaryDirectory()
         _ = try Self.populated(directory, count: 3)

@@ -22,7 +22,7 @@ final class DerivedCache: @unchecked Sendable {
 
     /// Part of every cache folder's name: bump it whenever any payload's encoding changes, so that no
     /// Ward reads entries another version wrote (they would match their files and never be rebuilt).
-    static let version = 2
+    static let version = 3
     static let shardCount = 32
     private static let magic: [UInt8] = Array("WARDIX\(version)\n".utf8)
 
@@ -91,6 +91,7 @@ final class DerivedCache: @unchecked Sendable {
             dirty.insert(shard)
         }
         for shard in dirty.sorted() { write(updated[shard], shard: shard) }
+        if !dirty.isEmpty { sweepAbandonedTemporaries() }
         return results
     }
 
@@ -171,6 +172,17 @@ final class DerivedCache: @unchecked Sendable {
         }
         close(fd)
         if !complete || rename(temporary, shardPath(shard)) != 0 { unlink(temporary) }
+    }
+
+    /// Removes temporary shards a killed writer left (older than ten minutes: a live writer renames its own
+    /// within moments).
+    private func sweepAbandonedTemporaries() {
+        let cutoff = Date().addingTimeInterval(-600).timeIntervalSince1970
+        for entry in DirectoryListing.entries(directory) where entry.name.hasSuffix(".tmp") {
+            var info = stat()
+            let path = directory + "/" + entry.name
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Double(info.st_mtim.tv_sec) < cutoff { unlink(path) }
+        }
     }
 
     /// Whether none of the folders `components` below `root` is a symbolic link (missing ones are fine).

@@ -3,7 +3,10 @@ import Foundation
 /// What lists, the dashboard, metrics and `incident list` need of an incident, worked out from the whole
 /// incident (`init(_:)`) and small enough to keep for every incident of a large store. The events stay on
 /// disk: a screen that shows them loads the incident itself.
-public struct IncidentSummary: Sendable, Equatable {
+///
+/// A class of constants: lists of twenty thousand of them are filtered on every keystroke, and copying a
+/// reference costs one retain where copying twenty fields cost twenty.
+public final class IncidentSummary: Sendable, Equatable {
     /// The runbook run commands act on (`IncidentState.currentRun`), as far as lists need it.
     public struct RunSummary: Sendable, Equatable {
         public var name: String
@@ -12,6 +15,9 @@ public struct IncidentSummary: Sendable, Equatable {
         public var phase: String?
         public var phaseIndex: Int
         public var phaseCount: Int
+        /// Steps of the current phase done or skipped, and all of them (`RunbookRun.progress(ofPhase:)`).
+        public var settled: Int
+        public var steps: Int
         public var isFinished: Bool { phase == nil }
     }
 
@@ -21,26 +27,26 @@ public struct IncidentSummary: Sendable, Equatable {
         public var seconds: TimeInterval
     }
 
-    public var id: String
-    public var title: String
-    public var severity: String
-    public var services: [String]
-    public var status: IncidentStatus
-    public var roles: [String: String]
-    public var declared: Date
-    public var declaredBy: String?
-    public var milestones: [Milestone: Date]
-    public var noteCount: Int
-    public var keyEventCount: Int
-    public var lastEvent: Date?
-    public var lastStatusChange: Date?
-    public var run: RunSummary?
-    public var phaseTimes: [PhaseTime]
-    public var actions: [ActionItem]
-    public var decisions: [Int]
-    public var problems: [Problem]
+    public let id: String
+    public let title: String
+    public let severity: String
+    public let services: [String]
+    public let status: IncidentStatus
+    public let roles: [String: String]
+    public let declared: Date
+    public let declaredBy: String?
+    public let milestones: [Milestone: Date]
+    public let noteCount: Int
+    public let keyEventCount: Int
+    public let lastEvent: Date?
+    public let lastStatusChange: Date?
+    public let run: RunSummary?
+    public let phaseTimes: [PhaseTime]
+    public let actions: [ActionItem]
+    public let decisions: [Int]
+    public let problems: [Problem]
     /// Whether checklist runs were recorded into this incident's timeline.
-    public var hasChecklistRuns: Bool
+    public let hasChecklistRuns: Bool
 
     public var isActive: Bool { status != .resolved }
     public var commander: String? { roles["commander"] }
@@ -62,8 +68,9 @@ public struct IncidentSummary: Sendable, Equatable {
         lastEvent = state.lastEvent
         lastStatusChange = state.lastStatusChange
         run = state.currentRun.map { run in
-            RunSummary(name: run.name, title: run.title, phase: run.currentPhase?.name, phaseIndex: run.current,
-                       phaseCount: run.phases.count)
+            let (settled, steps) = run.progress(ofPhase: run.current)
+            return RunSummary(name: run.name, title: run.title, phase: run.currentPhase?.name, phaseIndex: run.current,
+                              phaseCount: run.phases.count, settled: settled, steps: steps)
         }
         phaseTimes = state.runs.flatMap { run in
             let left = Set(run.moves.compactMap(\.from))
@@ -75,6 +82,61 @@ public struct IncidentSummary: Sendable, Equatable {
         decisions = state.decisions
         problems = incident.problems
         hasChecklistRuns = incident.events.contains { $0.kind == "checklist" }
+    }
+
+    /// Reads what `encode(to:)` wrote (see `Store+IncidentIndex`).
+    init(from reader: inout ByteReader) throws {
+        id = try reader.string()
+        title = try reader.string()
+        severity = try reader.string()
+        services = try reader.strings()
+        guard let status = IncidentStatus(rawValue: try reader.string()) else { throw CacheFormatError() }
+        self.status = status
+        var roles: [String: String] = [:]
+        for _ in 0..<(try reader.count()) { roles[try reader.string()] = try reader.string() }
+        self.roles = roles
+        declared = try reader.date()
+        declaredBy = try reader.optionalString()
+        var milestones: [Milestone: Date] = [:]
+        for milestone in Milestone.allCases { milestones[milestone] = try reader.optionalDate() }
+        self.milestones = milestones
+        noteCount = try reader.int()
+        keyEventCount = try reader.int()
+        lastEvent = try reader.optionalDate()
+        lastStatusChange = try reader.optionalDate()
+        run = try reader.bool()
+            ? RunSummary(name: try reader.string(), title: try reader.string(), phase: try reader.optionalString(),
+                         phaseIndex: try reader.int(), phaseCount: try reader.int(), settled: try reader.int(),
+                         steps: try reader.int())
+            : nil
+        var phaseTimes: [PhaseTime] = []
+        for _ in 0..<(try reader.count()) {
+            phaseTimes.append(PhaseTime(phase: try reader.string(), seconds: try reader.double()))
+        }
+        self.phaseTimes = phaseTimes
+        var actions: [ActionItem] = []
+        for _ in 0..<(try reader.count()) {
+            let id = try reader.string(), incident = try reader.string(), title = try reader.string()
+            let owner = try reader.optionalString(), due = try reader.optionalString()
+            let type = try reader.optionalString().map { try Self.known(ActionItem.Kind(rawValue: $0)) }
+            let state = try Self.known(ActionItem.State(rawValue: try reader.string()))
+            let reason = try reader.optionalString()
+            let source = try reader.string()
+            let created = try reader.date()
+            let createdBy = try reader.string()
+            let closed = try reader.optionalDate()
+            actions.append(ActionItem(id: id, incident: incident, title: title, owner: owner, due: due, type: type,
+                                      state: state, reason: reason, source: source, created: created,
+                                      createdBy: createdBy, closed: closed))
+        }
+        self.actions = actions
+        var decisions: [Int] = []
+        for _ in 0..<(try reader.count()) { decisions.append(try reader.int()) }
+        self.decisions = decisions
+        var problems: [Problem] = []
+        for _ in 0..<(try reader.count()) { problems.append(try Problem(from: &reader)) }
+        self.problems = problems
+        hasChecklistRuns = try reader.bool()
     }
 
     /// The state metrics read: times and status (runs are summarised in `phaseTimes`).
@@ -178,6 +240,8 @@ extension IncidentSummary {
             writer.optionalString(run.phase)
             writer.int(run.phaseIndex)
             writer.int(run.phaseCount)
+            writer.int(run.settled)
+            writer.int(run.steps)
         }
         writer.int(phaseTimes.count)
         for time in phaseTimes {
@@ -202,65 +266,8 @@ extension IncidentSummary {
         writer.int(decisions.count)
         for number in decisions { writer.int(number) }
         writer.int(problems.count)
-        for problem in problems {
-            writer.string(problem.path)
-            writer.int(problem.line ?? -1)
-            writer.string(problem.message)
-            writer.bool(problem.level == .warning)
-        }
+        for problem in problems { problem.encode(to: &writer) }
         writer.bool(hasChecklistRuns)
-    }
-
-    init(from reader: inout ByteReader) throws {
-        id = try reader.string()
-        title = try reader.string()
-        severity = try reader.string()
-        services = try reader.strings()
-        guard let status = IncidentStatus(rawValue: try reader.string()) else { throw CacheFormatError() }
-        self.status = status
-        roles = [:]
-        for _ in 0..<(try reader.count()) { roles[try reader.string()] = try reader.string() }
-        declared = try reader.date()
-        declaredBy = try reader.optionalString()
-        milestones = [:]
-        for milestone in Milestone.allCases { milestones[milestone] = try reader.optionalDate() }
-        noteCount = try reader.int()
-        keyEventCount = try reader.int()
-        lastEvent = try reader.optionalDate()
-        lastStatusChange = try reader.optionalDate()
-        if try reader.bool() {
-            run = RunSummary(name: try reader.string(), title: try reader.string(), phase: try reader.optionalString(),
-                             phaseIndex: try reader.int(), phaseCount: try reader.int())
-        }
-        phaseTimes = []
-        for _ in 0..<(try reader.count()) {
-            phaseTimes.append(PhaseTime(phase: try reader.string(), seconds: try reader.double()))
-        }
-        actions = []
-        for _ in 0..<(try reader.count()) {
-            let id = try reader.string(), incident = try reader.string(), title = try reader.string()
-            let owner = try reader.optionalString(), due = try reader.optionalString()
-            let type = try reader.optionalString().map { try Self.known(ActionItem.Kind(rawValue: $0)) }
-            let state = try Self.known(ActionItem.State(rawValue: try reader.string()))
-            let reason = try reader.optionalString()
-            let source = try reader.string()
-            let created = try reader.date()
-            let createdBy = try reader.string()
-            let closed = try reader.optionalDate()
-            actions.append(ActionItem(id: id, incident: incident, title: title, owner: owner, due: due, type: type,
-                                      state: state, reason: reason, source: source, created: created,
-                                      createdBy: createdBy, closed: closed))
-        }
-        decisions = []
-        for _ in 0..<(try reader.count()) { decisions.append(try reader.int()) }
-        problems = []
-        for _ in 0..<(try reader.count()) {
-            let path = try reader.string()
-            let line = try reader.int()
-            let message = try reader.string()
-            problems.append(Problem(path: path, line: line < 0 ? nil : line, message, level: try reader.bool() ? .warning : .error))
-        }
-        hasChecklistRuns = try reader.bool()
     }
 
     private static func known<T>(_ value: T?) throws -> T {

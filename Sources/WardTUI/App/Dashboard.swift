@@ -18,7 +18,7 @@ public enum Dashboard {
                 Span(incident.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
                 Span(Durations.short(state.now.timeIntervalSince(incident.milestones[.impactStarted] ?? incident.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
                 Span(incident.title),
-            ] + (snapshot.incident(incident.id).map { runbookSpans($0.state) } ?? []), route: .incident(incident.id))
+            ] + runbookSpans(incident.run), route: .incident(incident.id))
         }
         let proposed = snapshot.decisions.filter { $0.status == .proposed }
         let recent = snapshot.decisions.filter { $0.status != .proposed }
@@ -61,11 +61,10 @@ public enum Dashboard {
     }
 
     /// `  · Recovery: Assess 2/5`: where an active incident's runbook stands.
-    static func runbookSpans(_ state: IncidentState) -> [Span] {
-        guard let run = state.currentRun else { return [] }
-        guard let phase = run.currentPhase else { return [Span("  · \(run.title) finished", .dim)] }
-        let (settled, total) = run.progress(ofPhase: run.current)
-        return [Span("  · \(run.title): \(phase.name) \(settled)/\(total)", Style(foreground: .cyan))]
+    static func runbookSpans(_ run: IncidentSummary.RunSummary?) -> [Span] {
+        guard let run else { return [] }
+        guard let phase = run.phase else { return [Span("  · \(run.title) finished", .dim)] }
+        return [Span("  · \(run.title): \(phase) \(run.settled)/\(run.steps)", Style(foreground: .cyan))]
     }
 }
 

@@ -10,8 +10,13 @@ public struct Snapshot: Sendable {
     /// Every incident's summary, newest first. The whole incident (its events, its `incident.md` body) is
     /// read when a screen needs it, through `incident(_:)`.
     public var incidents: [IncidentSummary] {
-        didSet { incidentIndex = Self.index(incidents) }
+        didSet {
+            incidentIndex = Self.index(incidents)
+            activeIncidentCount = incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
+        }
     }
+    /// How many incidents are active, counted once per load (the header shows it on every frame).
+    public private(set) var activeIncidentCount = 0
     private var incidentIndex: [String: Int] = [:]
     private var loader: IncidentLoader
     public var decisions: [Decision]
@@ -48,6 +53,7 @@ public struct Snapshot: Sendable {
         self.isReadOnly = isReadOnly
         self.incidents = incidents.map(IncidentSummary.init)
         incidentIndex = Self.index(self.incidents)
+        activeIncidentCount = self.incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
         loader = IncidentLoader(store: store, loaded: incidents, postmortems: store == nil ? postmortems : [])
         self.decisions = decisions
         self.postmortems = postmortems

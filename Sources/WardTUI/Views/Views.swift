@@ -139,7 +139,7 @@ enum Chrome {
         if state.snapshot.isDemo {
             x += screen.put("│ demo store, read-only ", x: x, y: 0, style: Style(foreground: .yellow, background: .blue, bold: true))
         }
-        let active = state.snapshot.incidents.filter(\.isActive).count
+        let active = state.snapshot.activeIncidentCount
         let right = active == 0 ? "no active incidents " : "\(active) active incident\(active == 1 ? "" : "s") "
         screen.put(right, x: screen.width - DisplayWidth.of(right), y: 0,
                    style: Style(foreground: active == 0 ? .white : .yellow, background: .blue, bold: active > 0))
