@@ -52,11 +52,15 @@ let package = Package(
         .executableTarget(name: "ward-fuzz", dependencies: ["WardKit"], path: "Sources/WardFuzz"),
         // A small program that rewrites one record in a loop, for the kill -9 tests.
         .executableTarget(name: "ward-torture", dependencies: ["WardKit"], path: "Sources/WardTorture"),
+        // Generates realistic stores of any size and measures Ward against its peers (BENCHMARKS.md).
+        .executableTarget(name: "ward-bench", dependencies: ["WardKit", "WardTUI"], path: "Sources/WardBench"),
+        // The least a program can do to append a line durably: the baseline `ward log` is compared to.
+        .executableTarget(name: "bench-append", path: "Sources/BenchAppend"),
         .testTarget(
             name: "WardKitTests",
             dependencies: ["WardKit", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "WardTUITests", dependencies: ["WardTUI", "WardKit"]),
-        .testTarget(name: "WardCLITests", dependencies: ["WardKit", "ward", "ward-torture", "ward-fuzz"]),
+        .testTarget(name: "WardCLITests", dependencies: ["WardKit", "ward", "ward-torture", "ward-fuzz", "ward-bench"]),
     ]
 )
