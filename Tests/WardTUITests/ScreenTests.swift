@@ -108,6 +108,23 @@ import Testing
         #expect(groups.allSatisfy { $0 != nil })
     }
 
+    @Test func inALargeStoreAShortQuerySearchesTitlesOnlyAndSaysSo() {
+        var state = demoState()
+        state.snapshot.titlesOnlyAbove = 1
+        press(&state, .character("/"))
+        type(&state, "db")
+        var text = screen(state)
+        #expect(text.contains("incident titles only: type 3 letters to search timelines"))
+        #expect(!text.contains("\n Timeline\n"), "no timeline is read for two letters")
+        type(&state, "-")
+        type(&state, "2")
+        state.snapshot.titlesOnlyAbove = 2_000
+        press(&state, .backspace)
+        type(&state, "2")
+        text = screen(state)
+        #expect(!text.contains("titles only"))
+    }
+
     @Test func aTooSmallWindowSaysSoInsteadOfGarbage() {
         for (width, height) in [(40, 10), (79, 24), (80, 23), (10, 3)] {
             let text = screen(demoState(width: width, height: height))

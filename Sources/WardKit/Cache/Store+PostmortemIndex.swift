@@ -1,9 +1,11 @@
 import Foundation
 
 extension Store {
-    /// Each incident's post-mortem as `loadPostmortem` reads it, from the derived cache
-    /// (`.ward/cache/postmortems-vN/`) where the file is unchanged; bodies left empty unless `withBodies`.
+    /// Each incident's post-mortem as `loadPostmortem` reads it. Without bodies (a list), from the derived
+    /// cache (`.ward/cache/postmortems-vN/`, which keeps no bodies) where the file is unchanged; with them,
+    /// from the files.
     func cachedPostmortems(_ ids: [String], withBodies: Bool, progress: LoadProgress? = nil) -> [Result<Postmortem, WardError>?] {
+        if withBodies { return ids.concurrentMap { self.loadPostmortem($0) } }
         let cache = DerivedCache(root: root.path, name: "postmortems", base: Self.incidentsDirectory, writable: !isReadOnly,
                                  progress: progress)
         let payloads = cache.payloads(for: ids, files: { [$0 + "/postmortem.md"] }, build: { id in
@@ -24,7 +26,6 @@ extension Store {
                 writer.strings(postmortem.reviewers)
                 writer.int(postmortem.bodyLine)
                 writer.string(postmortem.path)
-                writer.string(postmortem.body)
             }
             return writer.bytes
         })
@@ -45,10 +46,9 @@ extension Store {
                         let reviewers = try reader.strings()
                         let bodyLine = try reader.int()
                         let path = try reader.string()
-                        let body = withBodies ? try reader.string() : ""
-                        guard incidentID == id else { return nil }
+                        guard incidentID == id, reader.isAtEnd else { return nil }
                         return .some(.success(Postmortem(incidentID: incidentID, title: title, status: status, reviewers: reviewers,
-                                                         body: body, bodyLine: bodyLine, path: path)))
+                                                         body: "", bodyLine: bodyLine, path: path)))
                     default:
                         return nil
                     }
@@ -58,7 +58,7 @@ extension Store {
             }
             if let decoded { return decoded }
             var postmortem = loadPostmortem(id)
-            if !withBodies, case var .success(found)? = postmortem {
+            if case var .success(found)? = postmortem {
                 found.body = ""
                 postmortem = .success(found)
             }

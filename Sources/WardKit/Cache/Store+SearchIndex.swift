@@ -1,5 +1,23 @@
 import Foundation
 
+/// The incidents' search filters, to ask which incidents may hold some words.
+public struct IncidentSearchIndex: Sendable {
+    let entries: [(id: String, filter: TrigramFilter)]
+
+    /// The incidents whose files may hold every one of `words` (lowercased), or nil when the words are too
+    /// short for the index to tell (any incident may). Whatever is left out cannot match.
+    /// Whether the index can sift for `query` at all: some word has three letters or digits in a row.
+    public static func canSift(_ query: String) -> Bool {
+        !TrigramFilter.required(by: query.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)).isEmpty
+    }
+
+    public func possiblyHolding(_ words: [String]) -> Set<String>? {
+        let required = TrigramFilter.required(by: words)
+        guard !required.isEmpty else { return nil }
+        return Set(entries.compactMap { $0.filter.mayContain(required) ? $0.id : nil })
+    }
+}
+
 /// What the search index keeps of a decision record: what a hit names, and the trigrams of its file.
 struct DecisionSearchEntry: Sendable {
     var number: Int
@@ -51,13 +69,10 @@ extension Store {
         }
     }
 
-    /// The incidents whose files may hold every one of `words` (lowercased): all of them when the words are
-    /// too short for the index. Whatever is left out cannot match.
-    public func incidentsPossiblyHolding(_ words: [String]) -> Set<String> {
+    /// The search index of every incident, read once and asked many times (the TUI's search, a key at a time).
+    public func incidentSearchIndex() -> IncidentSearchIndex {
         let ids = incidentIDs()
-        let required = TrigramFilter.required(by: words)
-        guard !required.isEmpty else { return Set(ids) }
-        return Set(zip(ids, incidentSearchEntries(ids)).compactMap { $1.filter.mayContain(required) ? $0 : nil })
+        return IncidentSearchIndex(entries: Array(zip(ids, incidentSearchEntries(ids).map(\.filter))))
     }
 
     /// The decision records search reads (those `loadDecisions` reads as records), in its order, each with

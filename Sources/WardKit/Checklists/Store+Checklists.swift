@@ -78,8 +78,8 @@ extension Store {
     /// Every recorded run, newest first: those in `checklists/runs/` and those inside `incidents` (all of the
     /// store's when not given), with what is wrong with lines that are not whole runs.
     public func loadChecklistRuns(incidents: [Incident]? = nil) -> (runs: [ChecklistRun], problems: [Problem]) {
-        loadChecklistRuns(inIncidents: (incidents ?? loadIncidents())
-            .filter { $0.events.contains { $0.kind == "checklist" } }.map(\.id))
+        guard let incidents else { return loadChecklistRuns(summaries: incidentSummaries()) }
+        return loadChecklistRuns(inIncidents: incidents.filter { $0.events.contains { $0.kind == "checklist" } }.map(\.id))
     }
 
     /// The runs, with those recorded into incidents read from the timelines of `summaries` that hold one.
@@ -123,10 +123,14 @@ extension Store {
             }
         }
         // An incident's journal is read again only when it holds a run, for the runs' line numbers.
-        for id in withRuns {
+        // Read on every core: a large store has many incidents that recorded a run.
+        let journals = withRuns.concurrentMap { id -> Journal? in
             let path = Self.incidentsDirectory + "/" + id + "/timeline.jsonl"
-            guard let contents = try? files.read(path) else { continue }
-            take(Journal(data: contents.data, path: path), path: path, incident: id, onlyRuns: true)
+            return (try? self.files.read(path)).flatMap { $0 }.map { Journal(data: $0.data, path: path) }
+        }
+        for (id, journal) in zip(withRuns, journals) {
+            guard let journal else { continue }
+            take(journal, path: Self.incidentsDirectory + "/" + id + "/timeline.jsonl", incident: id, onlyRuns: true)
         }
         runs.sort { ($0.at, $0.id) > ($1.at, $1.id) }
         return (runs, problems)

@@ -31,14 +31,17 @@ public enum SearchEngine {
         let matcher = LineMatcher(words: words)
         func matches(_ text: String) -> Bool { matcher.matches(text) }
         var results: [SearchResult] = []
-        // Titles from the summaries; bodies and timelines only of the incidents the search index lets through.
-        let candidates = snapshot.incidentsPossiblyHolding(words)
+        // Titles from the summaries; bodies and timelines only of the incidents the search index lets through
+        // (in a large store, none for a query too short for the index: see `titlesOnlyAbove`).
+        let possible = snapshot.incidentsPossiblyHolding(words)
+        let readsBodies = possible != nil || snapshot.incidents.count <= snapshot.titlesOnlyAbove
+        func isCandidate(_ id: String) -> Bool { readsBodies && (possible?.contains(id) ?? true) }
         for summary in snapshot.incidents {
             let route = Route.incident(summary.id)
             if matches(summary.title) || matches(summary.id) {
                 results.append(SearchResult(group: "Incidents", title: summary.title, text: summary.id, route: route))
             }
-            guard candidates.contains(summary.id), let incident = snapshot.incident(summary.id) else { continue }
+            guard isCandidate(summary.id), let incident = snapshot.incident(summary.id) else { continue }
             for (offset, line) in bodyLines(incident.record?.body ?? "") where matches(line) {
                 results.append(SearchResult(group: "Incidents", title: incident.state.title, text: line, route: route,
                                             focus: .sourceLine(offset)))
@@ -62,7 +65,7 @@ public enum SearchEngine {
                                             route: route, focus: .sourceLine(offset)))
             }
         }
-        for listed in snapshot.postmortems where candidates.contains(listed.incidentID) {
+        for listed in snapshot.postmortems where isCandidate(listed.incidentID) {
             guard let postmortem = snapshot.postmortem(listed.incidentID) else { continue }
             let route = Route.postmortem(postmortem.incidentID)
             for (offset, line) in bodyLines(postmortem.body) where matches(line) {

@@ -28,8 +28,13 @@ public struct Snapshot: Sendable {
     public var problems: [Problem]
     /// The store's severities, highest first, for the declare form.
     public var severities: [StoreConfig.Severity] = StoreConfig.defaultSeverities
-    /// Response times over every incident, computed once per load for the metrics screen.
-    public var metrics: MetricsReport?
+    /// Response times over every incident, for the metrics screen: worked out the first time it is shown
+    /// after a load (a large store's first frame does not wait for it), then kept.
+    public var metrics: MetricsReport? {
+        get { metricsBox.report }
+        set { metricsBox = LazyMetrics(fixed: newValue) }
+    }
+    private var metricsBox = LazyMetrics(fixed: nil)
     /// Who changed which decision record when, by file name, oldest first: the decision journal and one
     /// `git log` over the decisions directory, read once per load (never once per record or per frame).
     public var decisionHistory: [String: [DecisionHistoryEntry]] = [:]
@@ -82,14 +87,17 @@ public struct Snapshot: Sendable {
         let (runs, runProblems) = store.loadChecklistRuns(summaries: incidents)
         snapshot.checklistRuns = runs
         snapshot.problems += runProblems
+        var targets = MetricsTarget.defaults
         do {
-            snapshot.metrics = MetricsReport.compute(summaries: incidents, targets: try MetricsTarget.parse(store.config.targets),
-                                                     severityOrder: store.config.severities.map(\.name))
+            targets = try MetricsTarget.parse(store.config.targets)
         } catch {
             // Unreadable targets are said, and the default ones used.
             let error = error as? WardError
             snapshot.problems.append(Problem(path: "ward.yaml", line: error?.line, error?.message ?? "the targets cannot be read"))
-            snapshot.metrics = MetricsReport.compute(summaries: incidents, severityOrder: store.config.severities.map(\.name))
+        }
+        let severityOrder = store.config.severities.map(\.name)
+        snapshot.metricsBox = LazyMetrics { [targets] in
+            MetricsReport.compute(summaries: incidents, targets: targets, severityOrder: severityOrder)
         }
         return snapshot
     }
@@ -100,10 +108,15 @@ public struct Snapshot: Sendable {
         return loader.incident(id)
     }
 
-    /// The incidents whose records may hold every word (from the store's search index), or all of them.
-    public func incidentsPossiblyHolding(_ words: [String]) -> Set<String> {
-        loader.store?.incidentsPossiblyHolding(words) ?? Set(incidents.map(\.id))
+    /// The incidents whose records may hold every word (from the store's search index, read once per
+    /// snapshot), or nil when any may: the words are too short for the index, or there is no store.
+    public func incidentsPossiblyHolding(_ words: [String]) -> Set<String>? {
+        loader.searchIndex()?.possiblyHolding(words)
     }
+
+    /// Above this many incidents, a query too short for the search index (under three letters) looks at titles
+    /// only: reading every timeline for one keystroke would take seconds.
+    public var titlesOnlyAbove = 2_000
 
     /// Puts a whole incident in place of the one with its id (or adds it), as a reload would.
     public mutating func replaceIncident(_ incident: Incident) {
@@ -136,6 +149,26 @@ public struct Snapshot: Sendable {
     }
 }
 
+/// The metrics report of a snapshot, computed on first use and shared by the snapshot's copies.
+final class LazyMetrics: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: MetricsReport?
+    private var compute: (@Sendable () -> MetricsReport)?
+
+    init(fixed: MetricsReport?) { computed = fixed }
+    init(_ compute: @escaping @Sendable () -> MetricsReport) { self.compute = compute }
+
+    var report: MetricsReport? {
+        lock.lock()
+        defer { lock.unlock() }
+        if computed == nil, let compute {
+            computed = compute()
+            self.compute = nil
+        }
+        return computed
+    }
+}
+
 /// Whole incidents read on demand, shared by the copies of one snapshot. The few most recently read are kept;
 /// a new snapshot (after the store changed) starts a new loader, so nothing stale is served.
 final class IncidentLoader: @unchecked Sendable {
@@ -145,7 +178,7 @@ final class IncidentLoader: @unchecked Sendable {
     private var order: [String]
     private let given: Set<String>
     private var postmortems: [String: Postmortem]
-    private static let kept = 64
+    private static let kept = 256
 
     init(store: Store?, loaded incidents: [Incident], postmortems: [Postmortem] = []) {
         self.store = store
@@ -153,6 +186,17 @@ final class IncidentLoader: @unchecked Sendable {
         order = []
         given = Set(loaded.keys)
         self.postmortems = Dictionary(postmortems.map { ($0.incidentID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private var index: IncidentSearchIndex?
+
+    /// The store's incident search index, read the first time a search asks.
+    func searchIndex() -> IncidentSearchIndex? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let index { return index }
+        index = store?.incidentSearchIndex()
+        return index
     }
 
     /// A post-mortem with its body: as given, or read from the store (only the last one read is kept).

@@ -11,7 +11,10 @@ enum SearchView {
             screen.put("   Type to search every incident, timeline, decision, post-mortem and checklist.", x: 0, y: 4, style: .dim)
             return
         }
-        screen.put(" \(results.count == SearchEngine.limit ? "\(results.count)+" : String(results.count)) matches · ↑↓ choose · ⏎ open · esc close",
+        let titlesOnly = state.snapshot.incidents.count > state.snapshot.titlesOnlyAbove
+            && !IncidentSearchIndex.canSift(query)
+        screen.put(" \(results.count == SearchEngine.limit ? "\(results.count)+" : String(results.count)) matches"
+                   + (titlesOnly ? " (incident titles only: type 3 letters to search timelines)" : "") + " · ↑↓ choose · ⏎ open · esc close",
                    x: 0, y: 3, style: .dim)
         // Rows: group headings and results; the cursor counts results only.
         var rows: [(StyledLine, Int?)] = []
