@@ -76,7 +76,7 @@ struct ADRCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore()
-            var (decisions, problems) = store.loadDecisions()
+            var (decisions, problems) = store.loadDecisions(withBodies: false)
             if let status {
                 guard let wanted = DecisionStatus(rawValue: status.lowercased()) else {
                     throw WardError("--status: use one of \(DecisionStatus.allCases.map(\.rawValue).joined(separator: ", "))")

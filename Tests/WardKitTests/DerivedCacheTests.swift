@@ -30,7 +30,8 @@ import Testing
         let summaries = store.incidentSummaries().map { "\($0.encoded())" }
         let decisions = store.loadDecisions()
         let searches = ["kafka", "queue depth", "stalled", "postgres", "zz", "CHECKOUT latency 1"].map { "\(store.search($0))" }
-        let postmortems = ["\(store.loadPostmortems())", "\(store.loadPostmortems(withBodies: false))"]
+        let postmortems = ["\(store.loadPostmortems())", "\(store.loadPostmortems(withBodies: false))",
+                           "\(store.loadDecisions(withBodies: false))"]
         return listings + summaries + ["\(decisions.decisions)", "\(decisions.problems)"] + postmortems + searches
     }
 

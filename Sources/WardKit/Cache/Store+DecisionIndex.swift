@@ -4,7 +4,7 @@ extension Store {
     /// Every decision record as `Decision(data:path:)` reads it, or the problem that stops it, or nil when
     /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-vN/`) where the file is
     /// unchanged.
-    func cachedDecisionFiles(_ names: [String], progress: LoadProgress? = nil) -> [Result<Decision, WardError>?] {
+    func cachedDecisionFiles(_ names: [String], withBodies: Bool = true, progress: LoadProgress? = nil) -> [Result<Decision, WardError>?] {
         let directory = decisionsDirectory
         let cache = DerivedCache(root: root.path, name: "decisions", base: directory, writable: !isReadOnly, progress: progress)
         let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
@@ -12,13 +12,17 @@ extension Store {
         })
         return zip(names, payloads).map { name, payload in
             do {
-                let result = try Self.decodeDecisionResult(payload)
+                let result = try Self.decodeDecisionResult(payload, withBody: withBodies)
                 // Entries are by file name; one built for another directory (ward.yaml changed) is not used.
                 if case let .success(decision)? = result, decision.path != directory + "/" + name { throw CacheFormatError() }
                 if case let .failure(error)? = result, let path = error.path, path != directory + "/" + name { throw CacheFormatError() }
                 return result
             } catch {
-                return readDecision(directory + "/" + name)
+                guard !withBodies, case var .success(decision)? = readDecision(directory + "/" + name) else {
+                    return readDecision(directory + "/" + name)
+                }
+                decision.body = ""
+                return .success(decision)
             }
         }
     }
@@ -52,7 +56,7 @@ extension Store {
         return writer.bytes
     }
 
-    static func decodeDecisionResult(_ payload: ArraySlice<UInt8>) throws -> Result<Decision, WardError>? {
+    static func decodeDecisionResult(_ payload: ArraySlice<UInt8>, withBody: Bool = true) throws -> Result<Decision, WardError>? {
         try payload.withUnsafeBytes { bytes in
             var reader = ByteReader(bytes)
             let tag = try reader.int()
@@ -64,7 +68,7 @@ extension Store {
                 let line = try reader.int()
                 return .failure(WardError(message, path: path, line: line < 0 ? nil : line))
             }
-            let decision = try Decision(from: &reader)
+            let decision = try Decision(from: &reader, withBody: withBody)
             guard reader.isAtEnd else { throw CacheFormatError() }
             return .success(decision)
         }
@@ -92,12 +96,13 @@ extension Decision {
         writer.strings(tags)
         writer.strings(decisionMakers)
         writer.string(path)
-        writer.string(body)
         writer.int(warnings.count)
         for problem in warnings { problem.encode(to: &writer) }
+        // Last, so that a list can skip it.
+        writer.string(body)
     }
 
-    init(from reader: inout ByteReader) throws {
+    init(from reader: inout ByteReader, withBody: Bool = true) throws {
         self = Decision(cachedNumber: try reader.int(), title: try reader.string())
         if let status = try reader.optionalString() {
             guard let known = DecisionStatus(rawValue: status) else { throw CacheFormatError() }
@@ -119,8 +124,8 @@ extension Decision {
         tags = try reader.strings()
         decisionMakers = try reader.strings()
         path = try reader.string()
-        body = try reader.string()
         for _ in 0..<(try reader.count()) { warnings.append(try Problem(from: &reader)) }
+        if withBody { body = try reader.string() } else { _ = try reader.rawRange() }
     }
 }
 

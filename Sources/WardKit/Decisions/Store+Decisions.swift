@@ -2,11 +2,13 @@ import Foundation
 
 extension Store {
     /// Every decision record, by number, and the problems met reading them.
-    public func loadDecisions(progress: LoadProgress? = nil) -> (decisions: [Decision], problems: [Problem]) {
+    /// Every decision record, by number, and the problems met reading them. Without `withBodies` each body
+    /// is empty (a list, such as `adr list`).
+    public func loadDecisions(withBodies: Bool = true, progress: LoadProgress? = nil) -> (decisions: [Decision], problems: [Problem]) {
         var decisions: [Decision] = []
         var problems: [Problem] = []
         let names = listDirectory(decisionsDirectory).filter { Decision.number(inFileName: $0) != nil }
-        for (name, result) in zip(names, cachedDecisionFiles(names, progress: progress)) {
+        for (name, result) in zip(names, cachedDecisionFiles(names, withBodies: withBodies, progress: progress)) {
             switch result {
             case nil:
                 continue
