@@ -39,8 +39,8 @@ struct ChecklistRunWriter {
         return (count, Self.names.count, bytes)
     }
 
-    /// The fields of a finished run as `ward check run` records them (WardKit's `ChecklistRun.fields`, which
-    /// is internal): every item answered, GO when `good`, otherwise one gating item answered badly.
+    /// The fields of a finished run as `ward check run` records them (WardKit's `ChecklistRun.fields`): every
+    /// item answered, GO when `good`, otherwise one gating item answered badly.
     static func fields(_ checklist: Checklist, good: Bool, context: Prose.Context, _ random: inout Random) -> [String: JSONValue] {
         let gating = checklist.items.indices.filter { checklist.items[$0].required || checklist.items[$0].redFlag }
         let spoiled = good || gating.isEmpty ? -1 : random.pick(gating)
@@ -60,25 +60,6 @@ struct ChecklistRunWriter {
                 notes[item.id] = Prose.fill(random.pick(Prose.checklistNotes), context, &random)
             }
         }
-        let verdict = ChecklistVerdict(items: checklist.items, answers: answers, notes: notes)
-        return [
-            "checklist": .string(checklist.name),
-            "title": .string(checklist.title),
-            "definition": .string(checklist.builtIn ? "built in" : checklist.path),
-            "result": .string((verdict.result ?? .noGo).rawValue),
-            "failed": .array(verdict.failed.map { .string($0.item.id) }),
-            "red_flags": .array(verdict.redFlags.map { .string($0.item.id) }),
-            "answers": .array(verdict.outcomes.map { outcome in
-                var object: [String: JSONValue] = [
-                    "item": .string(outcome.item.id), "text": .string(outcome.item.text),
-                    "answer": .string(outcome.answer?.rawValue ?? ""),
-                ]
-                if outcome.item.required { object["required"] = .bool(true) }
-                if outcome.item.allowsNotApplicable { object["na"] = .bool(true) }
-                if outcome.item.redFlag { object["red_flag"] = .bool(true) }
-                if !outcome.note.isEmpty { object["note"] = .string(outcome.note) }
-                return .object(object)
-            }),
-        ]
+        return ChecklistRun.fields(checklist, ChecklistVerdict(items: checklist.items, answers: answers, notes: notes))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WardKit
 
 /// The words of generated stores: services, symptoms, causes and the sentences responders write, filled
 /// from templates with `{slot}`s. Written for this generator, in the flavour of the seeds' incidents.
@@ -285,7 +286,7 @@ enum Prose {
             drawn.n = random.int(2, 64)
             return String(drawn.n)
         case "n2": return String(drawn.n + random.int(1, 64))
-        case "big": return grouped(random.int(1_200, 2_400_000))
+        case "big": return NumberText.grouped(random.int(1_200, 2_400_000))
         case "pct":
             drawn.pct = random.int(3, 90)
             return String(drawn.pct) + "%"
@@ -306,17 +307,6 @@ enum Prose {
         case "purpose": return random.pick(purposes)
         default: return "{" + name + "}"
         }
-    }
-
-    /// 1234567 → "1,234,567".
-    static func grouped(_ number: Int) -> String {
-        let digits = Array(String(number))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
     }
 
     /// One to two sentences a responder would log.

@@ -301,16 +301,11 @@ import Testing
         if folder.lastPathComponent == "journal" { #expect(accepted > 500) }
     }
 
-    /// A seeded generator (SplitMix64), so a failure comes back the same every time.
+    /// A seeded generator (TestSupport's SplitMix64), so a failure comes back the same every time.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SeededGenerator
+        init(state: UInt64) { generator = SeededGenerator(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
         mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
     }

@@ -41,8 +41,8 @@ public struct ChecklistRun: Sendable, Equatable {
     public var recordedRedFlags: [String] = []
     public var failed: [String] { verdict.failed.map(\.item.id) }
 
-    /// The event fields of a finished run.
-    static func fields(_ checklist: Checklist, _ verdict: ChecklistVerdict) -> [String: JSONValue] {
+    /// The event fields of a finished run (public for `ward-bench`, which writes runs as Ward records them).
+    public static func fields(_ checklist: Checklist, _ verdict: ChecklistVerdict) -> [String: JSONValue] {
         [
             "checklist": .string(checklist.name),
             "title": .string(checklist.title),

@@ -1,4 +1,5 @@
 import Foundation
+import WardKit
 
 /// What the terminal shows while the store is first read (the derived cache being built, after a clone or an
 /// upgrade): that Ward is working, how far it has got, and that later opens are quick.
@@ -7,20 +8,10 @@ public enum LoadingView {
         var screen = Screen(width: width, height: height)
         let y = max(0, height / 2 - 2)
         _ = screen.put(" Ward · \(store)", x: 0, y: 0, style: .heading)
-        _ = screen.put("  Reading the store: \(grouped(looked)) records, \(grouped(read)) read from their files (\(Int(seconds)) s)",
+        _ = screen.put("  Reading the store: \(NumberText.grouped(looked)) records, \(NumberText.grouped(read)) read from their files (\(Int(seconds)) s)",
                        x: 0, y: y, maxWidth: width)
         _ = screen.put("  Ward is building its index in .ward/ (first open after a clone or an upgrade); later opens are quick.",
                        x: 0, y: y + 2, style: .dim, maxWidth: width)
         return screen
-    }
-
-    static func grouped(_ number: Int) -> String {
-        let digits = Array(String(number))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
     }
 }
