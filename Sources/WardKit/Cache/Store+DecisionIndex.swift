@@ -46,9 +46,7 @@ extension Store {
             writer.int(0)
         case let .failure(error)?:
             writer.int(1)
-            writer.string(error.message)
-            writer.optionalString(error.path)
-            writer.int(error.line ?? -1)
+            error.encode(to: &writer)
         case let .success(decision)?:
             writer.int(2)
             decision.encode(to: &writer)
@@ -62,12 +60,7 @@ extension Store {
             let tag = try reader.int()
             if tag == 0 { return nil }
             guard tag == 1 || tag == 2 else { throw CacheFormatError() }
-            if tag == 1 {
-                let message = try reader.string()
-                let path = try reader.optionalString()
-                let line = try reader.int()
-                return .failure(WardError(message, path: path, line: line < 0 ? nil : line))
-            }
+            if tag == 1 { return .failure(try WardError(from: &reader)) }
             let decision = try Decision(from: &reader, withBody: withBody)
             guard reader.isAtEnd else { throw CacheFormatError() }
             return .success(decision)
@@ -126,6 +119,21 @@ extension Decision {
         path = try reader.string()
         for _ in 0..<(try reader.count()) { warnings.append(try Problem(from: &reader)) }
         if withBody { body = try reader.string() } else { _ = try reader.rawRange() }
+    }
+}
+
+extension WardError {
+    func encode(to writer: inout ByteWriter) {
+        writer.string(message)
+        writer.optionalString(path)
+        writer.int(line ?? -1)
+    }
+
+    init(from reader: inout ByteReader) throws {
+        let message = try reader.string()
+        let path = try reader.optionalString()
+        let line = try reader.int()
+        self.init(message, path: path, line: line < 0 ? nil : line)
     }
 }
 

@@ -15,9 +15,7 @@ extension Store {
                 writer.int(0)
             case let .failure(error)?:
                 writer.int(1)
-                writer.string(error.message)
-                writer.optionalString(error.path)
-                writer.int(error.line ?? -1)
+                error.encode(to: &writer)
             case let .success(postmortem)?:
                 writer.int(2)
                 writer.string(postmortem.incidentID)
@@ -37,10 +35,7 @@ extension Store {
                     case 0:
                         return .some(nil)
                     case 1:
-                        let message = try reader.string()
-                        let path = try reader.optionalString()
-                        let line = try reader.int()
-                        return .some(.failure(WardError(message, path: path, line: line < 0 ? nil : line)))
+                        return .some(.failure(try WardError(from: &reader)))
                     case 2:
                         let incidentID = try reader.string(), title = try reader.string(), status = try reader.string()
                         let reviewers = try reader.strings()

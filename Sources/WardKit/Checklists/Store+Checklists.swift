@@ -79,20 +79,20 @@ extension Store {
     /// store's when not given), with what is wrong with lines that are not whole runs.
     public func loadChecklistRuns(incidents: [Incident]? = nil) -> (runs: [ChecklistRun], problems: [Problem]) {
         guard let incidents else { return loadChecklistRuns(summaries: incidentSummaries()) }
-        return loadChecklistRuns(inIncidents: incidents.filter { $0.events.contains { $0.kind == "checklist" } }.map(\.id))
+        return loadChecklistRuns(inIncidents: incidents.filter { !$0.checklistEvents.isEmpty }.map { ($0.id, $0.checklistEvents) })
     }
 
-    /// The runs, with those recorded into incidents read from the timelines of `summaries` that hold one.
+    /// The runs, with those recorded into incidents as `summaries` keep them.
     public func loadChecklistRuns(summaries: [IncidentSummary]) -> (runs: [ChecklistRun], problems: [Problem]) {
-        loadChecklistRuns(inIncidents: summaries.filter(\.hasChecklistRuns).map(\.id))
+        loadChecklistRuns(inIncidents: summaries.filter(\.hasChecklistRuns).map { ($0.id, $0.checklistEvents) })
     }
 
-    private func loadChecklistRuns(inIncidents withRuns: [String]) -> (runs: [ChecklistRun], problems: [Problem]) {
+    private func loadChecklistRuns(inIncidents withRuns: [(id: String, events: [(line: Int, event: Event)])])
+        -> (runs: [ChecklistRun], problems: [Problem]) {
         var runs: [ChecklistRun] = []
         var problems: [Problem] = []
-        func take(_ journal: Journal, path: String, incident: String?, onlyRuns: Bool) {
-            for (index, event) in journal.events.enumerated() where !onlyRuns || event.kind == "checklist" {
-                let line = journal.lines[index]
+        func take(_ events: [(line: Int, event: Event)], path: String, incident: String?) {
+            for (line, event) in events {
                 do {
                     let run = try ChecklistRun(event: event, incident: incident, path: path, line: line)
                     let computed = run.verdict.result ?? .noGo
@@ -115,22 +115,16 @@ extension Store {
                 guard let contents = try files.read(path) else { continue }
                 let journal = Journal(data: contents.data, path: path)
                 problems += journal.problems
-                take(journal, path: path, incident: nil, onlyRuns: false)
+                take(Array(zip(journal.lines, journal.events)), path: path, incident: nil)
             } catch let error as WardError {
                 problems.append(Problem(path: error.path ?? path, line: error.line, error.message))
             } catch {
                 problems.append(Problem(path: path, "\(error)"))
             }
         }
-        // An incident's journal is read again only when it holds a run, for the runs' line numbers.
-        // Read on every core: a large store has many incidents that recorded a run.
-        let journals = withRuns.concurrentMap { id -> Journal? in
-            let path = Self.incidentsDirectory + "/" + id + "/timeline.jsonl"
-            return (try? self.files.read(path)).flatMap { $0 }.map { Journal(data: $0.data, path: path) }
-        }
-        for (id, journal) in zip(withRuns, journals) {
-            guard let journal else { continue }
-            take(journal, path: Self.incidentsDirectory + "/" + id + "/timeline.jsonl", incident: id, onlyRuns: true)
+        // Runs recorded into incidents, with their lines, as the incidents (or their summaries) keep them.
+        for (id, events) in withRuns {
+            take(events, path: Self.incidentsDirectory + "/" + id + "/timeline.jsonl", incident: id)
         }
         runs.sort { ($0.at, $0.id) > ($1.at, $1.id) }
         return (runs, problems)

@@ -216,4 +216,6 @@ public struct Incident: Sendable {
     public let events: [Event]
     public let state: IncidentState
     public let problems: [Problem]
+    /// The `checklist` events (runs recorded into the incident) with their line in `timeline.jsonl`.
+    public var checklistEvents: [(line: Int, event: Event)] = []
 }

@@ -45,8 +45,9 @@ public final class IncidentSummary: Sendable, Equatable {
     public let actions: [ActionItem]
     public let decisions: [Int]
     public let problems: [Problem]
-    /// Whether checklist runs were recorded into this incident's timeline.
-    public let hasChecklistRuns: Bool
+    /// The runs recorded into this incident's timeline: each `checklist` event with its file line.
+    public let checklistEvents: [(line: Int, event: Event)]
+    public var hasChecklistRuns: Bool { !checklistEvents.isEmpty }
 
     public var isActive: Bool { status != .resolved }
     public var commander: String? { roles["commander"] }
@@ -81,7 +82,7 @@ public final class IncidentSummary: Sendable, Equatable {
         actions = state.actions
         decisions = state.decisions
         problems = incident.problems
-        hasChecklistRuns = incident.events.contains { $0.kind == "checklist" }
+        checklistEvents = incident.checklistEvents
     }
 
     /// Reads what `encode(to:)` wrote (see `Store+IncidentIndex`).
@@ -136,7 +137,13 @@ public final class IncidentSummary: Sendable, Equatable {
         var problems: [Problem] = []
         for _ in 0..<(try reader.count()) { problems.append(try Problem(from: &reader)) }
         self.problems = problems
-        hasChecklistRuns = try reader.bool()
+        var checklistEvents: [(line: Int, event: Event)] = []
+        for _ in 0..<(try reader.count()) {
+            let line = try reader.int()
+            guard let event = try? Event(jsonLine: Substring(try reader.string())) else { throw CacheFormatError() }
+            checklistEvents.append((line, event))
+        }
+        self.checklistEvents = checklistEvents
     }
 
     /// The state metrics read: times and status (runs are summarised in `phaseTimes`).
@@ -267,7 +274,11 @@ extension IncidentSummary {
         for number in decisions { writer.int(number) }
         writer.int(problems.count)
         for problem in problems { problem.encode(to: &writer) }
-        writer.bool(hasChecklistRuns)
+        writer.int(checklistEvents.count)
+        for (line, event) in checklistEvents {
+            writer.int(line)
+            writer.string(event.jsonLine)
+        }
     }
 
     private static func known<T>(_ value: T?) throws -> T {

@@ -34,12 +34,14 @@ extension Store {
             problems.append(Problem(path: directory + "/incident.md", "\(error)"))
         }
         var events: [Event] = []
+        var checklistEvents: [(line: Int, event: Event)] = []
         let timeline = directory + "/timeline.jsonl"
         do {
             if let contents = try files.read(timeline) {
                 let journal = Journal(data: contents.data, path: timeline)
                 events = journal.events
                 problems += journal.problems
+                checklistEvents = zip(journal.lines, journal.events).filter { $0.1.kind == "checklist" }.map { ($0.0, $0.1) }
             } else {
                 problems.append(Problem(path: timeline, "is missing"))
             }
@@ -51,7 +53,7 @@ extension Store {
         events.sort { ($0.at, $0.id) < ($1.at, $1.id) }
         var state = IncidentState.fold(events, record: record)
         for index in state.actions.indices { state.actions[index].incident = id }
-        return Incident(id: id, record: record, events: events, state: state, problems: problems)
+        return Incident(id: id, record: record, events: events, state: state, problems: problems, checklistEvents: checklistEvents)
     }
 
     public func loadIncidents() -> [Incident] {

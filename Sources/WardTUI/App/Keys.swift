@@ -201,11 +201,11 @@ enum Keys {
         case (.incidents, .character("a")):
             state.incidentFilter.activeOnly.toggle()
         case (.incidents, .character("s")):
-            state.incidentFilter.severity = cycle(state.incidentFilter.severity, Array(Set(state.snapshot.incidents.map(\.severity))).sorted())
+            state.incidentFilter.severity = cycle(state.incidentFilter.severity, state.snapshot.incidentSeverities)
         case (.incidents, .character("t")):
             state.incidentFilter.status = cycle(state.incidentFilter.status, IncidentStatus.allCases)
         case (.incidents, .character("v")):
-            state.incidentFilter.service = cycle(state.incidentFilter.service, Array(Set(state.snapshot.incidents.flatMap(\.services))).sorted())
+            state.incidentFilter.service = cycle(state.incidentFilter.service, state.snapshot.incidentServices)
         case (.incidents, .character("x")):
             state.incidentFilter = IncidentFilter(activeOnly: false)
         case (.actions, .character("a")):

@@ -11,10 +11,12 @@ public struct Snapshot: Sendable {
     /// read when a screen needs it, through `incident(_:)`.
     public var incidents: [IncidentSummary] {
         didSet {
-            incidentIndex = Self.index(incidents)
-            activeIncidentCount = incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
+            indexIncidents()
         }
     }
+    /// The severities and services the incidents name, sorted, for the list's filter keys.
+    public private(set) var incidentSeverities: [String] = []
+    public private(set) var incidentServices: [String] = []
     /// How many incidents are active, counted once per load (the header shows it on every frame).
     public private(set) var activeIncidentCount = 0
     private var incidentIndex: [String: Int] = [:]
@@ -57,14 +59,13 @@ public struct Snapshot: Sendable {
         self.isDemo = isDemo
         self.isReadOnly = isReadOnly
         self.incidents = incidents.map(IncidentSummary.init)
-        incidentIndex = Self.index(self.incidents)
-        activeIncidentCount = self.incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
         loader = IncidentLoader(store: store, loaded: incidents, postmortems: store == nil ? postmortems : [])
         self.decisions = decisions
         self.postmortems = postmortems
         self.checklists = checklists
         self.runbooks = runbooks
         self.problems = problems
+        indexIncidents()
     }
 
     /// Everything from the store; `progress` hears of each record as it is looked at (see `LoadProgress`).
@@ -128,8 +129,12 @@ public struct Snapshot: Sendable {
     public func summary(_ id: String) -> IncidentSummary? { incidentIndex[id].map { incidents[$0] } }
     public func incidentTitle(_ id: String) -> String? { summary(id)?.title }
 
-    private static func index(_ incidents: [IncidentSummary]) -> [String: Int] {
-        Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    /// What follows from the incidents, worked out once per load rather than on every key.
+    private mutating func indexIncidents() {
+        incidentIndex = Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        activeIncidentCount = incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
+        incidentSeverities = Set(incidents.map(\.severity)).sorted()
+        incidentServices = Set(incidents.flatMap(\.services)).sorted()
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
@@ -178,7 +183,7 @@ final class IncidentLoader: @unchecked Sendable {
     private var order: [String]
     private let given: Set<String>
     private var postmortems: [String: Postmortem]
-    private static let kept = 256
+    private static let kept = 64
 
     init(store: Store?, loaded incidents: [Incident], postmortems: [Postmortem] = []) {
         self.store = store
