@@ -64,7 +64,7 @@ public enum Rows {
 
     /// Action items of every incident, open and overdue first; open ones only unless `a` was pressed.
     public static func actions(_ state: AppState) -> [ActionItem] {
-        let items = state.snapshot.incidents.flatMap(\.actions).filter { !state.actionsOpenOnly || $0.state == .open }
+        let items = state.snapshot.actions.filter { !state.actionsOpenOnly || $0.state == .open }
         return Store.sortedForWork(items, today: Timestamps.formatDate(state.now))
     }
 }

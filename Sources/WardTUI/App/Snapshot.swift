@@ -17,6 +17,8 @@ public struct Snapshot: Sendable {
     /// The severities and services the incidents name, sorted, for the list's filter keys.
     public private(set) var incidentSeverities: [String] = []
     public private(set) var incidentServices: [String] = []
+    /// Every incident's action items, gathered once per load (the dashboard counts them on every frame).
+    public private(set) var actions: [ActionItem] = []
     /// How many incidents are active, counted once per load (the header shows it on every frame).
     public private(set) var activeIncidentCount = 0
     private var incidentIndex: [String: Int] = [:]
@@ -135,6 +137,7 @@ public struct Snapshot: Sendable {
         activeIncidentCount = incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
         incidentSeverities = Set(incidents.map(\.severity)).sorted()
         incidentServices = Set(incidents.flatMap(\.services)).sorted()
+        actions = incidents.flatMap(\.actions)
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }

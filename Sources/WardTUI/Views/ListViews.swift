@@ -32,7 +32,7 @@ enum DashboardView {
                 // Action items recorded in timelines (TODO: notes); post-mortem action items join them later.
                 let problems = state.snapshot.problems.filter { $0.level == .error }.count
                 let today = Timestamps.formatDate(state.now)
-                let actions = state.snapshot.incidents.flatMap(\.actions)
+                let actions = state.snapshot.actions
                 let open = actions.filter { $0.state == .open }
                 let overdue = open.filter { $0.isOverdue(today: today) }.count
                 var line = [Span("  Action items (6): ", .bold),
@@ -203,7 +203,7 @@ enum ActionListView {
     static func draw(_ screen: inout Screen, _ state: AppState) {
         let today = Timestamps.formatDate(state.now)
         let rows = Rows.actions(state)
-        let all = state.snapshot.incidents.flatMap(\.actions)
+        let all = state.snapshot.actions
         let open = all.filter { $0.state == .open }
         let overdue = open.filter { $0.isOverdue(today: today) }.count
         StyledLine([Span(" \(open.count) open", .bold), Span(overdue > 0 ? " · \(overdue) overdue" : "", Style(foreground: .red, bold: true)),
