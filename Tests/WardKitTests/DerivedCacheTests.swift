@@ -198,6 +198,19 @@ import Testing
         #expect(directory.read(folder + "/08.bin.999.2.tmp") != nil)
     }
 
+    @Test func fileTimesFarInThePastOrFutureAreSignaturesLikeAnyOther() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.populated(directory, count: 3)
+        let ids = store.incidentIDs()
+        // Past 2262 and before 1678, nanoseconds since 1970 no longer fit in 64 bits.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1e10)],
+                                              ofItemAtPath: directory.path("incidents/\(ids[0])/incident.md"))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: -1e10)],
+                                              ofItemAtPath: directory.path("incidents/\(ids[1])/timeline.jsonl"))
+        #expect(store.incidentSummaries() == store.loadIncidents().map(IncidentSummary.init))
+        #expect(try Self.reopen(directory).incidentSummaries().count == 3)
+    }
+
     @Test func aReadOnlyStoreReadsWithoutWritingACache() throws {
         let directory = TemporaryDirectory()
         _ = try Self.populated(directory, count: 3)

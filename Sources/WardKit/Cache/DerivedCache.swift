@@ -22,7 +22,7 @@ final class DerivedCache: @unchecked Sendable {
 
     /// Part of every cache folder's name: bump it whenever any payload's encoding changes, so that no
     /// Ward reads entries another version wrote (they would match their files and never be rebuilt).
-    static let version = 6
+    static let version = 7
     static let shardCount = 32
     private static let magic: [UInt8] = Array("WARDIX\(version)\n".utf8)
 
@@ -53,6 +53,8 @@ final class DerivedCache: @unchecked Sendable {
                   build: @Sendable (String) -> [UInt8]) -> [ArraySlice<UInt8>] {
         let rootFD = open(base.isEmpty ? root : root + "/" + base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if rootFD >= 0 { close(rootFD) } }
+        // Without the folder (out of file descriptors, say) no signature can be trusted: build everything.
+        guard rootFD >= 0 else { return keys.concurrentMap { ArraySlice(build($0)) } }
         // A link anywhere on the way to the cache (planted in a clone, say) turns the cache off altogether.
         let usable = Self.noLinks(root, below: [".ward", "cache", (directory as NSString).lastPathComponent])
         let shards = usable ? loadShards() : Array(repeating: [:], count: Self.shardCount)
@@ -61,14 +63,17 @@ final class DerivedCache: @unchecked Sendable {
         let slots = ConcurrentSlots<(ArraySlice<UInt8>, Entry?)>(count: keys.count)
         slots.fill { index in
             let key = keys[index]
-            let signatures = files(key).map { FileSignature.of($0, in: rootFD) }
-            if let cached = shards[Self.shard(of: key)][key], !cached.recent, cached.signatures == signatures {
+            let found = files(key).map { FileSignature.of($0, in: rootFD) }
+            // A file `stat` could say nothing about makes the entry one never to trust again.
+            let unknown = found.contains { $0 == nil }
+            let signatures = found.map { $0 ?? .absent }
+            if !unknown, let cached = shards[Self.shard(of: key)][key], !cached.recent, cached.signatures == signatures {
                 progress?.advance(read: false)
                 return (cached.payload, nil)
             }
             let payload = ArraySlice(build(key))
             progress?.advance(read: true)
-            return (payload, Entry(signatures: signatures, recent: signatures.contains { $0.isRecent(now: now) },
+            return (payload, Entry(signatures: signatures, recent: unknown || signatures.contains { $0.isRecent(now: now) },
                                    payload: payload))
         }
         let results = (0..<keys.count).map { slots[$0]!.0 }
@@ -119,7 +124,6 @@ final class DerivedCache: @unchecked Sendable {
             var reader = ByteReader(body, from: magic.count)
             let count = try reader.count()
             var entries: [String: Entry] = [:]
-            entries.reserveCapacity(count)
             for _ in 0..<count {
                 let key = try reader.string()
                 let signatureCount = try reader.count()
@@ -155,10 +159,12 @@ final class DerivedCache: @unchecked Sendable {
     /// Writes a shard beside its place and renames it there. Any failure leaves the cache as it was, or
     /// without that shard: both are safe, so failures are not reported.
     private func write(_ entries: [String: Entry], shard: Int) {
-        guard Self.makeDirectories(directory) else { return }
+        guard Self.makeDirectories(directory, mode: Self.storeMode(root)) else { return }
         let bytes = Self.encode(entries)
         let temporary = shardPath(shard) + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        // As readable as the store itself (entries copy titles and action items out of its records): a private
+        // store keeps a private cache, a team's shared one a shared cache.
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, Self.storeMode(root) & 0o666)
         guard fd >= 0 else { return }
         let complete = bytes.withUnsafeBytes { buffer -> Bool in
             var offset = 0
@@ -198,12 +204,18 @@ final class DerivedCache: @unchecked Sendable {
     }
 
     /// `mkdir -p` below the store root, refusing to follow a symbolic link planted in `.ward/`.
-    private static func makeDirectories(_ path: String) -> Bool {
+    private static func makeDirectories(_ path: String, mode: mode_t) -> Bool {
         var info = stat()
         if lstat(path, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR }
         let parent = (path as NSString).deletingLastPathComponent
-        guard parent != path, makeDirectories(parent) else { return false }
-        return mkdir(path, 0o755) == 0 || errno == EEXIST
+        guard parent != path, makeDirectories(parent, mode: mode) else { return false }
+        return mkdir(path, mode) == 0 || errno == EEXIST
+    }
+
+    /// The store root's permission bits (0700 when they cannot be read).
+    private static func storeMode(_ root: String) -> mode_t {
+        var info = stat()
+        return stat(root, &info) == 0 ? info.st_mode & 0o777 : 0o700
     }
 
     /// A whole regular file, or nil (missing, unreadable, a link, or over 1 GiB).

@@ -63,8 +63,11 @@ final class ConcurrentSlots<T>: @unchecked Sendable {
         let workers = Swift.min(Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1), 8, Swift.max(count, 1))
         let chunk = (count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // With more workers than chunks, the last ones have nothing to do (their start is past the end).
             let start = worker * chunk
-            for index in start..<Swift.min(start + chunk, count) { self[index] = body(index) }
+            let end = Swift.min(start + chunk, count)
+            guard start < end else { return }
+            for index in start..<end { self[index] = body(index) }
         }
     }
 }

@@ -18,25 +18,27 @@ struct FileSignature: Equatable, Sendable {
     /// Whether the file changed so recently that a later change within the file system's clock tick could
     /// leave every field as it is ("racy" in git's words): such an entry is built again on the next read.
     func isRecent(now: Int64) -> Bool {
-        self != .absent && (now - max(modified, changed) < 2_000_000_000)
+        self != .absent && (now &- max(modified, changed) < 2_000_000_000)
     }
 
     /// The signature of `path`, relative to the open directory `directory`; symbolic links are not followed.
-    static func of(_ path: String, in directory: Int32) -> FileSignature {
+    /// Nil when `stat` fails for another reason than the file not being there (then nothing can be said).
+    static func of(_ path: String, in directory: Int32) -> FileSignature? {
         var info = stat()
         let result = path.withCString { fstatat(directory, $0, &info, AT_SYMLINK_NOFOLLOW) }
-        guard result == 0 else { return .absent }
+        guard result == 0 else { return errno == ENOENT || errno == ENOTDIR ? .absent : nil }
+        // Wrapping arithmetic: a time past 2262 (touch -d, an archive) must not trap; it only has to differ.
         return FileSignature(
             inode: UInt64(info.st_ino), size: Int64(info.st_size),
-            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-            changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
+            modified: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec),
+            changed: Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec),
             type: UInt32(info.st_mode) & UInt32(S_IFMT))
     }
 
     static func nowNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+        return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
     }
 
     func write(to writer: inout ByteWriter) {

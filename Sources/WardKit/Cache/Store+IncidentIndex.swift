@@ -33,7 +33,8 @@ extension Store {
         return zip(ids, payloads).map { id, payload in
             let decoded = payload.withUnsafeBytes { bytes -> IncidentSummary? in
                 var reader = ByteReader(bytes)
-                return try? IncidentSummary(from: &reader)
+                guard let summary = try? IncidentSummary(from: &reader), reader.isAtEnd else { return nil }
+                return summary
             }
             // Only a cache Ward did not write could fail here; the files still answer.
             return decoded ?? IncidentSummary(loadIncident(id))

@@ -61,11 +61,11 @@ extension Store {
         return zip(ids, payloads).map { id, payload in
             let decoded = payload.withUnsafeBytes { bytes -> IncidentSearchEntry? in
                 var reader = ByteReader(bytes)
-                guard let title = try? reader.string(), let filter = try? TrigramFilter(from: &reader) else { return nil }
+                guard let title = try? reader.string(), let filter = try? TrigramFilter.decode(payload, &reader) else { return nil }
                 return IncidentSearchEntry(title: title, filter: filter)
             }
             // An entry Ward cannot read lets everything through: the files still answer.
-            return decoded ?? IncidentSearchEntry(title: loadIncident(id).state.title, filter: TrigramFilter(bits: []))
+            return decoded ?? IncidentSearchEntry(title: loadIncident(id).state.title, filter: .passAll)
         }
     }
 
@@ -104,13 +104,13 @@ extension Store {
                 guard let isRecord = try? reader.bool() else { return nil }
                 guard isRecord else { return .some(nil) }
                 guard let number = try? reader.int(), let title = try? reader.string(), let path = try? reader.string(),
-                      path == directory + "/" + name, let filter = try? TrigramFilter(from: &reader) else { return nil }
+                      path == directory + "/" + name, let filter = try? TrigramFilter.decode(payload, &reader) else { return nil }
                 return DecisionSearchEntry(number: number, title: title, path: path, filter: filter)
             }
             if let decoded { return decoded }
             // Not readable as Ward wrote it: the file answers, and everything is let through.
             guard case let .success(decision)? = readDecision(directory + "/" + name) else { return nil }
-            return DecisionSearchEntry(number: decision.number, title: decision.title, path: decision.path, filter: TrigramFilter(bits: []))
+            return DecisionSearchEntry(number: decision.number, title: decision.title, path: decision.path, filter: .passAll)
         }
         return entries.sorted { ($0.number, $0.path) < ($1.number, $1.path) }
     }

@@ -140,7 +140,9 @@ public final class IncidentSummary: Sendable, Equatable {
         var checklistEvents: [(line: Int, event: Event)] = []
         for _ in 0..<(try reader.count()) {
             let line = try reader.int()
-            guard let event = try? Event(jsonLine: Substring(try reader.string())) else { throw CacheFormatError() }
+            guard var event = try? Event(jsonLine: Substring(try reader.string())) else { throw CacheFormatError() }
+            event.at = try reader.date()
+            event.recorded = try reader.date()
             checklistEvents.append((line, event))
         }
         self.checklistEvents = checklistEvents
@@ -278,6 +280,9 @@ extension IncidentSummary {
         for (line, event) in checklistEvents {
             writer.int(line)
             writer.string(event.jsonLine)
+            // The times exactly: the line gives whole seconds from 1970 on, a hand-written event may have more.
+            writer.date(event.at)
+            writer.date(event.recorded)
         }
     }
 

@@ -5,7 +5,10 @@
 ///
 /// Words are runs of ASCII letters and digits and of any non-ASCII bytes (so UTF-8 letters stay whole).
 struct TrigramFilter: Sendable {
-    private(set) var bits: [UInt64]
+    /// The bits, eight to a byte, least significant first (the little-endian bytes of 64-bit words). Read
+    /// from the cache, a slice of the shard file as read: a large store's index is not copied a second time.
+    /// Empty: a filter that lets everything through.
+    private(set) var bytes: ArraySlice<UInt8>
 
     /// Bits per trigram: 4 with two probes gives about 15% false positives per trigram, and about 0.3% for a
     /// five-letter word, which has three.
@@ -14,24 +17,29 @@ struct TrigramFilter: Sendable {
     init(trigrams: Set<UInt32>) {
         var size = 64
         while size < trigrams.count * Self.bitsPerTrigram { size <<= 1 }
-        bits = [UInt64](repeating: 0, count: size / 64)
+        var bytes = [UInt8](repeating: 0, count: size / 8)
         let mask = UInt64(size - 1)
         for trigram in trigrams {
             let (first, second) = Self.probes(trigram)
-            bits[Int((first & mask) >> 6)] |= 1 << (first & 63)
-            bits[Int((second & mask) >> 6)] |= 1 << (second & 63)
+            for bit in [first & mask, second & mask] { bytes[Int(bit >> 3)] |= 1 << (bit & 7) }
         }
+        self.bytes = bytes[...]
     }
 
-    init(bits: [UInt64]) { self.bits = bits }
+    /// A filter that lets every record through (when the cache cannot say).
+    static let passAll = TrigramFilter(bytes: [])
+
+    private init(bytes: ArraySlice<UInt8>) { self.bytes = bytes }
 
     func mayContain(_ trigrams: [UInt32]) -> Bool {
-        guard !bits.isEmpty else { return true }
-        let mask = UInt64(bits.count * 64 - 1)
+        guard !bytes.isEmpty else { return true }
+        let mask = UInt64(bytes.count * 8 - 1)
+        let start = bytes.startIndex
         for trigram in trigrams {
             let (first, second) = Self.probes(trigram)
-            guard bits[Int((first & mask) >> 6)] & (1 << (first & 63)) != 0,
-                  bits[Int((second & mask) >> 6)] & (1 << (second & 63)) != 0 else { return false }
+            for bit in [first & mask, second & mask] where bytes[start + Int(bit >> 3)] & (1 << (bit & 7)) == 0 {
+                return false
+            }
         }
         return true
     }
@@ -71,16 +79,16 @@ struct TrigramFilter: Sendable {
     }
 
     func encode(to writer: inout ByteWriter) {
-        writer.int(bits.count)
-        for word in bits { writer.uint64(word) }
+        writer.int(bytes.count / 8)
+        writer.bytes.append(contentsOf: bytes)
     }
 
-    init(from reader: inout ByteReader) throws {
-        let count = try reader.count()
-        guard count.nonzeroBitCount <= 1 else { throw CacheFormatError() }
-        var bits: [UInt64] = []
-        bits.reserveCapacity(count)
-        for _ in 0..<count { bits.append(try reader.uint64()) }
-        self.bits = bits
+    /// The filter at `reader`'s place in `payload` (the bytes `reader` reads), as a slice of it.
+    static func decode(_ payload: ArraySlice<UInt8>, _ reader: inout ByteReader) throws -> TrigramFilter {
+        let words = try reader.int()
+        guard words >= 0, words.nonzeroBitCount <= 1, words <= (reader.end - reader.offset) / 8 else { throw CacheFormatError() }
+        let start = payload.startIndex + reader.offset
+        reader.offset += words * 8
+        return TrigramFilter(bytes: payload[start..<(start + words * 8)])
     }
 }

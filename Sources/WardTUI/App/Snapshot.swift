@@ -144,7 +144,7 @@ public struct Snapshot: Sendable {
     /// The whole post-mortem (with its body), read the first time a screen asks, or as given to `init`.
     public func postmortem(_ incidentID: String) -> Postmortem? {
         guard let listed = postmortems.first(where: { $0.incidentID == incidentID }) else { return nil }
-        return loader.postmortem(incidentID) ?? listed
+        return loader.postmortem(incidentID, listed: listed)
     }
     public func checklist(_ name: String) -> Checklist? { checklists.first { $0.name == name } }
     public func run(_ id: String) -> ChecklistRun? { runsByID[id].map { checklistRuns[$0] } }
@@ -207,12 +207,18 @@ final class IncidentLoader: @unchecked Sendable {
         return index
     }
 
-    /// A post-mortem with its body: as given, or read from the store (only the last one read is kept).
-    func postmortem(_ id: String) -> Postmortem? {
+    /// A post-mortem with its body: as given, or read from the store (only the last one read is kept). When
+    /// the file can no longer be read as it was listed, its body says so instead of showing nothing.
+    func postmortem(_ id: String, listed: Postmortem) -> Postmortem {
         lock.lock()
         defer { lock.unlock() }
         if let found = postmortems[id] { return found }
-        guard let store, case let .success(postmortem)? = store.loadPostmortem(id) else { return nil }
+        var postmortem = listed
+        switch store?.loadPostmortem(id) {
+        case let .success(read)?: postmortem = read
+        case let .failure(error)?: postmortem.body = "_postmortem.md cannot be read now: \(error.description) (see ward doctor)._"
+        case nil: postmortem.body = store == nil ? listed.body : "_postmortem.md is gone since the list was read._"
+        }
         postmortems = [id: postmortem]
         return postmortem
     }
@@ -229,7 +235,14 @@ final class IncidentLoader: @unchecked Sendable {
     func incident(_ id: String) -> Incident? {
         lock.lock()
         defer { lock.unlock() }
-        if let found = loaded[id] { return found }
+        if let found = loaded[id] {
+            // Least recently used goes first: the incident on screen, asked for on every frame, stays.
+            if let position = order.firstIndex(of: id) {
+                order.remove(at: position)
+                order.append(id)
+            }
+            return found
+        }
         guard let store else { return nil }
         let incident = store.loadIncident(id)
         loaded[id] = incident
