@@ -13,8 +13,18 @@ enum Output {
     }
 
     /// Text that is already JSON (escaped by `JSONValue`), written as it is.
+    /// Written straight from the buffer: `incident list --json` of a large store is tens of megabytes,
+    /// which a copy into `Data` would double.
     static func raw(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
     static func note(_ text: String) {

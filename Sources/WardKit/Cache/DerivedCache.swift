@@ -109,7 +109,7 @@ final class DerivedCache: @unchecked Sendable {
     private func shardPath(_ shard: Int) -> String { directory + "/" + String(format: "%02d", shard) + ".bin" }
 
     private func loadShards() -> [[String: Entry]] {
-        (0..<Self.shardCount).map { shard in
+        Array(0..<Self.shardCount).concurrentMap { shard in
             guard let bytes = Self.readFile(shardPath(shard)) else { return [:] }
             return (try? Self.decode(bytes)) ?? [:]
         }
