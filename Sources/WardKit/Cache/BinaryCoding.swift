@@ -30,11 +30,6 @@ struct ByteWriter {
         if let value { string(value) }
     }
 
-    mutating func raw(_ value: [UInt8]) {
-        int(value.count)
-        bytes.append(contentsOf: value)
-    }
-
     mutating func uint64(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
@@ -121,7 +116,6 @@ struct ByteReader {
         return offset..<(offset + length)
     }
 
-    mutating func raw() throws -> [UInt8] { Array(bytes[try rawRange()]) }
 
     mutating func uint64() throws -> UInt64 {
         guard end - offset >= 8 else { throw CacheFormatError() }

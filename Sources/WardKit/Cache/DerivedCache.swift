@@ -22,7 +22,7 @@ final class DerivedCache: @unchecked Sendable {
 
     /// Part of every cache folder's name: bump it whenever any payload's encoding changes, so that no
     /// Ward reads entries another version wrote (they would match their files and never be rebuilt).
-    static let version = 7
+    static let version = 8
     static let shardCount = 32
     private static let magic: [UInt8] = Array("WARDIX\(version)\n".utf8)
 

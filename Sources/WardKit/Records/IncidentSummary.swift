@@ -13,8 +13,6 @@ public final class IncidentSummary: Sendable, Equatable {
         public var title: String
         /// The phase it is in; nil once finished.
         public var phase: String?
-        public var phaseIndex: Int
-        public var phaseCount: Int
         /// Steps of the current phase done or skipped, and all of them (`RunbookRun.progress(ofPhase:)`).
         public var settled: Int
         public var steps: Int
@@ -70,8 +68,7 @@ public final class IncidentSummary: Sendable, Equatable {
         lastStatusChange = state.lastStatusChange
         run = state.currentRun.map { run in
             let (settled, steps) = run.progress(ofPhase: run.current)
-            return RunSummary(name: run.name, title: run.title, phase: run.currentPhase?.name, phaseIndex: run.current,
-                              phaseCount: run.phases.count, settled: settled, steps: steps)
+            return RunSummary(name: run.name, title: run.title, phase: run.currentPhase?.name, settled: settled, steps: steps)
         }
         phaseTimes = state.runs.flatMap { run in
             let left = Set(run.moves.compactMap(\.from))
@@ -107,8 +104,7 @@ public final class IncidentSummary: Sendable, Equatable {
         lastStatusChange = try reader.optionalDate()
         run = try reader.bool()
             ? RunSummary(name: try reader.string(), title: try reader.string(), phase: try reader.optionalString(),
-                         phaseIndex: try reader.int(), phaseCount: try reader.int(), settled: try reader.int(),
-                         steps: try reader.int())
+                         settled: try reader.int(), steps: try reader.int())
             : nil
         var phaseTimes: [PhaseTime] = []
         for _ in 0..<(try reader.count()) {
@@ -148,18 +144,11 @@ public final class IncidentSummary: Sendable, Equatable {
         self.checklistEvents = checklistEvents
     }
 
-    /// The state metrics read: times and status (runs are summarised in `phaseTimes`).
+    /// The state metrics read: title, severity, times and status (runs are summarised in `phaseTimes`).
     public var metricsState: IncidentState {
         var state = IncidentState(title: title, severity: severity, services: services, declared: declared)
         state.status = status
         state.milestones = milestones
-        state.roles = roles
-        state.noteCount = noteCount
-        state.keyEventCount = keyEventCount
-        state.lastEvent = lastEvent
-        state.lastStatusChange = lastStatusChange
-        state.actions = actions
-        state.decisions = decisions
         return state
     }
 
@@ -247,8 +236,6 @@ extension IncidentSummary {
             writer.string(run.name)
             writer.string(run.title)
             writer.optionalString(run.phase)
-            writer.int(run.phaseIndex)
-            writer.int(run.phaseCount)
             writer.int(run.settled)
             writer.int(run.steps)
         }
