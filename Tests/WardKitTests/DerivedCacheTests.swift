@@ -219,4 +219,71 @@ import Testing
         #expect(readOnly.incidentSummaries().count == 3)
         #expect(Self.shardFiles(directory).isEmpty)
     }
+
+    @Test func anEntryThatNoLongerDecodesIsBuiltAgainAndKept() throws {
+        let directory = TemporaryDirectory()
+        directory.write("records/a.md", "first")
+        // A clock a minute ahead, so that the entry is trusted as soon as it is built.
+        let cache = DerivedCache(root: directory.url.path, name: "test", base: "records", files: [""], writable: true,
+                                 clock: { FileSignature.nowNanoseconds() + 60_000_000_000 })
+        let builds = Counter()
+        func read(accepting accepted: String, building built: String) -> String? {
+            cache.values(for: ["a.md"], build: { _ in builds.add(); return Array(built.utf8) }, decode: { _, payload in
+                let text = String(decoding: payload, as: UTF8.self)
+                return text == accepted ? text : nil
+            })[0]
+        }
+        #expect(read(accepting: "old", building: "old") == "old")
+        #expect(read(accepting: "old", building: "old") == "old")
+        #expect(builds.value == 1, "a valid entry is not built again")
+        // A build whose code reads entries differently: the old entry does not decode, so it is built anew and
+        // kept, not built again on every read.
+        #expect(read(accepting: "new", building: "new") == "new")
+        #expect(read(accepting: "new", building: "new") == "new")
+        #expect(builds.value == 2)
+    }
+
+    @Test func foldersOfOtherBuildsAreSweptOnceUnusedForADay() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.populated(directory, count: 3)
+        let old = Date().addingTimeInterval(-2 * 86_400)
+        let elsewhere = TemporaryDirectory()
+        elsewhere.write("precious.txt", "not the cache's")
+        for (folder, age) in [("incident-summaries-0123456789ab", old), ("incident-summaries-v8", old),
+                              ("incident-summaries-ba9876543210", Date()), ("decisions-0123456789ab", old)] {
+            directory.write(".ward/cache/\(folder)/00.bin", "an older build's shard")
+            try FileManager.default.setAttributes([.modificationDate: age], ofItemAtPath: directory.path(".ward/cache/\(folder)"))
+        }
+        try FileManager.default.createSymbolicLink(atPath: directory.path(".ward/cache/incident-summaries-v7"),
+                                                   withDestinationPath: elsewhere.url.path)
+        try store.record("note", ["text": .string("a change, so a shard is written")], in: store.incidentIDs()[0])
+        _ = store.incidentSummaries()
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: directory.path(".ward/cache")))
+        #expect(!left.contains("incident-summaries-0123456789ab") && !left.contains("incident-summaries-v8"))
+        #expect(left.contains("incident-summaries-ba9876543210"), "another build's folder in use stays")
+        #expect(left.contains("decisions-0123456789ab"), "only the folders of the cache that was written are swept")
+        #expect(left.contains("incident-summaries-\(DerivedCache.build)"))
+        #expect(elsewhere.read("precious.txt") == "not the cache's", "nothing is followed out of .ward/cache")
+    }
+
+    @Test func theListOfIncidentsFollowsTheFolderAtOnce() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.populated(directory, count: 5)
+        let ids = store.incidentIDs()
+        #expect(ids == ids.sorted() && ids.count == 5)
+        #expect(store.incidentIDs() == ids, "read again from the cache")
+        try FileManager.default.createDirectory(atPath: directory.path("incidents/2020-01-01-made-by-hand-aaaa"), withIntermediateDirectories: false)
+        directory.write("incidents/stray-file.md", "not an incident")
+        try FileManager.default.createDirectory(atPath: directory.path("incidents/.hidden"), withIntermediateDirectories: false)
+        try FileManager.default.moveItem(atPath: directory.path("incidents/\(ids[2])"), toPath: directory.path("outside"))
+        #expect(store.incidentIDs() == (["2020-01-01-made-by-hand-aaaa"] + ids.filter { $0 != ids[2] }).sorted())
+    }
+}
+
+/// A count several threads add to.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
 }

@@ -48,6 +48,11 @@ struct ByteWriter {
         int(values.count)
         for value in values { string(value) }
     }
+
+    /// A case of a small enumeration, by its place among all the cases.
+    mutating func enumCase<T: CaseIterable & Equatable>(_ value: T) {
+        int(T.allCases.distance(from: T.allCases.startIndex, to: T.allCases.firstIndex(of: value)!))
+    }
 }
 
 struct CacheFormatError: Error {}
@@ -72,6 +77,12 @@ struct ByteReader {
     }
 
     mutating func int() throws -> Int {
+        // Most numbers here (lengths, counts) fit in one byte.
+        if offset < end, bytes[offset] < 0x80 {
+            let value = Int(bytes[offset])
+            offset += 1
+            return (value >> 1) ^ -(value & 1)
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -109,6 +120,15 @@ struct ByteReader {
 
     mutating func optionalString() throws -> String? { try bool() ? try string() : nil }
 
+    /// Whether the string at the reader is `text` (read past either way), without making a String of it.
+    mutating func matches(_ text: String) throws -> Bool {
+        let range = try rawRange()
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == range.count && (range.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, utf8.baseAddress!, range.count) == 0)
+        }
+    }
+
     /// The range of a length-prefixed run of bytes, without copying it.
     mutating func rawRange() throws -> Range<Int> {
         let length = try count()
@@ -126,6 +146,12 @@ struct ByteReader {
     mutating func date() throws -> Date { Date(timeIntervalSince1970: Double(bitPattern: try uint64())) }
     mutating func double() throws -> Double { Double(bitPattern: try uint64()) }
     mutating func optionalDate() throws -> Date? { try bool() ? try date() : nil }
+
+    mutating func enumCase<T: CaseIterable>(_ type: T.Type) throws -> T {
+        let index = try int()
+        guard index >= 0, index < T.allCases.count else { throw CacheFormatError() }
+        return T.allCases[T.allCases.index(T.allCases.startIndex, offsetBy: index)]
+    }
 
     mutating func strings() throws -> [String] {
         let count = try self.count()

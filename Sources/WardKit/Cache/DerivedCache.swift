@@ -12,92 +12,132 @@ import Glibc
 /// is written to a temporary file and renamed into place: two processes updating at once each leave a whole
 /// shard, and either one is right entry by entry, because each entry carries its own signatures. Shards are
 /// not synced to disk: a torn one fails its checksum and is built again.
+///
+/// Looking an entry up allocates nothing: a shard is read as one buffer, its entries are found by binary
+/// search on their key bytes, and the files are stat'ed through a path made on the stack. On a large store the
+/// stats are most of the work, so they are spread over every core, and so is decoding what the entries hold.
+///
+/// What an entry holds is worked out by Ward's code, so only the build that wrote it may trust it: the folder
+/// is named for a fingerprint of the sources (made at build time), and a new build starts a new folder (the
+/// old ones are swept once unused for a while). An entry that does not decode is built again like a stale one.
 final class DerivedCache: @unchecked Sendable {
-    struct Entry: Sendable {
-        var signatures: [FileSignature]
-        var recent: Bool
-        /// A slice of the shard file as read (no copy), or a payload just built.
-        var payload: ArraySlice<UInt8>
-    }
-
-    /// Part of every cache folder's name: bump it whenever any payload's encoding changes, so that no
-    /// Ward reads entries another version wrote (they would match their files and never be rebuilt).
-    static let version = 8
+    /// The shard format's version, in every shard's first line.
+    static let version = 10
     static let shardCount = 32
     private static let magic: [UInt8] = Array("WARDIX\(version)\n".utf8)
+    /// Part of every cache folder's name: the build's own.
+    static let build = String(SourceFingerprint.value.prefix(12))
 
     let directory: String
     let root: String
     let writable: Bool
-
-    /// Where the paths of `files` start, below the store's root (fewer path components to walk per stat).
+    /// Where the paths of entries' files start, below the store's root (fewer path components to walk per stat).
     let base: String
-
-    /// `root`: the store's directory; `name`: what is cached, which names its folder; `base`: the folder
-    /// (relative to `root`) that the paths an entry depends on are relative to.
+    /// The files each entry is built from: each suffix appended to the entry's key gives a path below `base`
+    /// ("" when the key is itself a file's name).
+    let files: [String]
     /// Told of every entry looked at, when a screen shows the progress of a long load.
     let progress: LoadProgress?
+    /// Nanoseconds since 1970, to tell which files changed too recently to trust (replaceable in tests).
+    let clock: @Sendable () -> Int64
 
-    init(root: String, name: String, base: String = "", writable: Bool, progress: LoadProgress? = nil) {
+    /// `root`: the store's directory; `name`: what is cached, which names its folder; `base`: the folder
+    /// (relative to `root`) that `key + files[i]` are relative to.
+    init(root: String, name: String, base: String = "", files: [String], writable: Bool, progress: LoadProgress? = nil,
+         clock: @escaping @Sendable () -> Int64 = FileSignature.nowNanoseconds) {
         self.root = root
+        self.clock = clock
         self.progress = progress
         self.base = base
-        directory = root + "/.ward/cache/" + name + "-v\(Self.version)"
+        self.files = files
+        directory = root + "/.ward/cache/" + name + "-" + Self.build
         self.writable = writable
     }
 
-    /// The payload for each key, from the cache where its files are unchanged, else from `build`. `files`
-    /// names the paths (relative to `base`) an entry depends on; `build` must read them only after this
-    /// has taken their signatures, so a change while it reads shows up as stale next time.
-    func payloads(for keys: [String], files: @Sendable (String) -> [String],
-                  build: @Sendable (String) -> [UInt8]) -> [ArraySlice<UInt8>] {
+    /// An entry built anew, to be stored.
+    struct Built {
+        var key: String
+        var signatures: [FileSignature]
+        var recent: Bool
+        var payload: [UInt8]
+    }
+
+    /// What looking up one key came to.
+    private struct Outcome<Value> {
+        var value: Value?
+        /// The entry of the key in its shard, valid or not (so that it is not taken for a key that is gone).
+        var found: Int?
+        var built: Built?
+    }
+
+    /// The payload for each key, from the cache where its files are unchanged, else from `build`.
+    func payloads(for keys: [String], build: @Sendable (String) -> [UInt8]) -> [ArraySlice<UInt8>] {
+        values(for: keys, build: build) { _, payload in payload }.map { $0! }
+    }
+
+    /// What `decode` makes of each key's payload: the cached one where the key's files are unchanged and it
+    /// decodes, else one from `build`, which must read the files only after this has taken their signatures
+    /// (so a change while it reads shows up as stale next time). Nil only where a payload `build` just made
+    /// does not decode. Both closures run on several threads at once.
+    func values<Value: Sendable>(for keys: [String], build: @Sendable (String) -> [UInt8],
+                       decode: @Sendable (String, ArraySlice<UInt8>) -> Value?) -> [Value?] {
         let rootFD = open(base.isEmpty ? root : root + "/" + base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if rootFD >= 0 { close(rootFD) } }
         // Without the folder (out of file descriptors, say) no signature can be trusted: build everything.
-        guard rootFD >= 0 else { return keys.concurrentMap { ArraySlice(build($0)) } }
+        guard rootFD >= 0 else { return keys.concurrentMap { decode($0, ArraySlice(build($0))) } }
         // A link anywhere on the way to the cache (planted in a clone, say) turns the cache off altogether.
         let usable = Self.noLinks(root, below: [".ward", "cache", (directory as NSString).lastPathComponent])
-        let shards = usable ? loadShards() : Array(repeating: [:], count: Self.shardCount)
-        let now = FileSignature.nowNanoseconds()
-        // Each slot: the payload, and the entry to store when it had to be built.
-        let slots = ConcurrentSlots<(ArraySlice<UInt8>, Entry?)>(count: keys.count)
+        let shards = usable ? loadShards() : Array(repeating: Shard.empty, count: Self.shardCount)
+        let now = clock()
+        let files = self.files
+        let slots = ConcurrentSlots<Outcome<Value>>(count: keys.count)
         slots.fill { index in
             let key = keys[index]
-            let found = files(key).map { FileSignature.of($0, in: rootFD) }
-            // A file `stat` could say nothing about makes the entry one never to trust again.
-            let unknown = found.contains { $0 == nil }
-            let signatures = found.map { $0 ?? .absent }
-            if !unknown, let cached = shards[Self.shard(of: key)][key], !cached.recent, cached.signatures == signatures {
+            let shard = shards[Self.shard(of: key)]
+            let found = shard.find(key)
+            if let found, shard.isValid(found, key: key, files: files, in: rootFD),
+               let value = decode(key, shard.payload(found)) {
                 progress?.advance(read: false)
-                return (cached.payload, nil)
+                return Outcome(value: value, found: found, built: nil)
             }
-            let payload = ArraySlice(build(key))
+            let taken = files.map { FileSignature.of(key, $0, in: rootFD) }
+            // A file `stat` could say nothing about makes the entry one never to trust again.
+            let unknown = taken.contains { $0 == nil }
+            let signatures = taken.map { $0 ?? .absent }
+            let payload = build(key)
             progress?.advance(read: true)
-            return (payload, Entry(signatures: signatures, recent: unknown || signatures.contains { $0.isRecent(now: now) },
-                                   payload: payload))
+            let built = Built(key: key, signatures: signatures,
+                              recent: unknown || signatures.contains { $0.isRecent(now: now) }, payload: payload)
+            return Outcome(value: decode(key, ArraySlice(payload)), found: found, built: built)
         }
-        let results = (0..<keys.count).map { slots[$0]!.0 }
-        let rebuilt = (0..<keys.count).map { slots[$0]!.1 }
-        guard writable, usable else { return results }
-        // Shards to write: those with a rebuilt entry, or holding keys that are gone.
-        var updated = shards
-        var dirty = Set<Int>()
-        for (index, entry) in rebuilt.enumerated() {
-            guard let entry else { continue }
-            let shard = Self.shard(of: keys[index])
-            updated[shard][keys[index]] = entry
-            dirty.insert(shard)
+        let outcomes = (0..<keys.count).map { slots[$0]! }
+        if writable, usable { update(shards, keys: keys, outcomes: outcomes) }
+        return outcomes.map(\.value)
+    }
+
+    /// Writes the shards that have a rebuilt entry or hold keys that are gone; the rest stay as they are.
+    private func update<Value>(_ shards: [Shard], keys: [String], outcomes: [Outcome<Value>]) {
+        var built = Array(repeating: [Built](), count: Self.shardCount)
+        var kept = shards.map { Array(repeating: false, count: $0.count) }
+        for (key, outcome) in zip(keys, outcomes) {
+            let shard = Self.shard(of: key)
+            if let entry = outcome.built {
+                built[shard].append(entry)
+            } else if let found = outcome.found {
+                kept[shard][found] = true
+            }
         }
-        let present = Set(keys)
-        for shard in updated.indices {
-            let gone = updated[shard].keys.filter { !present.contains($0) }
-            guard !gone.isEmpty else { continue }
-            for key in gone { updated[shard][key] = nil }
-            dirty.insert(shard)
+        var wrote = false
+        for shard in 0..<Self.shardCount {
+            let keptCount = kept[shard].reduce(0) { $0 + ($1 ? 1 : 0) }
+            guard !built[shard].isEmpty || keptCount < shards[shard].count else { continue }
+            write(Self.encode(shards[shard], keeping: kept[shard], adding: built[shard]), shard: shard)
+            wrote = true
         }
-        for shard in dirty.sorted() { write(updated[shard], shard: shard) }
-        if !dirty.isEmpty { sweepAbandonedTemporaries() }
-        return results
+        if wrote {
+            sweepAbandonedTemporaries()
+            sweepOtherBuilds()
+        }
     }
 
     static func shard(of key: String) -> Int {
@@ -108,59 +148,160 @@ final class DerivedCache: @unchecked Sendable {
 
     private func shardPath(_ shard: Int) -> String { directory + "/" + String(format: "%02d", shard) + ".bin" }
 
-    private func loadShards() -> [[String: Entry]] {
+    private func loadShards() -> [Shard] {
         Array(0..<Self.shardCount).concurrentMap { shard in
-            guard let bytes = Self.readFile(shardPath(shard)) else { return [:] }
-            return (try? Self.decode(bytes)) ?? [:]
+            guard let bytes = Self.readFile(shardPath(shard)) else { return .empty }
+            return (try? Self.decode(bytes)) ?? .empty
         }
     }
 
-    static func decode(_ bytes: [UInt8]) throws -> [String: Entry] {
+    // MARK: The shard format
+
+    /// A shard as read: its bytes, and where each entry lies in them, in the order of their keys' bytes.
+    ///
+    /// The file: the magic line; for each entry, sorted by key bytes: the key (length-prefixed), the number of
+    /// signatures and each in `FileSignature.size` bytes, whether it was recent, the payload (length-prefixed);
+    /// then a checksum of everything before it.
+    struct Shard: Sendable {
+        struct Location: Sendable {
+            var key: Range<Int>
+            var signatures: Int
+            var signatureCount: Int
+            var recent: Bool
+            var payload: Range<Int>
+        }
+
+        let bytes: [UInt8]
+        let locations: [Location]
+        var count: Int { locations.count }
+
+        static let empty = Shard(bytes: [], locations: [])
+
+        /// The entry whose key is `key`, by binary search.
+        func find(_ key: String) -> Int? {
+            guard !locations.isEmpty else { return nil }
+            var key = key
+            return key.withUTF8 { wanted in
+                bytes.withUnsafeBufferPointer { buffer in
+                    var low = 0, high = locations.count
+                    while low < high {
+                        let middle = (low + high) / 2
+                        let order = Self.compare(UnsafeBufferPointer(rebasing: buffer[locations[middle].key]), wanted)
+                        if order == 0 { return middle }
+                        if order < 0 { low = middle + 1 } else { high = middle }
+                    }
+                    return nil
+                }
+            }
+        }
+
+        /// Byte order, a shorter key first where one is the start of the other.
+        static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
+            let common = Swift.min(left.count, right.count)
+            if common > 0 {
+                let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+                if order != 0 { return Int(order) }
+            }
+            return left.count - right.count
+        }
+
+        /// Whether entry `index` still holds: not built too recently, and every file as it was.
+        func isValid(_ index: Int, key: String, files: [String], in directory: Int32) -> Bool {
+            let location = locations[index]
+            guard !location.recent, location.signatureCount == files.count else { return false }
+            for (number, suffix) in files.enumerated() {
+                guard let now = FileSignature.of(key, suffix, in: directory),
+                      now == signature(index, number) else { return false }
+            }
+            return true
+        }
+
+        func signature(_ index: Int, _ number: Int) -> FileSignature {
+            bytes.withUnsafeBytes { FileSignature(at: locations[index].signatures + number * FileSignature.size, in: $0) }
+        }
+
+        func payload(_ index: Int) -> ArraySlice<UInt8> { bytes[locations[index].payload] }
+    }
+
+    /// The shard in `bytes`, or an error if it is not whole, not this version's, or its keys are out of order.
+    static func decode(_ bytes: [UInt8]) throws -> Shard {
         guard bytes.count >= magic.count + 8, Array(bytes.prefix(magic.count)) == magic else { throw CacheFormatError() }
-        return try bytes.withUnsafeBytes { buffer in
+        let locations = try bytes.withUnsafeBytes { buffer -> [Shard.Location] in
             let body = UnsafeRawBufferPointer(rebasing: buffer[..<(buffer.count - 8)])
             let stored = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: buffer.count - 8, as: UInt64.self))
             guard cacheChecksum(body) == stored else { throw CacheFormatError() }
             var reader = ByteReader(body, from: magic.count)
             let count = try reader.count()
-            var entries: [String: Entry] = [:]
+            var locations: [Shard.Location] = []
+            locations.reserveCapacity(count)
             for _ in 0..<count {
-                let key = try reader.string()
+                let key = try reader.rawRange()
                 let signatureCount = try reader.count()
-                var signatures: [FileSignature] = []
-                for _ in 0..<signatureCount { signatures.append(try FileSignature.read(from: &reader)) }
+                let signatures = reader.offset
+                guard signatureCount <= (reader.end - reader.offset) / FileSignature.size else { throw CacheFormatError() }
+                reader.offset += signatureCount * FileSignature.size
                 let recent = try reader.bool()
-                let range = try reader.rawRange()
-                entries[key] = Entry(signatures: signatures, recent: recent, payload: bytes[range])
+                let payload = try reader.rawRange()
+                if let previous = locations.last {
+                    let order = buffer.withMemoryRebound(to: UInt8.self) {
+                        Shard.compare(UnsafeBufferPointer(rebasing: $0[previous.key]), UnsafeBufferPointer(rebasing: $0[key]))
+                    }
+                    guard order < 0 else { throw CacheFormatError() }
+                }
+                locations.append(Shard.Location(key: key, signatures: signatures, signatureCount: signatureCount,
+                                                recent: recent, payload: payload))
             }
             guard reader.isAtEnd else { throw CacheFormatError() }
-            return entries
+            return locations
         }
+        return Shard(bytes: bytes, locations: locations)
     }
 
-    static func encode(_ entries: [String: Entry]) -> [UInt8] {
+    /// The entries of `old` marked in `keeping`, as they were, with `adding`, in key order.
+    static func encode(_ old: Shard, keeping: [Bool], adding: [Built]) -> [UInt8] {
+        enum Source { case old(Int), new(Int) }
+        var sources: [(key: [UInt8], source: Source)] = []
+        for index in old.locations.indices where keeping[index] {
+            sources.append((Array(old.bytes[old.locations[index].key]), .old(index)))
+        }
+        for (index, entry) in adding.enumerated() { sources.append((Array(entry.key.utf8), .new(index))) }
+        sources.sort { left, right in
+            left.key.withUnsafeBufferPointer { l in right.key.withUnsafeBufferPointer { r in Shard.compare(l, r) < 0 } }
+        }
         var writer = ByteWriter()
         writer.bytes = magic
-        writer.int(entries.count)
-        for key in entries.keys.sorted() {
-            let entry = entries[key]!
-            writer.string(key)
-            writer.int(entry.signatures.count)
-            for signature in entry.signatures { signature.write(to: &writer) }
-            writer.bool(entry.recent)
-            writer.int(entry.payload.count)
-            writer.bytes.append(contentsOf: entry.payload)
+        writer.int(sources.count)
+        for (key, source) in sources {
+            writer.int(key.count)
+            writer.bytes.append(contentsOf: key)
+            switch source {
+            case let .old(index):
+                let location = old.locations[index]
+                writer.int(location.signatureCount)
+                writer.bytes.append(contentsOf: old.bytes[location.signatures..<(location.signatures + location.signatureCount * FileSignature.size)])
+                writer.bool(location.recent)
+                writer.int(location.payload.count)
+                writer.bytes.append(contentsOf: old.bytes[location.payload])
+            case let .new(index):
+                let entry = adding[index]
+                writer.int(entry.signatures.count)
+                for signature in entry.signatures { signature.write(to: &writer) }
+                writer.bool(entry.recent)
+                writer.int(entry.payload.count)
+                writer.bytes.append(contentsOf: entry.payload)
+            }
         }
         let checksum = writer.bytes.withUnsafeBytes { cacheChecksum($0) }
         writer.uint64(checksum)
         return writer.bytes
     }
 
+    // MARK: Files
+
     /// Writes a shard beside its place and renames it there. Any failure leaves the cache as it was, or
     /// without that shard: both are safe, so failures are not reported.
-    private func write(_ entries: [String: Entry], shard: Int) {
+    private func write(_ bytes: [UInt8], shard: Int) {
         guard Self.makeDirectories(directory, mode: Self.storeMode(root)) else { return }
-        let bytes = Self.encode(entries)
         let temporary = shardPath(shard) + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         // As readable as the store itself (entries copy titles and action items out of its records): a private
         // store keeps a private cache, a team's shared one a shared cache.
@@ -188,6 +329,37 @@ final class DerivedCache: @unchecked Sendable {
             var info = stat()
             let path = directory + "/" + entry.name
             if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Double(info.st_mtim.tv_sec) < cutoff { unlink(path) }
+        }
+    }
+
+    /// Removes the folders of this cache that other builds of Ward wrote, once none has written to them for a
+    /// day (two builds used on one store in turn each keep theirs meanwhile). Only the regular files in them
+    /// go, through the folder's descriptor: nothing is followed out of `.ward/cache/`.
+    private func sweepOtherBuilds() {
+        let cache = root + "/.ward/cache"
+        let name = (directory as NSString).lastPathComponent
+        let prefix = String(name.dropLast(Self.build.count))
+        let cutoff = Date().addingTimeInterval(-86_400).timeIntervalSince1970
+        let cacheFD = open(cache, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard cacheFD >= 0 else { return }
+        defer { close(cacheFD) }
+        for entry in DirectoryListing.entries(cache) where entry.name.hasPrefix(prefix) && entry.name != name {
+            // Only this cache's own folders: its name, a dash, a build (or an older "vN").
+            let rest = entry.name.dropFirst(prefix.count)
+            guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "v") }) else { continue }
+            var info = stat()
+            guard fstatat(cacheFD, entry.name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                  Double(info.st_mtim.tv_sec) < cutoff else { continue }
+            let folder = openat(cacheFD, entry.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard folder >= 0 else { continue }
+            for file in DirectoryListing.entries(cache + "/" + entry.name) {
+                var fileInfo = stat()
+                if fstatat(folder, file.name, &fileInfo, AT_SYMLINK_NOFOLLOW) == 0, (fileInfo.st_mode & S_IFMT) == S_IFREG {
+                    unlinkat(folder, file.name, 0)
+                }
+            }
+            close(folder)
+            unlinkat(cacheFD, entry.name, AT_REMOVEDIR)
         }
     }
 

@@ -5,7 +5,7 @@ import Glibc
 
 /// `readdir` with the entry types the file system gives for free, for directories of many records.
 enum DirectoryListing {
-    struct Entry {
+    struct Entry: Sendable {
         var name: String
         /// Nil when the type must be found out (a link, or a file system that does not say).
         var isDirectory: Bool?
@@ -26,6 +26,50 @@ enum DirectoryListing {
             result.append(Entry(name: name, isDirectory: isDirectory))
         }
         return result
+    }
+}
+
+extension Store {
+    /// The entries of `directory` (below the store's root) that do not start with a dot, sorted by name,
+    /// from the derived cache (`.ward/cache/listings-BUILD/`) while the directory is unchanged: a name comes or
+    /// goes only with a change of the directory's own times, and reading a directory of twenty thousand
+    /// incidents takes longer than reading the list.
+    func cachedListing(_ directory: String) -> [DirectoryListing.Entry] {
+        @Sendable func read() -> [DirectoryListing.Entry] {
+            DirectoryListing.entries(files.path(directory)).filter { !$0.name.hasPrefix(".") }.sorted { $0.name < $1.name }
+        }
+        // The times of a link (or of anything but a directory) say nothing of what the directory holds.
+        var info = stat()
+        guard lstat(files.path(directory), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return read() }
+        let cache = DerivedCache(root: root.path, name: "listings", files: [""], writable: !isReadOnly)
+        return cache.values(for: [directory], build: { _ in
+            let entries = read()
+            var writer = ByteWriter()
+            writer.int(entries.count)
+            for entry in entries {
+                writer.string(entry.name)
+                writer.int(entry.isDirectory.map { $0 ? 1 : 0 } ?? 2)
+            }
+            return writer.bytes
+        }, decode: { _, payload in
+            payload.withUnsafeBytes { bytes -> [DirectoryListing.Entry]? in
+                var reader = ByteReader(bytes)
+                do {
+                    let count = try reader.count()
+                    var entries: [DirectoryListing.Entry] = []
+                    entries.reserveCapacity(count)
+                    for _ in 0..<count {
+                        let name = try reader.string()
+                        let type = try reader.int()
+                        guard (0...2).contains(type) else { return nil }
+                        entries.append(DirectoryListing.Entry(name: name, isDirectory: type == 2 ? nil : type == 1))
+                    }
+                    return reader.isAtEnd ? entries : nil
+                } catch {
+                    return nil
+                }
+            }
+        })[0] ?? read()
     }
 }
 

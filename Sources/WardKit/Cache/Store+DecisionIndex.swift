@@ -2,29 +2,35 @@ import Foundation
 
 extension Store {
     /// Every decision record as `Decision(data:path:)` reads it, or the problem that stops it, or nil when
-    /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-vN/`) where the file is
+    /// the file is gone, by file name, from the derived cache (`.ward/cache/decisions-BUILD/`) where the file is
     /// unchanged.
     func cachedDecisionFiles(_ names: [String], withBodies: Bool = true, progress: LoadProgress? = nil) -> [Result<Decision, WardError>?] {
         let directory = decisionsDirectory
-        let cache = DerivedCache(root: root.path, name: "decisions", base: directory, writable: !isReadOnly, progress: progress)
-        let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
+        let cache = DerivedCache(root: root.path, name: "decisions", base: directory, files: [""], writable: !isReadOnly,
+                                 progress: progress)
+        let values = cache.values(for: names, build: { name in
             Self.encodeDecisionResult(self.readDecision(directory + "/" + name))
+        }, decode: { name, payload -> DecisionFile? in
+            let result: Result<Decision, WardError>?
+            do { result = try Self.decodeDecisionResult(payload, withBody: withBodies) } catch { return nil }
+            // Entries are by file name; one built for another directory (ward.yaml changed) is not used.
+            if case let .success(decision)? = result, decision.path != directory + "/" + name { return nil }
+            if case let .failure(error)? = result, let path = error.path, path != directory + "/" + name { return nil }
+            return DecisionFile(result: result)
         })
-        return zip(names, payloads).map { name, payload in
-            do {
-                let result = try Self.decodeDecisionResult(payload, withBody: withBodies)
-                // Entries are by file name; one built for another directory (ward.yaml changed) is not used.
-                if case let .success(decision)? = result, decision.path != directory + "/" + name { throw CacheFormatError() }
-                if case let .failure(error)? = result, let path = error.path, path != directory + "/" + name { throw CacheFormatError() }
-                return result
-            } catch {
-                guard !withBodies, case var .success(decision)? = readDecision(directory + "/" + name) else {
-                    return readDecision(directory + "/" + name)
-                }
-                decision.body = ""
-                return .success(decision)
+        return zip(names, values).map { name, value in
+            if let value { return value.result }
+            guard !withBodies, case var .success(decision)? = readDecision(directory + "/" + name) else {
+                return readDecision(directory + "/" + name)
             }
+            decision.body = ""
+            return .success(decision)
         }
+    }
+
+    /// A decision record as read from its file: nil when there is none.
+    private struct DecisionFile: Sendable {
+        var result: Result<Decision, WardError>?
     }
 
     /// One record read from its file: what `loadDecisions` always did, file by file (nil: no such file).

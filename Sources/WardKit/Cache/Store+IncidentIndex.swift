@@ -13,55 +13,52 @@ public struct IncidentListing: Sendable {
 }
 
 extension Store {
-    /// A derived index of incidents under `.ward/cache/NAME-vN/`, one entry per incident, built from its
-    /// `incident.md` and `timeline.jsonl`.
-    private func incidentPayloads(_ name: String, progress: LoadProgress? = nil,
-                                  build: @escaping @Sendable (IncidentSummary) -> [UInt8])
-        -> (ids: [String], payloads: [ArraySlice<UInt8>]) {
+    /// A derived index of incidents under `.ward/cache/NAME-BUILD/`, one entry per incident, built from its
+    /// `incident.md` and `timeline.jsonl`: what `decode` makes of each entry, in `incidentIDs()` order, and
+    /// from the files where an entry cannot be had.
+    private func incidentIndex<Value: Sendable>(_ name: String, progress: LoadProgress? = nil,
+                                                build: @escaping @Sendable (IncidentSummary) -> [UInt8],
+                                                decode: @escaping @Sendable (String, ArraySlice<UInt8>) -> Value?,
+                                                direct: (IncidentSummary) -> Value) -> [Value] {
         let ids = incidentIDs()
-        let cache = DerivedCache(root: root.path, name: name, base: Self.incidentsDirectory, writable: !isReadOnly,
-                                 progress: progress)
-        let payloads = cache.payloads(for: ids, files: { id in [id + "/incident.md", id + "/timeline.jsonl"] },
-                                      build: { id in build(IncidentSummary(self.loadIncident(id))) })
-        return (ids, payloads)
+        let cache = DerivedCache(root: root.path, name: name, base: Self.incidentsDirectory,
+                                 files: ["/incident.md", "/timeline.jsonl"], writable: !isReadOnly, progress: progress)
+        let values = cache.values(for: ids, build: { id in build(IncidentSummary(self.loadIncident(id))) }, decode: decode)
+        // Nil only if an entry just built does not decode, which would be a bug; the files still answer.
+        return zip(ids, values).map { id, value in value ?? direct(IncidentSummary(loadIncident(id))) }
     }
 
     /// Every incident's summary, in `incidentIDs()` order: from the derived cache where it still holds, else
     /// from the files (and the cache is brought up to date).
     public func incidentSummaries(progress: LoadProgress? = nil) -> [IncidentSummary] {
-        let (ids, payloads) = incidentPayloads("incident-summaries", progress: progress) { $0.encoded() }
-        return zip(ids, payloads).map { id, payload in
-            let decoded = payload.withUnsafeBytes { bytes -> IncidentSummary? in
+        incidentIndex("incident-summaries", progress: progress, build: { $0.encoded() }, decode: { id, payload in
+            payload.withUnsafeBytes { bytes in
                 var reader = ByteReader(bytes)
-                guard let summary = try? IncidentSummary(from: &reader), reader.isAtEnd else { return nil }
+                guard let summary = try? IncidentSummary(from: &reader, id: id), reader.isAtEnd else { return nil }
                 return summary
             }
-            // Only a cache Ward did not write could fail here; the files still answer.
-            return decoded ?? IncidentSummary(loadIncident(id))
-        }
+        }, direct: { $0 })
     }
 
     /// Every incident as `incident list` needs it, in `incidentIDs()` order.
     public func incidentListings() -> [IncidentListing] {
-        let (ids, payloads) = incidentPayloads("incident-listings") { summary in
+        incidentIndex("incident-listings", build: { summary in
             var writer = ByteWriter()
             writer.date(summary.declared)
             writer.bool(summary.isActive)
             writer.string(summary.json.jsonText)
             return writer.bytes
-        }
-        return zip(ids, payloads).map { id, payload in
-            let decoded = payload.withUnsafeBytes { bytes -> IncidentListing? in
+        }, decode: { id, payload in
+            payload.withUnsafeBytes { bytes -> IncidentListing? in
                 var reader = ByteReader(bytes)
                 guard let declared = try? reader.date(), let active = try? reader.bool(),
-                      let json = try? reader.rawRange() else { return nil }
+                      let json = try? reader.rawRange(), reader.isAtEnd else { return nil }
                 return IncidentListing(id: id, declared: declared, isActive: active,
                                        json: payload[(payload.startIndex + json.lowerBound)..<(payload.startIndex + json.upperBound)])
             }
-            if let decoded { return decoded }
-            let summary = IncidentSummary(loadIncident(id))
-            return IncidentListing(id: id, declared: summary.declared, isActive: summary.isActive,
-                                   json: ArraySlice(summary.json.jsonText.utf8))
-        }
+        }, direct: { summary in
+            IncidentListing(id: summary.id, declared: summary.declared, isActive: summary.isActive,
+                            json: ArraySlice(summary.json.jsonText.utf8))
+        })
     }
 }

@@ -26,6 +26,11 @@ struct DecisionSearchEntry: Sendable {
     var filter: TrigramFilter
 }
 
+/// A decision's file as the search index keeps it: nil when it is not a record search reads.
+private struct DecisionSearchFile: Sendable {
+    var entry: DecisionSearchEntry?
+}
+
 /// What the search index keeps of an incident: its title (for hits) and the trigrams of its three files.
 struct IncidentSearchEntry {
     var title: String
@@ -33,13 +38,12 @@ struct IncidentSearchEntry {
 }
 
 extension Store {
-    /// The search index entries of `ids` (`.ward/cache/incident-search-vN/`), built from `incident.md`, the
+    /// The search index entries of `ids` (`.ward/cache/incident-search-BUILD/`), built from `incident.md`, the
     /// timeline and the post-mortem exactly as `search` reads them.
     func incidentSearchEntries(_ ids: [String]) -> [IncidentSearchEntry] {
-        let cache = DerivedCache(root: root.path, name: "incident-search", base: Self.incidentsDirectory, writable: !isReadOnly)
-        let payloads = cache.payloads(for: ids, files: { id in
-            [id + "/incident.md", id + "/timeline.jsonl", id + "/postmortem.md"]
-        }, build: { id in
+        let cache = DerivedCache(root: root.path, name: "incident-search", base: Self.incidentsDirectory,
+                                 files: ["/incident.md", "/timeline.jsonl", "/postmortem.md"], writable: !isReadOnly)
+        let values = cache.values(for: ids, build: { id in
             let directory = Self.incidentsDirectory + "/" + id
             var trigrams = Set<UInt32>()
             for file in ["incident.md", "postmortem.md"] {
@@ -57,15 +61,17 @@ extension Store {
             writer.string(self.loadIncident(id).state.title)
             TrigramFilter(trigrams: trigrams).encode(to: &writer)
             return writer.bytes
-        })
-        return zip(ids, payloads).map { id, payload in
-            let decoded = payload.withUnsafeBytes { bytes -> IncidentSearchEntry? in
+        }, decode: { _, payload in
+            payload.withUnsafeBytes { bytes -> IncidentSearchEntry? in
                 var reader = ByteReader(bytes)
-                guard let title = try? reader.string(), let filter = try? TrigramFilter.decode(payload, &reader) else { return nil }
+                guard let title = try? reader.string(), let filter = try? TrigramFilter.decode(payload, &reader),
+                      reader.isAtEnd else { return nil }
                 return IncidentSearchEntry(title: title, filter: filter)
             }
+        })
+        return zip(ids, values).map { id, value in
             // An entry Ward cannot read lets everything through: the files still answer.
-            return decoded ?? IncidentSearchEntry(title: loadIncident(id).state.title, filter: .passAll)
+            value ?? IncidentSearchEntry(title: loadIncident(id).state.title, filter: .passAll)
         }
     }
 
@@ -76,12 +82,12 @@ extension Store {
     }
 
     /// The decision records search reads (those `loadDecisions` reads as records), in its order, each with
-    /// its index filter, from `.ward/cache/decision-search-vN/`.
+    /// its index filter, from `.ward/cache/decision-search-BUILD/`.
     func decisionSearchEntries() -> [DecisionSearchEntry] {
         let directory = decisionsDirectory
         let names = listDirectory(directory).filter { Decision.number(inFileName: $0) != nil }
-        let cache = DerivedCache(root: root.path, name: "decision-search", base: directory, writable: !isReadOnly)
-        let payloads = cache.payloads(for: names, files: { [$0] }, build: { name in
+        let cache = DerivedCache(root: root.path, name: "decision-search", base: directory, files: [""], writable: !isReadOnly)
+        let values = cache.values(for: names, build: { name in
             var writer = ByteWriter()
             guard case let .success(decision)? = self.readDecision(directory + "/" + name) else {
                 writer.bool(false)
@@ -97,17 +103,19 @@ extension Store {
             writer.string(decision.path)
             TrigramFilter(trigrams: trigrams).encode(to: &writer)
             return writer.bytes
-        })
-        let entries = zip(names, payloads).compactMap { name, payload -> DecisionSearchEntry? in
-            let decoded = payload.withUnsafeBytes { bytes -> DecisionSearchEntry?? in
+        }, decode: { name, payload in
+            payload.withUnsafeBytes { bytes -> DecisionSearchFile? in
                 var reader = ByteReader(bytes)
                 guard let isRecord = try? reader.bool() else { return nil }
-                guard isRecord else { return .some(nil) }
+                guard isRecord else { return reader.isAtEnd ? DecisionSearchFile(entry: nil) : nil }
                 guard let number = try? reader.int(), let title = try? reader.string(), let path = try? reader.string(),
-                      path == directory + "/" + name, let filter = try? TrigramFilter.decode(payload, &reader) else { return nil }
-                return DecisionSearchEntry(number: number, title: title, path: path, filter: filter)
+                      path == directory + "/" + name, let filter = try? TrigramFilter.decode(payload, &reader),
+                      reader.isAtEnd else { return nil }
+                return DecisionSearchFile(entry: DecisionSearchEntry(number: number, title: title, path: path, filter: filter))
             }
-            if let decoded { return decoded }
+        })
+        let entries = zip(names, values).compactMap { name, value -> DecisionSearchEntry? in
+            if let value { return value.entry }
             // Not readable as Ward wrote it: the file answers, and everything is let through.
             guard case let .success(decision)? = readDecision(directory + "/" + name) else { return nil }
             return DecisionSearchEntry(number: decision.number, title: decision.title, path: decision.path, filter: .passAll)

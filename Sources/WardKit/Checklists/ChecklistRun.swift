@@ -64,6 +64,22 @@ public struct ChecklistRun: Sendable, Equatable {
         ]
     }
 
+    init(id: String, at: Date, by: String, checklist: String, title: String, definition: String, incident: String?,
+         verdict: ChecklistVerdict, path: String, line: Int, recordedResult: String?, recordedRedFlags: [String]) {
+        self.id = id
+        self.at = at
+        self.by = by
+        self.checklist = checklist
+        self.title = title
+        self.definition = definition
+        self.incident = incident
+        self.verdict = verdict
+        self.path = path
+        self.line = line
+        self.recordedResult = recordedResult
+        self.recordedRedFlags = recordedRedFlags
+    }
+
     /// The run a `checklist` event holds. Throws, saying what is wrong, when the event is not a whole run.
     public init(event: Event, incident: String?, path: String, line: Int) throws {
         guard event.kind == "checklist" else { throw WardError("is a '\(event.kind)' event, not a checklist run") }

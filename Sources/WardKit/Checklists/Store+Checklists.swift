@@ -79,54 +79,110 @@ extension Store {
     /// store's when not given), with what is wrong with lines that are not whole runs.
     public func loadChecklistRuns(incidents: [Incident]? = nil) -> (runs: [ChecklistRun], problems: [Problem]) {
         guard let incidents else { return loadChecklistRuns(summaries: incidentSummaries()) }
-        return loadChecklistRuns(inIncidents: incidents.filter { !$0.checklistEvents.isEmpty }.map { ($0.id, $0.checklistEvents) })
+        return loadChecklistRuns(inIncidents: incidents.compactMap { incident in
+            incident.checklistEvents.isEmpty ? nil : Self.checklistRuns(incident.checklistEvents, incident: incident.id)
+        })
     }
 
-    /// The runs, with those recorded into incidents as `summaries` keep them.
+    /// The runs, with those recorded into incidents as `summaries` keep them (read when the summary was made).
     public func loadChecklistRuns(summaries: [IncidentSummary]) -> (runs: [ChecklistRun], problems: [Problem]) {
-        loadChecklistRuns(inIncidents: summaries.filter(\.hasChecklistRuns).map { ($0.id, $0.checklistEvents) })
+        loadChecklistRuns(inIncidents: summaries.filter(\.hasChecklistRuns).map { ($0.checklistRuns, $0.checklistRunProblems) })
     }
 
-    private func loadChecklistRuns(inIncidents withRuns: [(id: String, events: [(line: Int, event: Event)])])
+    private func loadChecklistRuns(inIncidents found: [(runs: [ChecklistRun], problems: [Problem])])
         -> (runs: [ChecklistRun], problems: [Problem]) {
         var runs: [ChecklistRun] = []
         var problems: [Problem] = []
-        func take(_ events: [(line: Int, event: Event)], path: String, incident: String?) {
-            for (line, event) in events {
-                do {
-                    let run = try ChecklistRun(event: event, incident: incident, path: path, line: line)
-                    let computed = run.verdict.result ?? .noGo
-                    if let recorded = run.recordedResult, recorded != computed.rawValue {
-                        problems.append(Problem(path: path, line: line, "the run says \(recorded), but its answers give \(computed.rawValue); it counts as NO-GO (was the line edited by hand?)"))
-                    } else if Set(run.recordedRedFlags) != Set(run.verdict.redFlags.map(\.item.id)) {
-                        problems.append(Problem(path: path, line: line, "the run's red_flags do not match its answers; both are shown as raised (was the line edited by hand?)"))
-                    }
-                    runs.append(run)
-                } catch let error as WardError {
-                    problems.append(Problem(path: path, line: line, error.message + "; the line is not counted as a run"))
-                } catch {
-                    problems.append(Problem(path: path, line: line, "\(error)"))
-                }
-            }
+        for taken in cachedRunFiles(listDirectory(Self.checklistRunsDirectory).filter { $0.hasSuffix(".jsonl") }) {
+            runs += taken.runs
+            problems += taken.problems
         }
-        for file in listDirectory(Self.checklistRunsDirectory) where file.hasSuffix(".jsonl") {
-            let path = Self.checklistRunsDirectory + "/" + file
-            do {
-                guard let contents = try files.read(path) else { continue }
-                let journal = Journal(data: contents.data, path: path)
-                problems += journal.problems
-                take(Array(zip(journal.lines, journal.events)), path: path, incident: nil)
-            } catch let error as WardError {
-                problems.append(Problem(path: error.path ?? path, line: error.line, error.message))
-            } catch {
-                problems.append(Problem(path: path, "\(error)"))
-            }
-        }
-        // Runs recorded into incidents, with their lines, as the incidents (or their summaries) keep them.
-        for (id, events) in withRuns {
-            take(events, path: Self.incidentsDirectory + "/" + id + "/timeline.jsonl", incident: id)
+        // Runs recorded into incidents, as the incidents (or their summaries) keep them.
+        for taken in found {
+            runs += taken.runs
+            problems += taken.problems
         }
         runs.sort { ($0.at, $0.id) > ($1.at, $1.id) }
+        return (runs, problems)
+    }
+
+    /// The runs recorded in `checklists/runs/NAME` and what is wrong with its lines, from the derived cache
+    /// (`.ward/cache/checklist-runs-BUILD/`) where the file is unchanged.
+    private func cachedRunFiles(_ names: [String]) -> [(runs: [ChecklistRun], problems: [Problem])] {
+        let cache = DerivedCache(root: root.path, name: "checklist-runs", base: Self.checklistRunsDirectory, files: [""],
+                                 writable: !isReadOnly)
+        let values = cache.values(for: names, build: { name in
+            var writer = ByteWriter()
+            let (runs, problems) = self.readRunFile(Self.checklistRunsDirectory + "/" + name)
+            writer.int(runs.count)
+            for run in runs { run.encode(to: &writer) }
+            writer.int(problems.count)
+            for problem in problems { problem.encode(to: &writer) }
+            return writer.bytes
+        }, decode: { _, payload in
+            payload.withUnsafeBytes { bytes -> RunFile? in
+                var reader = ByteReader(bytes)
+                do {
+                    var runs: [ChecklistRun] = []
+                    for _ in 0..<(try reader.count()) { runs.append(try ChecklistRun(from: &reader)) }
+                    var problems: [Problem] = []
+                    for _ in 0..<(try reader.count()) { problems.append(try Problem(from: &reader)) }
+                    return reader.isAtEnd ? RunFile(runs: runs, problems: problems) : nil
+                } catch {
+                    return nil
+                }
+            }
+        })
+        return zip(names, values).map { name, value in
+            value.map { ($0.runs, $0.problems) } ?? readRunFile(Self.checklistRunsDirectory + "/" + name)
+        }
+    }
+
+    private struct RunFile: Sendable {
+        var runs: [ChecklistRun]
+        var problems: [Problem]
+    }
+
+    /// The runs a file of `checklists/runs/` records, and what is wrong with its lines.
+    private func readRunFile(_ path: String) -> (runs: [ChecklistRun], problems: [Problem]) {
+        do {
+            guard let contents = try files.read(path) else { return ([], []) }
+            let journal = Journal(data: contents.data, path: path)
+            let taken = Self.checklistRuns(Array(zip(journal.lines, journal.events)), path: path, incident: nil)
+            return (taken.runs, journal.problems + taken.problems)
+        } catch let error as WardError {
+            return ([], [Problem(path: error.path ?? path, line: error.line, error.message)])
+        } catch {
+            return ([], [Problem(path: path, "\(error)")])
+        }
+    }
+
+    /// The runs that the `checklist` events of an incident's timeline record, in its order, and what is wrong
+    /// with those that are not whole runs or disagree with their answers.
+    static func checklistRuns(_ events: [(line: Int, event: Event)], incident: String) -> (runs: [ChecklistRun], problems: [Problem]) {
+        checklistRuns(events, path: incidentsDirectory + "/" + incident + "/timeline.jsonl", incident: incident)
+    }
+
+    private static func checklistRuns(_ events: [(line: Int, event: Event)], path: String, incident: String?)
+        -> (runs: [ChecklistRun], problems: [Problem]) {
+        var runs: [ChecklistRun] = []
+        var problems: [Problem] = []
+        for (line, event) in events {
+            do {
+                let run = try ChecklistRun(event: event, incident: incident, path: path, line: line)
+                let computed = run.verdict.result ?? .noGo
+                if let recorded = run.recordedResult, recorded != computed.rawValue {
+                    problems.append(Problem(path: path, line: line, "the run says \(recorded), but its answers give \(computed.rawValue); it counts as NO-GO (was the line edited by hand?)"))
+                } else if Set(run.recordedRedFlags) != Set(run.verdict.redFlags.map(\.item.id)) {
+                    problems.append(Problem(path: path, line: line, "the run's red_flags do not match its answers; both are shown as raised (was the line edited by hand?)"))
+                }
+                runs.append(run)
+            } catch let error as WardError {
+                problems.append(Problem(path: path, line: line, error.message + "; the line is not counted as a run"))
+            } catch {
+                problems.append(Problem(path: path, line: line, "\(error)"))
+            }
+        }
         return (runs, problems)
     }
 

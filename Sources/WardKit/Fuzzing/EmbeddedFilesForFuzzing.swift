@@ -5,3 +5,7 @@ enum EmbeddedFiles {
     static let templates: [String: String] = [:]
     static let demoStore: [String: String] = [:]
 }
+
+enum SourceFingerprint {
+    static let value = "fuzzing"
+}

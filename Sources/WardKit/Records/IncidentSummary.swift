@@ -43,9 +43,11 @@ public final class IncidentSummary: Sendable, Equatable {
     public let actions: [ActionItem]
     public let decisions: [Int]
     public let problems: [Problem]
-    /// The runs recorded into this incident's timeline: each `checklist` event with its file line.
-    public let checklistEvents: [(line: Int, event: Event)]
-    public var hasChecklistRuns: Bool { !checklistEvents.isEmpty }
+    /// The checklist runs recorded into this incident's timeline, in its order, and what is wrong with the
+    /// `checklist` events that are not whole runs or disagree with their answers (`Store.loadChecklistRuns`).
+    public let checklistRuns: [ChecklistRun]
+    public let checklistRunProblems: [Problem]
+    public var hasChecklistRuns: Bool { !checklistRuns.isEmpty || !checklistRunProblems.isEmpty }
 
     public var isActive: Bool { status != .resolved }
     public var commander: String? { roles["commander"] }
@@ -79,24 +81,27 @@ public final class IncidentSummary: Sendable, Equatable {
         actions = state.actions
         decisions = state.decisions
         problems = incident.problems
-        checklistEvents = incident.checklistEvents
+        (checklistRuns, checklistRunProblems) = Store.checklistRuns(incident.checklistEvents, incident: incident.id)
     }
 
-    /// Reads what `encode(to:)` wrote (see `Store+IncidentIndex`).
-    init(from reader: inout ByteReader) throws {
-        id = try reader.string()
+    /// Reads what `encode(to:)` wrote (see `Store+IncidentIndex`) for the incident `id`.
+    init(from reader: inout ByteReader, id: String) throws {
+        guard try reader.matches(id) else { throw CacheFormatError() }
+        self.id = id
         title = try reader.string()
         severity = try reader.string()
         services = try reader.strings()
-        guard let status = IncidentStatus(rawValue: try reader.string()) else { throw CacheFormatError() }
-        self.status = status
-        var roles: [String: String] = [:]
-        for _ in 0..<(try reader.count()) { roles[try reader.string()] = try reader.string() }
+        status = try reader.enumCase(IncidentStatus.self)
+        let roleCount = try reader.count()
+        var roles = [String: String](minimumCapacity: roleCount)
+        for _ in 0..<roleCount { roles[try reader.string()] = try reader.string() }
         self.roles = roles
         declared = try reader.date()
         declaredBy = try reader.optionalString()
-        var milestones: [Milestone: Date] = [:]
-        for milestone in Milestone.allCases { milestones[milestone] = try reader.optionalDate() }
+        var milestones = [Milestone: Date](minimumCapacity: Milestone.allCases.count)
+        for milestone in Milestone.allCases {
+            if let date = try reader.optionalDate() { milestones[milestone] = date }
+        }
         self.milestones = milestones
         noteCount = try reader.int()
         keyEventCount = try reader.int()
@@ -111,12 +116,15 @@ public final class IncidentSummary: Sendable, Equatable {
             phaseTimes.append(PhaseTime(phase: try reader.string(), seconds: try reader.double()))
         }
         self.phaseTimes = phaseTimes
+        let actionCount = try reader.count()
         var actions: [ActionItem] = []
-        for _ in 0..<(try reader.count()) {
-            let id = try reader.string(), incident = try reader.string(), title = try reader.string()
+        actions.reserveCapacity(actionCount)
+        for _ in 0..<actionCount {
+            // An item's incident is nearly always this one: not stored again then.
+            let id = try reader.string(), incident = try reader.optionalString() ?? self.id, title = try reader.string()
             let owner = try reader.optionalString(), due = try reader.optionalString()
-            let type = try reader.optionalString().map { try Self.known(ActionItem.Kind(rawValue: $0)) }
-            let state = try Self.known(ActionItem.State(rawValue: try reader.string()))
+            let type = try reader.bool() ? try reader.enumCase(ActionItem.Kind.self) : nil
+            let state = try reader.enumCase(ActionItem.State.self)
             let reason = try reader.optionalString()
             let source = try reader.string()
             let created = try reader.date()
@@ -133,15 +141,12 @@ public final class IncidentSummary: Sendable, Equatable {
         var problems: [Problem] = []
         for _ in 0..<(try reader.count()) { problems.append(try Problem(from: &reader)) }
         self.problems = problems
-        var checklistEvents: [(line: Int, event: Event)] = []
-        for _ in 0..<(try reader.count()) {
-            let line = try reader.int()
-            guard var event = try? Event(jsonLine: Substring(try reader.string())) else { throw CacheFormatError() }
-            event.at = try reader.date()
-            event.recorded = try reader.date()
-            checklistEvents.append((line, event))
-        }
-        self.checklistEvents = checklistEvents
+        var runs: [ChecklistRun] = []
+        for _ in 0..<(try reader.count()) { runs.append(try ChecklistRun(from: &reader)) }
+        checklistRuns = runs
+        var runProblems: [Problem] = []
+        for _ in 0..<(try reader.count()) { runProblems.append(try Problem(from: &reader)) }
+        checklistRunProblems = runProblems
     }
 
     /// The state metrics read: title, severity, times and status (runs are summarised in `phaseTimes`).
@@ -218,7 +223,7 @@ extension IncidentSummary {
         writer.string(title)
         writer.string(severity)
         writer.strings(services)
-        writer.string(status.rawValue)
+        writer.enumCase(status)
         writer.int(roles.count)
         for key in roles.keys.sorted() {
             writer.string(key)
@@ -247,12 +252,13 @@ extension IncidentSummary {
         writer.int(actions.count)
         for action in actions {
             writer.string(action.id)
-            writer.string(action.incident)
+            writer.optionalString(action.incident == id ? nil : action.incident)
             writer.string(action.title)
             writer.optionalString(action.owner)
             writer.optionalString(action.due)
-            writer.optionalString(action.type?.rawValue)
-            writer.string(action.state.rawValue)
+            writer.bool(action.type != nil)
+            if let type = action.type { writer.enumCase(type) }
+            writer.enumCase(action.state)
             writer.optionalString(action.reason)
             writer.string(action.source)
             writer.date(action.created)
@@ -263,18 +269,52 @@ extension IncidentSummary {
         for number in decisions { writer.int(number) }
         writer.int(problems.count)
         for problem in problems { problem.encode(to: &writer) }
-        writer.int(checklistEvents.count)
-        for (line, event) in checklistEvents {
-            writer.int(line)
-            writer.string(event.jsonLine)
-            // The times exactly: the line gives whole seconds from 1970 on, a hand-written event may have more.
-            writer.date(event.at)
-            writer.date(event.recorded)
+        writer.int(checklistRuns.count)
+        for run in checklistRuns { run.encode(to: &writer) }
+        writer.int(checklistRunProblems.count)
+        for problem in checklistRunProblems { problem.encode(to: &writer) }
+    }
+}
+
+extension ChecklistRun {
+    func encode(to writer: inout ByteWriter) {
+        writer.string(id)
+        // The times exactly: the line gives whole seconds from 1970 on, a hand-written event may have more.
+        writer.date(at)
+        writer.string(by)
+        writer.string(checklist)
+        writer.string(title)
+        writer.string(definition)
+        writer.optionalString(incident)
+        writer.int(verdict.outcomes.count)
+        for outcome in verdict.outcomes {
+            writer.string(outcome.item.id)
+            writer.string(outcome.item.text)
+            writer.bool(outcome.item.required)
+            writer.bool(outcome.item.allowsNotApplicable)
+            writer.bool(outcome.item.redFlag)
+            writer.bool(outcome.answer != nil)
+            if let answer = outcome.answer { writer.enumCase(answer) }
+            writer.string(outcome.note)
         }
+        writer.string(path)
+        writer.int(line)
+        writer.optionalString(recordedResult)
+        writer.strings(recordedRedFlags)
     }
 
-    private static func known<T>(_ value: T?) throws -> T {
-        guard let value else { throw CacheFormatError() }
-        return value
+    init(from reader: inout ByteReader) throws {
+        let id = try reader.string(), at = try reader.date(), by = try reader.string(), checklist = try reader.string()
+        let title = try reader.string(), definition = try reader.string(), incident = try reader.optionalString()
+        var outcomes: [ChecklistOutcome] = []
+        for _ in 0..<(try reader.count()) {
+            let item = TaskItem(id: try reader.string(), text: try reader.string(), required: try reader.bool(),
+                                allowsNotApplicable: try reader.bool(), redFlag: try reader.bool(), hint: "", line: 0)
+            let answer = try reader.bool() ? try reader.enumCase(ChecklistAnswer.self) : nil
+            outcomes.append(ChecklistOutcome(item: item, answer: answer, note: try reader.string()))
+        }
+        self.init(id: id, at: at, by: by, checklist: checklist, title: title, definition: definition, incident: incident,
+                  verdict: ChecklistVerdict(outcomes: outcomes), path: try reader.string(), line: try reader.int(),
+                  recordedResult: try reader.optionalString(), recordedRedFlags: try reader.strings())
     }
 }

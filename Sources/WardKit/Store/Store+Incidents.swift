@@ -6,14 +6,13 @@ extension Store {
     /// Every incident id (directory name), oldest first.
     public func incidentIDs() -> [String] {
         // The directory entry's type answers without a stat per incident; a link or an unknown type is
-        // looked at (a link to a directory counts, as before, and is refused when read).
-        DirectoryListing.entries(files.path(Self.incidentsDirectory)).filter { entry in
-            guard !entry.name.hasPrefix(".") else { return false }
+        // looked at each time (a link to a directory counts, as before, and is refused when read).
+        cachedListing(Self.incidentsDirectory).filter { entry in
             if let isDirectory = entry.isDirectory { return isDirectory }
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: files.path("incidents/" + entry.name), isDirectory: &isDirectory)
                 && isDirectory.boolValue
-        }.map(\.name).sorted()
+        }.map(\.name)
     }
 
     /// Reads one incident. Problems with its files are collected, never thrown: the rest stays usable.
