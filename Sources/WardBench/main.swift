@@ -8,12 +8,14 @@ import WardKit
 //                  [--ward PATH] [--out BENCHMARKS.md] [--only NAMES]
 //   ward-bench first-frame DIR      what the TUI does before its first frame, then exit
 //   ward-bench keys DIR             keystroke latencies on the incidents list (p50/p99/max)
+//   ward-bench phases DIR           where the time before the first frame goes, step by step
 
 let usage = """
 usage: ward-bench generate DIR --incidents N [--decisions M] [--seed S]
        ward-bench run [--sizes N,N,...] [--decisions M] [--repeat R] [--work DIR] [--ward PATH] [--out FILE] [--only NAMES]
        ward-bench first-frame DIR
        ward-bench keys DIR [--json]
+       ward-bench phases DIR
 """
 
 /// `--name value` and `--name=value` options, and the rest in order.
@@ -84,6 +86,7 @@ do {
     case "run": try Runner(try Arguments(command)).run()
     case "first-frame": try TUIProbe.firstFrame(try Arguments(command))
     case "keys": try TUIProbe.keys(try Arguments(command, flags: ["json"]))
+    case "phases": try Phases.run(try Arguments(command))
     case "-h", "--help", "help": print(usage)
     default:
         say(usage)

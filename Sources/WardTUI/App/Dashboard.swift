@@ -8,15 +8,38 @@ public enum Dashboard {
         public var route: Route?
     }
 
+    /// One panel's rows, each made when it is drawn or opened: a large store may have a thousand active
+    /// incidents, of which a dozen are on screen.
+    public struct Panel {
+        public let count: Int
+        let item: (Int) -> Item
+
+        public subscript(index: Int) -> Item { item(index) }
+        public var isEmpty: Bool { count == 0 }
+        public var indices: Range<Int> { 0..<count }
+
+        init(count: Int, item: @escaping (Int) -> Item) {
+            self.count = count
+            self.item = item
+        }
+
+        init(_ items: [Item]) {
+            self.init(count: items.count) { items[$0] }
+        }
+    }
+
     public static let titles = ["Active incidents", "Decisions", "Checklists"]
 
-    public static func panels(_ state: AppState) -> [[Item]] {
+    public static func panels(_ state: AppState) -> [Panel] {
         let snapshot = state.snapshot
-        let active = snapshot.incidents.filter(\.isActive).map { incident in
-            Item(spans: [
+        let activeIncidents = snapshot.activeIncidents
+        let now = state.now
+        let active = Panel(count: activeIncidents.count) { index in
+            let incident = activeIncidents[index]
+            return Item(spans: [
                 Span(incident.severity + " ", Views.severityStyle(incident.severity)),
                 Span(incident.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
-                Span(Durations.short(state.now.timeIntervalSince(incident.milestones[.impactStarted] ?? incident.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
+                Span(Durations.short(now.timeIntervalSince(incident.milestones[.impactStarted] ?? incident.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
                 Span(incident.title),
             ] + runbookSpans(incident.run), route: .incident(incident.id))
         }
@@ -37,7 +60,7 @@ public enum Dashboard {
                 Span("  \(definition.count) \(definition.kind == "checklist" ? "items" : "steps")", .dim),
             ] + lastRunSpans(definition, state), route: .definition(kind: definition.kind, name: definition.name))
         }
-        return [active, decisions, redFlags(state) + checklists]
+        return [active, Panel(decisions), Panel(redFlags(state) + checklists)]
     }
 
     /// `⚑ Red flags: agent-prod-access, no-staging (Red flags, run 2h ago by ana)`: one line for each checklist

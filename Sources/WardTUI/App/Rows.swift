@@ -6,11 +6,13 @@ import WardKit
 public enum Rows {
     public static func incidents(_ state: AppState) -> [IncidentSummary] {
         let filter = state.incidentFilter
-        return state.snapshot.incidents.filter { incident in
-            (!filter.activeOnly || incident.isActive)
-                && (filter.severity == nil || incident.severity == filter.severity)
-                && (filter.status == nil || incident.status == filter.status)
-                && (filter.service == nil || incident.services.contains(filter.service!))
+        return state.snapshot.remembered.incidents.value(for: filter) {
+            state.snapshot.incidents.filter { incident in
+                (!filter.activeOnly || incident.isActive)
+                    && (filter.severity == nil || incident.severity == filter.severity)
+                    && (filter.status == nil || incident.status == filter.status)
+                    && (filter.service == nil || incident.services.contains(filter.service!))
+            }
         }
     }
 
@@ -64,7 +66,16 @@ public enum Rows {
 
     /// Action items of every incident, open and overdue first; open ones only unless `a` was pressed.
     public static func actions(_ state: AppState) -> [ActionItem] {
-        let items = state.snapshot.actions.filter { !state.actionsOpenOnly || $0.state == .open }
-        return Store.sortedForWork(items, today: Timestamps.formatDate(state.now))
+        let today = Timestamps.formatDate(state.now)
+        return state.snapshot.remembered.actions.value(for: .init(today: today, openOnly: state.actionsOpenOnly)) {
+            let items = state.snapshot.actions.filter { !state.actionsOpenOnly || $0.state == .open }
+            return Store.sortedForWork(items, today: today)
+        }
+    }
+
+    /// How many action items there are, open and overdue, and the oldest open one.
+    public static func actionOverview(_ state: AppState) -> ActionOverview {
+        let today = Timestamps.formatDate(state.now)
+        return state.snapshot.remembered.actionOverview.value(for: today) { ActionOverview(state.snapshot.actions, today: today) }
     }
 }

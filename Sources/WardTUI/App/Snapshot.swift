@@ -19,8 +19,12 @@ public struct Snapshot: Sendable {
     public private(set) var incidentServices: [String] = []
     /// Every incident's action items, gathered once per load (the dashboard counts them on every frame).
     public private(set) var actions: [ActionItem] = []
-    /// How many incidents are active, counted once per load (the header shows it on every frame).
-    public private(set) var activeIncidentCount = 0
+    /// The active incidents, newest first, gathered once per load (the dashboard shows them on every frame).
+    public private(set) var activeIncidents: [IncidentSummary] = []
+    /// How many incidents are active (the header shows it on every frame).
+    public var activeIncidentCount: Int { activeIncidents.count }
+    /// What lists made of this snapshot's incidents and action items showed last (see `Rows`).
+    private(set) var remembered = Remembered()
     private var incidentIndex: [String: Int] = [:]
     private var loader: IncidentLoader
     public var decisions: [Decision]
@@ -35,13 +39,18 @@ public struct Snapshot: Sendable {
     /// Response times over every incident, for the metrics screen: worked out the first time it is shown
     /// after a load (a large store's first frame does not wait for it), then kept.
     public var metrics: MetricsReport? {
-        get { metricsBox.report }
-        set { metricsBox = LazyMetrics(fixed: newValue) }
+        get { metricsBox.value }
+        set { metricsBox = Lazy(fixed: newValue) }
     }
-    private var metricsBox = LazyMetrics(fixed: nil)
+    private var metricsBox = Lazy<MetricsReport?>(fixed: nil)
     /// Who changed which decision record when, by file name, oldest first: the decision journal and one
-    /// `git log` over the decisions directory, read once per load (never once per record or per frame).
-    public var decisionHistory: [String: [DecisionHistoryEntry]] = [:]
+    /// `git log` over the decisions directory, read once per load, the first time a screen shows a record's
+    /// history (never once per record or per frame).
+    public var decisionHistory: [String: [DecisionHistoryEntry]] {
+        get { historyBox.value }
+        set { historyBox = Lazy(fixed: newValue) }
+    }
+    private var historyBox = Lazy<[String: [DecisionHistoryEntry]]>(fixed: [:])
     /// Every recorded checklist run, newest first, read once per load. What follows from them (the latest
     /// run of each checklist, the red flags still raised) is worked out once, when they are set.
     public var checklistRuns: [ChecklistRun] = [] {
@@ -86,7 +95,7 @@ public struct Snapshot: Sendable {
         )
         snapshot.incidents = incidents
         snapshot.severities = store.config.severities
-        snapshot.decisionHistory = store.decisionHistory()
+        snapshot.historyBox = Lazy { store.decisionHistory() }
         let (runs, runProblems) = store.loadChecklistRuns(summaries: incidents)
         snapshot.checklistRuns = runs
         snapshot.problems += runProblems
@@ -99,7 +108,7 @@ public struct Snapshot: Sendable {
             snapshot.problems.append(Problem(path: "ward.yaml", line: error?.line, error?.message ?? "the targets cannot be read"))
         }
         let severityOrder = store.config.severities.map(\.name)
-        snapshot.metricsBox = LazyMetrics { [targets] in
+        snapshot.metricsBox = Lazy { [targets] in
             MetricsReport.compute(summaries: incidents, targets: targets, severityOrder: severityOrder)
         }
         return snapshot
@@ -134,7 +143,8 @@ public struct Snapshot: Sendable {
     /// What follows from the incidents, worked out once per load rather than on every key.
     private mutating func indexIncidents() {
         incidentIndex = Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        activeIncidentCount = incidents.reduce(0) { $0 + ($1.isActive ? 1 : 0) }
+        activeIncidents = incidents.filter(\.isActive)
+        remembered = Remembered()
         incidentSeverities = Set(incidents.map(\.severity)).sorted()
         incidentServices = Set(incidents.flatMap(\.services)).sorted()
         actions = incidents.flatMap(\.actions)
@@ -154,26 +164,6 @@ public struct Snapshot: Sendable {
         latestRuns = [:]
         for run in checklistRuns where latestRuns[run.checklist] == nil { latestRuns[run.checklist] = run }
         raisedRedFlags = Store.raisedRedFlags(checklistRuns)
-    }
-}
-
-/// The metrics report of a snapshot, computed on first use and shared by the snapshot's copies.
-final class LazyMetrics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var computed: MetricsReport?
-    private var compute: (@Sendable () -> MetricsReport)?
-
-    init(fixed: MetricsReport?) { computed = fixed }
-    init(_ compute: @escaping @Sendable () -> MetricsReport) { self.compute = compute }
-
-    var report: MetricsReport? {
-        lock.lock()
-        defer { lock.unlock() }
-        if computed == nil, let compute {
-            computed = compute()
-            self.compute = nil
-        }
-        return computed
     }
 }
 

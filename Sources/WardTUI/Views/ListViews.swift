@@ -31,15 +31,12 @@ enum DashboardView {
             if index == 0 {
                 // Action items recorded in timelines (TODO: notes); post-mortem action items join them later.
                 let problems = state.snapshot.problems.filter { $0.level == .error }.count
-                let today = Timestamps.formatDate(state.now)
-                let actions = state.snapshot.actions
-                let open = actions.filter { $0.state == .open }
-                let overdue = open.filter { $0.isOverdue(today: today) }.count
+                let actions = Rows.actionOverview(state)
                 var line = [Span("  Action items (6): ", .bold),
-                            actions.isEmpty ? Span("none recorded yet", .dim)
-                                : Span("\(open.count) open of \(actions.count)", open.isEmpty ? .dim : Style(foreground: .yellow))]
-                if overdue > 0 { line.append(Span(", \(overdue) overdue", Style(foreground: .red, bold: true))) }
-                if let oldest = open.min(by: { $0.created < $1.created }) {
+                            actions.total == 0 ? Span("none recorded yet", .dim)
+                                : Span("\(actions.open) open of \(actions.total)", actions.open == 0 ? .dim : Style(foreground: .yellow))]
+                if actions.overdue > 0 { line.append(Span(", \(actions.overdue) overdue", Style(foreground: .red, bold: true))) }
+                if let oldest = actions.oldestOpen {
                     line.append(Span(" · oldest: " + oldest.title + " (" + Timestamps.formatDate(oldest.created) + ")", .dim))
                 }
                 if problems > 0 {
@@ -203,16 +200,15 @@ enum ActionListView {
     static func draw(_ screen: inout Screen, _ state: AppState) {
         let today = Timestamps.formatDate(state.now)
         let rows = Rows.actions(state)
-        let all = state.snapshot.actions
-        let open = all.filter { $0.state == .open }
-        let overdue = open.filter { $0.isOverdue(today: today) }.count
-        StyledLine([Span(" \(open.count) open", .bold), Span(overdue > 0 ? " · \(overdue) overdue" : "", Style(foreground: .red, bold: true)),
-                    Span(" · \(all.count - open.count) closed", .dim),
+        let overview = Rows.actionOverview(state)
+        StyledLine([Span(" \(overview.open) open", .bold),
+                    Span(overview.overdue > 0 ? " · \(overview.overdue) overdue" : "", Style(foreground: .red, bold: true)),
+                    Span(" · \(overview.total - overview.open) closed", .dim),
                     Span(state.actionsOpenOnly ? "   [a] open only" : "   [a] all", .dim)])
             .draw(on: &screen, x: 0, y: 2, width: screen.width)
         StyledLine(" STATE     DUE         OWNER     TYPE      TITLE", .dim).draw(on: &screen, x: 0, y: 3, width: screen.width)
         if rows.isEmpty {
-            screen.put(all.isEmpty ? "  No action items yet: a note starting TODO: makes one." : "  Nothing open. a shows them all.",
+            screen.put(overview.total == 0 ? "  No action items yet: a note starting TODO: makes one." : "  Nothing open. a shows them all.",
                        x: 0, y: 4, style: .dim)
             return
         }
