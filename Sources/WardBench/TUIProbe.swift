@@ -7,12 +7,15 @@ enum TUIProbe {
     static let width = 120, height = 40
 
     /// What `ward` does before its first frame, as `TUIRunner` does it: open the store, load the snapshot,
-    /// build the app state, draw the dashboard into a Screen. Prints the frame as text and exits.
+    /// build the app state, draw the dashboard into a Screen. Prints the frame as text and exits at once, as
+    /// the first frame is on screen by then (freeing what was built is the last thing the real TUI does).
     static func firstFrame(_ arguments: Arguments) throws {
         try arguments.refuseUnknown([])
         guard arguments.positional.count == 1 else { throw BenchError("first-frame needs the store's DIR") }
         let state = try load(arguments.positional[0])
         print(Views.render(state).text)
+        fflush(nil)
+        exit(0)
     }
 
     static func load(_ directory: String) throws -> AppState {

@@ -108,7 +108,7 @@ struct IncidentCommand: ParsableCommand {
             }
             for milestone in Milestone.allCases {
                 if let date = state.milestones[milestone] {
-                    Output.line(String("\(milestone.label):".padding(toLength: 16, withPad: " ", startingAt: 0)) + Timestamps.format(date))
+                    Output.line(String("\(milestone.label):".padded(to: 16)) + Timestamps.format(date))
                 }
             }
             Output.line("Timeline: \(found.events.count) events, \(state.noteCount) note\(state.noteCount == 1 ? "" : "s"), \(state.keyEventCount) key")

@@ -69,7 +69,7 @@ struct RunbookCommand: ParsableCommand {
                 let (settled, total) = run.progress(ofPhase: index)
                 let mark = index < run.current ? "done" : index == run.current ? "  ->" : "    "
                 let time = index <= run.current ? Durations.short(run.time(inPhase: index, now: now)) : ""
-                Output.line("  \(mark) \(phase.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(settled)/\(total)  \(time)")
+                Output.line("  \(mark) \(phase.name.padded(to: 14)) \(settled)/\(total)  \(time)")
             }
             for (index, phase) in run.phases.enumerated() where all || index == run.current {
                 Output.line()

@@ -186,7 +186,7 @@ import Testing
         let directory = TemporaryDirectory()
         let store = try Self.populated(directory, count: 3)
         _ = store.incidentSummaries()
-        let folder = try #require(Self.shardFiles(directory).keys.first { $0.contains("incident-summaries") })
+        let folder = try #require(Self.shardFiles(directory).keys.first { $0.contains("/incidents-") })
             .split(separator: "/").dropLast().joined(separator: "/")
         directory.write(folder + "/07.bin.999.1.tmp", "half a shard")
         directory.write(folder + "/08.bin.999.2.tmp", "a live writer's")
@@ -249,20 +249,20 @@ import Testing
         let old = Date().addingTimeInterval(-2 * 86_400)
         let elsewhere = TemporaryDirectory()
         elsewhere.write("precious.txt", "not the cache's")
-        for (folder, age) in [("incident-summaries-0123456789ab", old), ("incident-summaries-v8", old),
-                              ("incident-summaries-ba9876543210", Date()), ("decisions-0123456789ab", old)] {
+        for (folder, age) in [("incidents-0123456789ab", old), ("incidents-v8", old),
+                              ("incidents-ba9876543210", Date()), ("decisions-0123456789ab", old)] {
             directory.write(".ward/cache/\(folder)/00.bin", "an older build's shard")
             try FileManager.default.setAttributes([.modificationDate: age], ofItemAtPath: directory.path(".ward/cache/\(folder)"))
         }
-        try FileManager.default.createSymbolicLink(atPath: directory.path(".ward/cache/incident-summaries-v7"),
+        try FileManager.default.createSymbolicLink(atPath: directory.path(".ward/cache/incidents-v7"),
                                                    withDestinationPath: elsewhere.url.path)
         try store.record("note", ["text": .string("a change, so a shard is written")], in: store.incidentIDs()[0])
         _ = store.incidentSummaries()
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: directory.path(".ward/cache")))
-        #expect(!left.contains("incident-summaries-0123456789ab") && !left.contains("incident-summaries-v8"))
-        #expect(left.contains("incident-summaries-ba9876543210"), "another build's folder in use stays")
+        #expect(!left.contains("incidents-0123456789ab") && !left.contains("incidents-v8"))
+        #expect(left.contains("incidents-ba9876543210"), "another build's folder in use stays")
         #expect(left.contains("decisions-0123456789ab"), "only the folders of the cache that was written are swept")
-        #expect(left.contains("incident-summaries-\(DerivedCache.build)"))
+        #expect(left.contains("incidents-\(DerivedCache.build)"))
         #expect(elsewhere.read("precious.txt") == "not the cache's", "nothing is followed out of .ward/cache")
     }
 

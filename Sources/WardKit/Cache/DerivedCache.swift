@@ -110,21 +110,33 @@ final class DerivedCache: @unchecked Sendable {
                               recent: unknown || signatures.contains { $0.isRecent(now: now) }, payload: payload)
             return Outcome(value: decode(key, ArraySlice(payload)), found: found, built: built)
         }
-        let outcomes = (0..<keys.count).map { slots[$0]! }
-        if writable, usable { update(shards, keys: keys, outcomes: outcomes) }
-        return outcomes.map(\.value)
+        // The values are moved out, not copied (each may hold many references).
+        var values: [Value?] = []
+        values.reserveCapacity(keys.count)
+        var found: [Int?] = []
+        var built: [Built?] = []
+        found.reserveCapacity(keys.count)
+        built.reserveCapacity(keys.count)
+        for index in 0..<keys.count {
+            let outcome = slots.take(index)!
+            values.append(outcome.value)
+            found.append(outcome.found)
+            built.append(outcome.built)
+        }
+        if writable, usable { update(shards, keys: keys, found: found, built: built) }
+        return values
     }
 
     /// Writes the shards that have a rebuilt entry or hold keys that are gone; the rest stay as they are.
-    private func update<Value>(_ shards: [Shard], keys: [String], outcomes: [Outcome<Value>]) {
+    private func update(_ shards: [Shard], keys: [String], found: [Int?], built rebuilt: [Built?]) {
         var built = Array(repeating: [Built](), count: Self.shardCount)
         var kept = shards.map { Array(repeating: false, count: $0.count) }
-        for (key, outcome) in zip(keys, outcomes) {
+        for (index, key) in keys.enumerated() {
             let shard = Self.shard(of: key)
-            if let entry = outcome.built {
+            if let entry = rebuilt[index] {
                 built[shard].append(entry)
-            } else if let found = outcome.found {
-                kept[shard][found] = true
+            } else if let entry = found[index] {
+                kept[shard][entry] = true
             }
         }
         var wrote = false
@@ -141,9 +153,12 @@ final class DerivedCache: @unchecked Sendable {
     }
 
     static func shard(of key: String) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return Int(hash % UInt64(shardCount))
+        var key = key
+        return key.withUTF8 { bytes in
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return Int(hash % UInt64(shardCount))
+        }
     }
 
     private func shardPath(_ shard: Int) -> String { directory + "/" + String(format: "%02d", shard) + ".bin" }

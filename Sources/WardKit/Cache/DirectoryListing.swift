@@ -102,6 +102,12 @@ final class ConcurrentSlots<T>: @unchecked Sendable {
         set { storage[index] = newValue }
     }
 
+    /// The value at `index`, moved out (the slot is left empty).
+    func take(_ index: Int) -> T? {
+        defer { storage[index] = nil }
+        return storage[index].take()
+    }
+
     /// Calls `body` for every index in 0..<count, spread over the machine's cores in contiguous chunks.
     func fill(_ body: @Sendable (Int) -> T?) {
         let workers = Swift.min(Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1), 8, Swift.max(count, 1))
@@ -122,6 +128,6 @@ extension Array where Element: Sendable {
         guard count > 1 else { return map(transform) }
         let slots = ConcurrentSlots<T>(count: count)
         slots.fill { transform(self[$0]) }
-        return (0..<count).map { slots[$0]! }
+        return (0..<count).map { slots.take($0)! }
     }
 }

@@ -36,3 +36,14 @@ public enum DisplayWidth {
         }
     }
 }
+
+extension String {
+    /// `padding(toLength: length, withPad: " ", startingAt: 0)`: spaces added up to `length`, or the text
+    /// cut to it. Without Foundation for ASCII text, the common case on every frame of a list.
+    public func padded(to length: Int) -> String {
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return padding(toLength: length, withPad: " ", startingAt: 0) }
+        let count = utf8.count
+        if count >= length { return count == length ? self : String(utf8.prefix(max(0, length)))! }
+        return self + String(repeating: " ", count: length - count)
+    }
+}

@@ -13,6 +13,8 @@ public enum TerminalSafe {
 
     /// Escapes unsafe characters; `singleLine` also escapes newlines and tabs (for table cells and titles).
     public static func clean(_ text: String, singleLine: Bool = false) -> String {
+        // Printable ASCII, the common case, is safe as it is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         guard text.unicodeScalars.contains(where: { isUnsafe($0) || (singleLine && ($0 == "\n" || $0 == "\t")) }) else {
             return text
         }

@@ -61,7 +61,7 @@ public enum ChecklistHistory {
     public static func answerMark(_ outcome: ChecklistOutcome) -> (String, Style) {
         guard let answer = outcome.answer else { return ("  ·  ", .dim) }
         if outcome.raisesRedFlag { return ("⚑ yes", Style(foreground: .red, bold: true, reverse: true)) }
-        let word = " " + answer.label.padding(toLength: 4, withPad: " ", startingAt: 0)
+        let word = " " + answer.label.padded(to: 4)
         if outcome.fails { return (word, Style(foreground: .red, bold: true)) }
         if outcome.isGood == false { return (word, Style(foreground: .yellow)) }
         return (word, Style(foreground: .green))

@@ -38,20 +38,22 @@ public enum Dashboard {
             let incident = activeIncidents[index]
             return Item(spans: [
                 Span(incident.severity + " ", Views.severityStyle(incident.severity)),
-                Span(incident.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0), .dim),
-                Span(Durations.short(now.timeIntervalSince(incident.milestones[.impactStarted] ?? incident.declared)).padding(toLength: 8, withPad: " ", startingAt: 0), Style(foreground: .yellow)),
+                Span(incident.status.rawValue.padded(to: 14), .dim),
+                Span(Durations.short(now.timeIntervalSince(incident.milestones[.impactStarted] ?? incident.declared)).padded(to: 8), Style(foreground: .yellow)),
                 Span(incident.title),
             ] + runbookSpans(incident.run), route: .incident(incident.id))
         }
-        let proposed = snapshot.decisions.filter { $0.status == .proposed }
-        let recent = snapshot.decisions.filter { $0.status != .proposed }
-            .sorted { ($0.date ?? "", $0.number) > ($1.date ?? "", $1.number) }.prefix(6)
-        let decisions = (proposed + recent).map { decision in
-            Item(spans: [
-                Span(Decision.padded(decision.number) + " ", .dim),
-                Span((decision.status?.rawValue ?? "?").padding(toLength: 11, withPad: " ", startingAt: 0), Views.statusStyle(decision.status)),
-                Span(decision.title),
-            ], route: .decision(decision.number))
+        let decisions = snapshot.remembered.dashboardDecisions {
+            let proposed = snapshot.decisions.filter { $0.status == .proposed }
+            let recent = snapshot.decisions.filter { $0.status != .proposed }
+                .sorted { ($0.date ?? "", $0.number) > ($1.date ?? "", $1.number) }.prefix(6)
+            return (proposed + recent).map { decision in
+                Item(spans: [
+                    Span(Decision.padded(decision.number) + " ", .dim),
+                    Span((decision.status?.rawValue ?? "?").padded(to: 11), Views.statusStyle(decision.status)),
+                    Span(decision.title),
+                ], route: .decision(decision.number))
+            }
         }
         let checklists = Rows.definitions(state).map { definition in
             Item(spans: [

@@ -4,16 +4,12 @@ import WardKit
 /// What each list shows, computed from the state the same way for `update` (counts, what Enter opens) and
 /// for the views (what is drawn).
 public enum Rows {
-    public static func incidents(_ state: AppState) -> [IncidentSummary] {
-        let filter = state.incidentFilter
-        return state.snapshot.remembered.incidents.value(for: filter) {
-            state.snapshot.incidents.filter { incident in
-                (!filter.activeOnly || incident.isActive)
-                    && (filter.severity == nil || incident.severity == filter.severity)
-                    && (filter.status == nil || incident.status == filter.status)
-                    && (filter.service == nil || incident.services.contains(filter.service!))
-            }
+    public static func incidents(_ state: AppState) -> IncidentRows {
+        let snapshot = state.snapshot
+        let places = snapshot.remembered.incidents.value(for: state.incidentFilter) {
+            snapshot.filterIndex.matching(state.incidentFilter)
         }
+        return IncidentRows(incidents: snapshot.incidents, places: places)
     }
 
     /// The decisions the filters let through: by number in the list, newest first in the time line.
@@ -67,7 +63,7 @@ public enum Rows {
     /// Action items of every incident, open and overdue first; open ones only unless `a` was pressed.
     public static func actions(_ state: AppState) -> [ActionItem] {
         let today = Timestamps.formatDate(state.now)
-        return state.snapshot.remembered.actions.value(for: .init(today: today, openOnly: state.actionsOpenOnly)) {
+        return state.snapshot.remembered.actionRows.value(for: .init(today: today, openOnly: state.actionsOpenOnly)) {
             let items = state.snapshot.actions.filter { !state.actionsOpenOnly || $0.state == .open }
             return Store.sortedForWork(items, today: today)
         }
@@ -76,6 +72,6 @@ public enum Rows {
     /// How many action items there are, open and overdue, and the oldest open one.
     public static func actionOverview(_ state: AppState) -> ActionOverview {
         let today = Timestamps.formatDate(state.now)
-        return state.snapshot.remembered.actionOverview.value(for: today) { ActionOverview(state.snapshot.actions, today: today) }
+        return state.snapshot.remembered.actionOverview.value(for: today) { ActionOverview(state.snapshot.incidents, today: today) }
     }
 }

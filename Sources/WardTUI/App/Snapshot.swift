@@ -14,11 +14,13 @@ public struct Snapshot: Sendable {
             indexIncidents()
         }
     }
-    /// The severities and services the incidents name, sorted, for the list's filter keys.
-    public private(set) var incidentSeverities: [String] = []
-    public private(set) var incidentServices: [String] = []
-    /// Every incident's action items, gathered once per load (the dashboard counts them on every frame).
-    public private(set) var actions: [ActionItem] = []
+    /// The severities and services the incidents name, sorted, for the list's filter keys (gathered once per
+    /// load, so that the first press of a filter key waits for nothing).
+    public var incidentSeverities: [String] { filterIndex.severities }
+    public var incidentServices: [String] { filterIndex.services }
+    private(set) var filterIndex = IncidentFilterIndex([])
+    /// Every incident's action items, gathered the first time a screen lists them.
+    public var actions: [ActionItem] { remembered.actions { incidents.flatMap(\.actions) } }
     /// The active incidents, newest first, gathered once per load (the dashboard shows them on every frame).
     public private(set) var activeIncidents: [IncidentSummary] = []
     /// How many incidents are active (the header shows it on every frame).
@@ -27,7 +29,9 @@ public struct Snapshot: Sendable {
     private(set) var remembered = Remembered()
     private var incidentIndex: [String: Int] = [:]
     private var loader: IncidentLoader
-    public var decisions: [Decision]
+    public var decisions: [Decision] {
+        didSet { remembered = Remembered() }
+    }
     /// The post-mortems, newest incident first. Loaded from a store, their bodies are empty: `postmortem(_:)`
     /// gives the whole one.
     public var postmortems: [Postmortem]
@@ -81,9 +85,10 @@ public struct Snapshot: Sendable {
 
     /// Everything from the store; `progress` hears of each record as it is looked at (see `LoadProgress`).
     public static func load(_ store: Store, progress: LoadProgress? = nil) -> Snapshot {
-        let incidents = store.incidentSummaries(progress: progress).sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
+        let entries = store.incidentEntries(progress: progress)
+        let incidents = entries.map(\.summary).sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
         let (decisions, decisionProblems) = store.loadDecisions(progress: progress)
-        let (postmortems, postmortemProblems) = store.loadPostmortems(withBodies: false, progress: progress)
+        let (postmortems, postmortemProblems) = Store.postmortems(listedIn: entries)
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
         var snapshot = Snapshot(
@@ -145,9 +150,7 @@ public struct Snapshot: Sendable {
         incidentIndex = Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         activeIncidents = incidents.filter(\.isActive)
         remembered = Remembered()
-        incidentSeverities = Set(incidents.map(\.severity)).sorted()
-        incidentServices = Set(incidents.flatMap(\.services)).sorted()
-        actions = incidents.flatMap(\.actions)
+        filterIndex = IncidentFilterIndex(incidents)
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }

@@ -40,7 +40,17 @@ public struct Screen: Sendable, Equatable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
-        for character in TerminalSafe.clean(text, singleLine: true) {
+        let text = TerminalSafe.clean(text, singleLine: true)
+        // Printable ASCII, the common case: a cell a byte, without looking characters up in Unicode's tables.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            for byte in text.utf8 {
+                guard column < limit else { break }
+                if column >= 0 { self[column, y] = Cell(String(Unicode.Scalar(byte)), style: style) }
+                column += 1
+            }
+            return column - x
+        }
+        for character in text {
             let cellWidth = DisplayWidth.of(character)
             if cellWidth == 0 {
                 // A combining mark joins the previous cell's grapheme.

@@ -16,8 +16,8 @@ enum ChecklistHistoryView {
         let wide = screen.width >= 120
         let titleWidth = wide ? 26 : 18
         let byWidth = wide ? 18 : 10
-        StyledLine(" WHEN              RESULT  " + "CHECKLIST".padding(toLength: titleWidth + 1, withPad: " ", startingAt: 0)
-                   + "BY".padding(toLength: byWidth + 1, withPad: " ", startingAt: 0) + "FAILED · INCIDENT", .dim)
+        StyledLine(" WHEN              RESULT  " + "CHECKLIST".padded(to: titleWidth + 1)
+                   + "BY".padded(to: byWidth + 1) + "FAILED · INCIDENT", .dim)
             .draw(on: &screen, x: 0, y: 3, width: screen.width)
         if rows.isEmpty {
             let empty = state.snapshot.checklistRuns.isEmpty ? "  No checklist has been run yet: r on a checklist runs it."
@@ -29,7 +29,7 @@ enum ChecklistHistoryView {
             let run = rows[index]
             var spans = [
                 Span(ChecklistHistory.when(run.at) + "  ", .dim),
-                Span(run.result.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0), ChecklistHistory.resultStyle(run.result)),
+                Span(run.result.rawValue.padded(to: 8), ChecklistHistory.resultStyle(run.result)),
                 Span(fit(run.title, titleWidth) + " "),
                 Span(fit(wide ? run.by : ChecklistHistory.who(run.by), byWidth) + " ", Style(foreground: .cyan)),
             ]

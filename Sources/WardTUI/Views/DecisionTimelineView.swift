@@ -33,9 +33,9 @@ enum DecisionTimelineView {
 
     static func spans(_ decision: Decision) -> [Span] {
         var spans = [
-            Span((decision.date ?? "-").prefix(10).padding(toLength: 12, withPad: " ", startingAt: 0), .dim),
+            Span(String((decision.date ?? "-").prefix(10)).padded(to: 12), .dim),
             Span(Decision.padded(decision.number) + "  ", .dim),
-            Span((decision.status?.rawValue ?? "?").padding(toLength: 13, withPad: " ", startingAt: 0), Views.statusStyle(decision.status)),
+            Span((decision.status?.rawValue ?? "?").padded(to: 13), Views.statusStyle(decision.status)),
             Span(decision.title),
         ]
         if !decision.supersededBy.isEmpty {

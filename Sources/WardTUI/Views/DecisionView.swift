@@ -64,7 +64,7 @@ enum DecisionView {
         let time = Timestamps.format(entry.at).prefix(16).replacingOccurrences(of: "T", with: " ")
         return [Span(time + "  ", .dim),
                 Span(entry.fromGit ? "git   " : "ward  ", entry.fromGit ? Style(foreground: .magenta) : .dim),
-                Span(entry.by.padding(toLength: byWidth, withPad: " ", startingAt: 0), Style(foreground: .cyan)),
+                Span(entry.by.padded(to: byWidth), Style(foreground: .cyan)),
                 Span(entry.what)]
     }
 

@@ -96,7 +96,7 @@ enum DeclareView {
         var y = b.y + 1
         for field in DeclareForm.Field.allCases {
             let focused = form.field == field
-            let label = Span((focused ? "▸ " : "  ") + labels[field.rawValue].padding(toLength: 15, withPad: " ", startingAt: 0),
+            let label = Span((focused ? "▸ " : "  ") + labels[field.rawValue].padded(to: 15),
                              focused ? .bold : .dim)
             let value: String
             switch field {

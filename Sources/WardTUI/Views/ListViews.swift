@@ -70,7 +70,7 @@ enum IncidentListView {
         StyledLine(bar).draw(on: &screen, x: 0, y: 2, width: screen.width)
         let rows = Rows.incidents(state)
         let titleWidth = screen.width >= 120 ? 40 : 0
-        StyledLine(" SEV  STATUS         AGE       " + (titleWidth > 0 ? "ID".padding(toLength: titleWidth, withPad: " ", startingAt: 0) + " " : "") + "TITLE", .dim)
+        StyledLine(" SEV  STATUS         AGE       " + (titleWidth > 0 ? "ID".padded(to: titleWidth) + " " : "") + "TITLE", .dim)
             .draw(on: &screen, x: 0, y: 3, width: screen.width)
         if rows.isEmpty {
             screen.put(filter.activeOnly ? "  No active incidents. Press a to list all of them." : "  No incidents match.", x: 0, y: 4, style: .dim)
@@ -80,11 +80,11 @@ enum IncidentListView {
             let incident = rows[index]
             let end = incident.isActive ? state.now : (incident.milestones[.resolved] ?? state.now)
             var spans = [
-                Span(incident.severity.padding(toLength: 5, withPad: " ", startingAt: 0), Views.severityStyle(incident.severity)),
-                Span(incident.status.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0), Views.incidentStatusStyle(incident.status)),
-                Span(Durations.short(end.timeIntervalSince(incident.declared)).padding(toLength: 10, withPad: " ", startingAt: 0)),
+                Span(incident.severity.padded(to: 5), Views.severityStyle(incident.severity)),
+                Span(incident.status.rawValue.padded(to: 15), Views.incidentStatusStyle(incident.status)),
+                Span(Durations.short(end.timeIntervalSince(incident.declared)).padded(to: 10)),
             ]
-            if titleWidth > 0 { spans.append(Span(rows[index].id.padding(toLength: titleWidth + 1, withPad: " ", startingAt: 0), .dim)) }
+            if titleWidth > 0 { spans.append(Span(rows[index].id.padded(to: titleWidth + 1), .dim)) }
             spans.append(Span(incident.title))
             return spans
         }
@@ -117,8 +117,8 @@ enum DecisionListView {
             let decision = rows[index]
             var spans = [
                 Span(Decision.padded(decision.number) + "  ", .dim),
-                Span((decision.status?.rawValue ?? "?").padding(toLength: 13, withPad: " ", startingAt: 0), Views.statusStyle(decision.status)),
-                Span((decision.date ?? "").padding(toLength: 12, withPad: " ", startingAt: 0), .dim),
+                Span((decision.status?.rawValue ?? "?").padded(to: 13), Views.statusStyle(decision.status)),
+                Span((decision.date ?? "").padded(to: 12), .dim),
                 Span(decision.title),
             ]
             if !decision.supersededBy.isEmpty {
@@ -156,7 +156,7 @@ enum PostmortemListView {
             let postmortem = rows[index]
             let style: Style = postmortem.status == "published" ? Style(foreground: .green) : Style(foreground: .yellow)
             let title = state.snapshot.incidentTitle(postmortem.incidentID) ?? postmortem.title
-            return [Span(postmortem.status.padding(toLength: 12, withPad: " ", startingAt: 0), style), Span(title)]
+            return [Span(postmortem.status.padded(to: 12), style), Span(title)]
         }
     }
 }
@@ -170,7 +170,7 @@ enum LibraryView {
         Views.list(&screen, y: 4, height: state.bodyHeight - 2, cursor: state.cursor(.checklists), count: rows.count) { index in
             let row = rows[index]
             return [
-                Span(row.kind.padding(toLength: 11, withPad: " ", startingAt: 0), .dim),
+                Span(row.kind.padded(to: 11), .dim),
                 Span(row.name.padding(toLength: max(26, DisplayWidth.of(row.name) + 1), withPad: " ", startingAt: 0), Style(foreground: .cyan)),
                 Span(row.title),
             ] + lastRun(row, state) + [
@@ -217,10 +217,10 @@ enum ActionListView {
             let late = item.isOverdue(today: today)
             let (word, style): (String, Style) = late ? ("overdue", Style(foreground: .red, bold: true))
                 : item.state == .open ? ("open", Style(foreground: .yellow)) : item.state == .done ? ("done", Style(foreground: .green)) : ("won't do", .dim)
-            return [Span(word.padding(toLength: 10, withPad: " ", startingAt: 0), style),
-                    Span((item.due ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), late ? Style(foreground: .red) : .dim),
-                    Span((item.owner ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0)),
-                    Span((item.type?.rawValue ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0), .dim),
+            return [Span(word.padded(to: 10), style),
+                    Span((item.due ?? "-").padded(to: 12), late ? Style(foreground: .red) : .dim),
+                    Span((item.owner ?? "-").padded(to: 10)),
+                    Span((item.type?.rawValue ?? "-").padded(to: 10), .dim),
                     Span(item.title), Span("  " + (state.snapshot.incidentTitle(item.incident) ?? item.incident), .dim)]
         }
     }

@@ -47,7 +47,7 @@ enum PaletteView {
         StyledLine([Span(" : ", .key), Span(text, .bold)]).draw(on: &screen, x: 0, y: 2, width: screen.width)
         let selected = min(max(0, state.search.cursor.selected), max(0, matches.count - 1))
         for (index, command) in matches.prefix(height - 2).enumerated() {
-            StyledLine([Span("   " + command.name.padding(toLength: 22, withPad: " ", startingAt: 0), .bold), Span(command.help, .dim)])
+            StyledLine([Span("   " + command.name.padded(to: 22), .bold), Span(command.help, .dim)])
                 .draw(on: &screen, x: 0, y: 3 + index, width: screen.width)
             if index == selected { screen.restyle(y: 3 + index) { $0.reverse = true } }
         }
@@ -92,7 +92,7 @@ enum HelpView {
                 screen.put(title, x: x, y: row, style: .heading)
                 row += 1
                 for (key, text) in keys where row < 2 + height {
-                    StyledLine([Span(key.padding(toLength: 9, withPad: " ", startingAt: 0), .key), Span(text)])
+                    StyledLine([Span(key.padded(to: 9), .key), Span(text)])
                         .draw(on: &screen, x: x + 1, y: row, width: columnWidth - 3)
                     row += 1
                 }

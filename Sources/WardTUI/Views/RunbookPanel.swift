@@ -30,9 +30,9 @@ enum RunbookPanel {
             for (index, phase) in run.phases.enumerated() where y < p.y + p.height - 1 {
                 let (settled, total) = run.progress(ofPhase: index)
                 let skipped = phase.steps.filter { run.state(of: $0.id) == .skipped }.map(\.id)
-                StyledLine([Span(" ✓ ", Style(foreground: .green)), Span(phase.name.padding(toLength: 12, withPad: " ", startingAt: 0), .bold),
+                StyledLine([Span(" ✓ ", Style(foreground: .green)), Span(phase.name.padded(to: 12), .bold),
                             Span("\(settled)/\(total)  ", .dim),
-                            Span(Durations.short(run.time(inPhase: index, now: state.now)).padding(toLength: 8, withPad: " ", startingAt: 0)),
+                            Span(Durations.short(run.time(inPhase: index, now: state.now)).padded(to: 8)),
                             Span(skipped.isEmpty ? "" : "skipped: " + skipped.joined(separator: ", "), Style(foreground: .yellow))])
                     .draw(on: &screen, x: p.x, y: y, width: p.width)
                 y += 1
