@@ -46,7 +46,8 @@ let package = Package(
             dependencies: [
                 "WardKit", "WardTUI", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(configuration: .release))]
         ),
         // The parsers under libFuzzer (built with -DWARD_FUZZING); built normally, it replays the kept corpus.
         .executableTarget(name: "ward-fuzz", dependencies: ["WardKit"], path: "Sources/WardFuzz"),

@@ -14,6 +14,11 @@ struct GlobalOptions: ParsableArguments {
     /// A change a killed Ward left half made (a supersede, a link, a renumbering) is finished first, unless
     /// `finishingChanges` is false (`ward doctor`, which reports it).
     func openStore(finishingChanges: Bool = true) throws -> Store {
+        try GlobalOptions.openStore(store, json: json, finishingChanges: finishingChanges)
+    }
+
+    /// `openStore` for a command line read without ArgumentParser (see `LogRequest`).
+    static func openStore(_ store: String?, json: Bool, finishingChanges: Bool = true) throws -> Store {
         switch try StoreLocator.locate(explicit: store) {
         case let .store(url):
             let opened = try Store(root: url)

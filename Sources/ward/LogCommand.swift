@@ -25,14 +25,75 @@ struct LogCommand: ParsableCommand {
     @Argument(help: "The note.") var text: [String]
 
     func run() throws {
-        let store = try global.openStore()
+        try LogRequest(store: global.store, json: global.json, incident: incident, at: at, key: key,
+                       keepSecrets: keepSecrets, text: text).run()
+    }
+}
+
+/// What `ward log` was asked to do, however its command line was read.
+struct LogRequest: Equatable {
+    var store: String?
+    var json = false
+    var incident: String?
+    var at: String?
+    var key = false
+    var keepSecrets = false
+    var text: [String] = []
+
+    func run() throws {
+        let store = try GlobalOptions.openStore(self.store, json: json)
         let note = text.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { throw WardError("the note is empty") }
         let found = try store.findIncident(incident)
         let recorded = try store.addNote(found, text: note, at: try parseTime(at, store: store, option: "--at"), key: key,
                                          keepSecrets: keepSecrets)
         warnAboutHidden(recorded)
-        report(recorded, incident: found.id, json: global.json)
+        report(recorded, incident: found.id, json: json)
+    }
+}
+
+extension LogRequest {
+    /// `ward log` read without ArgumentParser, whose start-up (reflection over every command's options) is
+    /// most of the time a note takes. `arguments` are the command line after `movingLeadingGlobalOptions`;
+    /// they are read here only when they are exactly `log`, the options it documents (each at most once, a
+    /// value after it or after `=`), and words of text. Anything else (help, a misspelt option, a word
+    /// starting with `-` outside `--at`'s value, no text) gives nil, and ArgumentParser reads the command
+    /// line as always, with its messages. `QuickLogTests` holds the two readings to the same answers.
+    init?(quickly arguments: [String]) {
+        guard arguments.first == "log" else { return nil }
+        var rest = arguments.dropFirst()
+        var seen: Set<String> = []
+        var onlyText = false
+        while let argument = rest.popFirst() {
+            if onlyText || !argument.hasPrefix("-") {
+                text.append(argument)
+                continue
+            }
+            if argument == "--" {
+                onlyText = true
+                continue
+            }
+            var name = argument
+            var attached: String?
+            if let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                attached = String(argument[argument.index(after: equals)...])
+            }
+            guard seen.insert(name).inserted else { return nil }
+            switch name {
+            case "--json", "--key", "--keep-secrets":
+                guard attached == nil else { return nil }
+                if name == "--json" { json = true } else if name == "--key" { key = true } else { keepSecrets = true }
+            case "--store", "--incident", "--at":
+                guard let value = attached ?? rest.popFirst() else { return nil }
+                // Only --at takes any value as it comes (-5m); for the others ArgumentParser decides.
+                if name != "--at" && attached == nil && value.hasPrefix("-") { return nil }
+                if name == "--store" { store = value } else if name == "--incident" { incident = value } else { at = value }
+            default:
+                return nil
+            }
+        }
+        guard !text.isEmpty else { return nil }
     }
 }
 

@@ -38,7 +38,13 @@ struct Ward: ParsableCommand {
     /// command reports a verdict (doctor found problems).
     static func main() {
         do {
-            var command = try parseAsRoot(movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            let arguments = movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            // A note is the command typed most when it matters most: read without ArgumentParser's start-up.
+            if let log = LogRequest(quickly: arguments) {
+                try log.run()
+                return
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as WardError {
             Output.error(error.description)

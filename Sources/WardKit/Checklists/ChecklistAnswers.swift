@@ -17,15 +17,16 @@ public struct ChecklistAnswers: Sendable, Equatable {
     /// Reads an answers file. Errors name the file and the line.
     public init(yaml: String, path: String) throws {
         let fields = try FrontMatterDocument.fields(yaml: yaml, path: path, firstLine: 1)
-        for (item, node) in fields.pairs {
+        for pair in fields.pairs {
+            let item = pair.key, node = pair.value
             let line = fields.line(item)
             if let scalar = node.scalar {
-                try set(item, scalar.string, source: "\(path):\(line)")
+                try set(item, scalar, source: "\(path):\(line)")
             } else if let mapping = node.mapping {
                 var answer: String?
-                for (key, value) in mapping {
-                    let line = key.mark?.line ?? line
-                    guard let name = key.string, let text = value.scalar?.string else {
+                for inner in mapping {
+                    let line = inner.keyLine, name = inner.key
+                    guard let text = inner.value.scalar else {
                         throw WardError("'\(item)' takes 'answer' and 'note', each a plain value", path: path, line: line)
                     }
                     switch name {

@@ -36,11 +36,22 @@ public struct FrontMatterDocument {
             throw WardError("not valid here: '? ' complex keys are not used in Ward's files (and a few hundred bytes of them keep the YAML reader busy for minutes)",
                             path: path, line: firstLine + line)
         }
+        // Front matter as Ward and most people write it is read without Yams, exactly as Yams reads it.
+        if let plain = PlainYAML.mapping(yaml, firstLine: firstLine), let pairs = plain.mapping {
+            return Fields(pairs: pairs, path: path, firstLine: firstLine)
+        }
+        return try composed(yaml: yaml, path: path, firstLine: firstLine)
+    }
+
+    /// `fields` as Yams reads the text.
+    static func composed(yaml: String, path: String, firstLine: Int) throws -> Fields {
         let node: Node?
         do {
             // The encoding named: Yams' default reads the whole environment on every parse (a fifth of
-            // reading a large store) and prints to stdout when YAMS_DEFAULT_ENCODING is set.
-            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+            // reading a large store) and prints to stdout when YAMS_DEFAULT_ENCODING is set. The basic resolver:
+            // Ward reads every value as text (and null as YAML writes it) itself, so the default resolver's
+            // regular expressions, compiled by ICU at a cost of milliseconds per process, would serve nothing.
+            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
             // Name the line where the key appears the second time.
             let key = duplicates.first ?? ""
@@ -54,17 +65,11 @@ public struct FrontMatterDocument {
             throw WardError("not valid YAML: \(error)", path: path, line: firstLine)
         }
         guard let node else { return Fields(pairs: [], path: path, firstLine: firstLine) }
-        guard let mapping = node.mapping else {
+        guard node.mapping != nil, let pairs = try YAMLNode(node, path: path, firstLine: firstLine).mapping else {
             throw WardError("must be a set of 'key: value' lines", path: path, line: firstLine)
         }
-        var pairs: [(String, Node)] = []
-        for (key, value) in mapping {
-            let line = firstLine - 1 + (key.mark?.line ?? 1)
-            guard let name = key.string else { throw WardError("a key is not text", path: path, line: line) }
-            if pairs.contains(where: { $0.0 == name }) {
-                throw WardError("the key '\(name)' appears twice", path: path, line: line)
-            }
-            pairs.append((name, value))
+        for (index, pair) in pairs.enumerated() where pairs[..<index].contains(where: { $0.key == pair.key }) {
+            throw WardError("the key '\(pair.key)' appears twice", path: path, line: pair.keyLine)
         }
         return Fields(pairs: pairs, path: path, firstLine: firstLine)
     }
@@ -111,18 +116,18 @@ public struct FrontMatterDocument {
 
     /// Typed, line-aware access to front matter values. Wrong types are errors naming the key's line.
     public struct Fields {
-        public let pairs: [(String, Node)]
+        public let pairs: [YAMLNode.Pair]
         let path: String
         let firstLine: Int
 
-        public var keys: [String] { pairs.map(\.0) }
+        public var keys: [String] { pairs.map(\.key) }
 
-        public func node(_ key: String) -> Node? { pairs.first { $0.0 == key }?.1 }
+        public func node(_ key: String) -> YAMLNode? { pairs.first { $0.key == key }?.value }
 
-        /// The file line of a key's value, for messages.
+        /// The file line of a key's value (of the key, when the value is empty), for messages.
         public func line(_ key: String) -> Int {
-            guard let mark = node(key)?.mark else { return firstLine }
-            return firstLine - 1 + mark.line
+            guard let pair = pairs.first(where: { $0.key == key }) else { return firstLine }
+            return pair.value.isNull ? pair.keyLine : pair.value.line
         }
 
         func error(_ key: String, _ message: String) -> WardError {
@@ -131,9 +136,9 @@ public struct FrontMatterDocument {
 
         public func string(_ key: String) throws -> String? {
             guard let node = node(key) else { return nil }
-            if node.null != nil { return nil }
+            if node.isNull { return nil }
             guard let scalar = node.scalar else { throw error(key, "must be text, not a list or a mapping") }
-            return scalar.string
+            return scalar
         }
 
         public func requiredString(_ key: String) throws -> String {
@@ -146,12 +151,12 @@ public struct FrontMatterDocument {
         /// A list of text; a single value is read as a list of one, an empty or absent key as an empty list.
         public func strings(_ key: String) throws -> [String] {
             guard let node = node(key) else { return [] }
-            if node.null != nil { return [] }
-            if let scalar = node.scalar { return scalar.string.isEmpty ? [] : [scalar.string] }
+            if node.isNull { return [] }
+            if let scalar = node.scalar { return scalar.isEmpty ? [] : [scalar] }
             guard let sequence = node.sequence else { throw error(key, "must be a list, such as [a, b]") }
             return try sequence.map {
                 guard let scalar = $0.scalar else { throw error(key, "must be a list of plain values") }
-                return scalar.string
+                return scalar
             }
         }
 
@@ -182,8 +187,8 @@ public struct FrontMatterDocument {
 
         /// Problems for keys a record type does not know: kept as they are, mentioned as warnings.
         public func unknownKeyWarnings(known: Set<String>) -> [Problem] {
-            pairs.filter { !known.contains($0.0) }.map {
-                Problem(path: path, line: line($0.0), "unknown key '\($0.0)' (kept as it is)", level: .warning)
+            pairs.filter { !known.contains($0.key) }.map {
+                Problem(path: path, line: line($0.key), "unknown key '\($0.key)' (kept as it is)", level: .warning)
             }
         }
     }

@@ -41,23 +41,23 @@ public struct StoreConfig: Sendable, Equatable {
         severities = []
         if let node = fields.node("severities"), let list = node.sequence {
             for entry in list {
-                guard let mapping = entry.mapping, let name = mapping["name"]?.string else {
-                    throw WardError("each severity needs a 'name' (and a 'meaning')", path: path, line: (entry.mark?.line ?? 1))
+                guard entry.mapping != nil, let name = entry["name"]?.scalar else {
+                    throw WardError("each severity needs a 'name' (and a 'meaning')", path: path, line: entry.line)
                 }
-                severities.append(Severity(name: name, meaning: mapping["meaning"]?.string ?? ""))
+                severities.append(Severity(name: name, meaning: entry["meaning"]?.scalar ?? ""))
             }
-        } else if fields.node("severities") != nil && fields.node("severities")?.null == nil {
+        } else if let node = fields.node("severities"), !node.isNull {
             throw WardError("'severities' must be a list of name and meaning", path: path, line: fields.line("severities"))
         }
         if severities.isEmpty { severities = Self.defaultSeverities }
         decisionsDirectory = nil
         decisionsFormat = nil
-        if let node = fields.node("decisions"), node.null == nil, node.mapping == nil {
+        if let node = fields.node("decisions"), !node.isNull, node.mapping == nil {
             throw WardError("'decisions' must be a mapping, such as 'decisions: {dir: docs/adr, format: nygard}'", path: path, line: fields.line("decisions"))
         }
-        if let decisions = fields.node("decisions")?.mapping {
-            if let dir = decisions["dir"]?.string { decisionsDirectory = DecisionDirectory.normalise(dir) }
-            if let format = decisions["format"]?.string {
+        if let decisions = fields.node("decisions"), decisions.mapping != nil {
+            if let dir = decisions["dir"]?.scalar { decisionsDirectory = DecisionDirectory.normalise(dir) }
+            if let format = decisions["format"]?.scalar {
                 guard let parsed = DecisionFormat(rawValue: format.lowercased()), parsed != .bullets else {
                     throw WardError("decisions format '\(format)' is unknown: use madr or nygard", path: path, line: fields.line("decisions"))
                 }
@@ -68,8 +68,8 @@ public struct StoreConfig: Sendable, Equatable {
             throw WardError("the decisions dir must be inside the store", path: path, line: fields.line("decisions"))
         }
         targets = [:]
-        for (key, value) in fields.node("targets")?.mapping ?? [:] {
-            if let key = key.string, let value = value.string { targets[key] = value }
+        for pair in fields.node("targets")?.mapping ?? [] {
+            if let value = pair.value.scalar { targets[pair.key] = value }
         }
         warnings = text.warnings + fields.unknownKeyWarnings(known: Self.knownKeys)
     }
