@@ -42,13 +42,13 @@ struct LogRequest: Equatable {
 
     func run() throws {
         let store = try GlobalOptions.openStore(self.store, json: json)
-        let note = text.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = text.joined(separator: " ").trimmed
         guard !note.isEmpty else { throw WardError("the note is empty") }
-        let found = try store.findIncident(incident)
-        let recorded = try store.addNote(found, text: note, at: try parseTime(at, store: store, option: "--at"), key: key,
+        let id = try store.findIncidentID(incident)
+        let recorded = try store.addNote(to: id, text: note, at: try parseTime(at, store: store, option: "--at"), key: key,
                                          keepSecrets: keepSecrets)
         warnAboutHidden(recorded)
-        report(recorded, incident: found.id, json: json)
+        report(recorded, incident: id, json: json)
     }
 }
 
@@ -62,7 +62,7 @@ extension LogRequest {
     init?(quickly arguments: [String]) {
         guard arguments.first == "log" else { return nil }
         var rest = arguments.dropFirst()
-        var seen: Set<String> = []
+        var seen: [String] = []
         var onlyText = false
         while let argument = rest.popFirst() {
             if onlyText || !argument.hasPrefix("-") {
@@ -79,7 +79,8 @@ extension LogRequest {
                 name = String(argument[..<equals])
                 attached = String(argument[argument.index(after: equals)...])
             }
-            guard seen.insert(name).inserted else { return nil }
+            guard !seen.contains(name) else { return nil }
+            seen.append(name)
             switch name {
             case "--json", "--key", "--keep-secrets":
                 guard attached == nil else { return nil }

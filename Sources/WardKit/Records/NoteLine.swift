@@ -63,6 +63,10 @@ public struct NoteLine: Sendable, Equatable {
 
     /// The title after a leading `TODO:` (any case), or nil.
     public static func todo(in text: String) -> String? {
+        // Most notes are not action items: a first letter other than t says so without Foundation.
+        if let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), first < 0x80, first | 0x20 != UInt8(ascii: "t") {
+            return nil
+        }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.count > 5, trimmed.prefix(5).lowercased() == "todo:" else { return nil }
         let title = trimmed.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)

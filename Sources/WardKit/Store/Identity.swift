@@ -7,9 +7,13 @@ import Darwin
 
 /// Who is writing: `user@host`, from `WARD_USER` when set, else the login name and the short host name.
 public enum Identity {
-    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let configured = environment["WARD_USER"], !configured.isEmpty { return configured }
-        var user = environment["USER"] ?? environment["LOGNAME"] ?? ""
+    /// `environment`: the process's own unless given.
+    public static func current(environment: [String: String]? = nil) -> String {
+        func variable(_ name: String) -> String? {
+            environment.map { $0[name] } ?? getenv(name).map { String(cString: $0) }
+        }
+        if let configured = variable("WARD_USER"), !configured.isEmpty { return configured }
+        var user = variable("USER") ?? variable("LOGNAME") ?? ""
         if user.isEmpty, let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
             user = String(cString: name)
         }

@@ -62,11 +62,7 @@ extension Store {
 
     /// The incident a person named: its id or any unique part of it; with no name, the only active one.
     public func findIncident(_ query: String?) throws -> Incident {
-        // The exact id, as scripts and the TUI give it, is found without listing every incident.
-        if let query, !query.hasPrefix("."), !query.contains("/"), !query.isEmpty,
-           DirectoryListing.isDirectory(files.path(Self.incidentsDirectory + "/" + query)) {
-            return loadIncident(query)
-        }
+        if let id = exactIncidentID(query) { return loadIncident(id) }
         let ids = incidentIDs()
         guard let query, !query.isEmpty else {
             let active = incidentSummaries().filter(\.isActive).map { loadIncident($0.id) }.filter(\.state.isActive)
@@ -85,6 +81,19 @@ extension Store {
         default:
             throw WardError("'\(query)' matches \(matches.count) incidents, be more precise: \(matches.prefix(10).joined(separator: ", "))")
         }
+    }
+
+    /// The id of the incident a person named, as `findIncident` finds it, without reading the incident when
+    /// it is named by its exact id (as scripts and the TUI name it).
+    public func findIncidentID(_ query: String?) throws -> String {
+        try exactIncidentID(query) ?? findIncident(query).id
+    }
+
+    /// `query` when it is exactly an incident's id: found without listing every incident.
+    private func exactIncidentID(_ query: String?) -> String? {
+        guard let query, !query.hasPrefix("."), !query.contains("/"), !query.isEmpty,
+              DirectoryListing.isDirectory(files.path(Self.incidentsDirectory + "/" + query)) else { return nil }
+        return query
     }
 
     /// Declares an incident: its directory, `incident.md` and the first timeline events appear at once.

@@ -118,7 +118,13 @@ extension Store {
     /// Writes a note. Secrets are hidden unless `keepSecrets`; a note starting `TODO:` becomes an action item.
     public func addNote(_ incident: Incident, text: String, at: Date? = nil, key: Bool = false,
                         keepSecrets: Bool = false) throws -> Recorded {
-        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try addNote(to: incident.id, text: text, at: at, key: key, keepSecrets: keepSecrets)
+    }
+
+    /// `addNote` to the incident with the id `id` (a note needs nothing else of it).
+    public func addNote(to id: String, text: String, at: Date? = nil, key: Bool = false,
+                        keepSecrets: Bool = false) throws -> Recorded {
+        var text = text.trimmed
         guard !text.isEmpty else { throw WardError("the note is empty") }
         guard text.utf8.count <= 64 * 1024 else {
             throw WardError("the note is \(text.utf8.count / 1024) KB; keep notes under 64 KB and put logs in a file you link to")
@@ -138,8 +144,8 @@ extension Store {
             kind = "note"
             fields["text"] = .string(text)
         }
-        let event = try record(kind, fields, at: at, in: incident.id)
-        let message = (kind == "action" ? "Action item saved to " : "Saved to ") + "\(incident.id) at \(Timestamps.format(event.at))."
+        let event = try record(kind, fields, at: at, in: id)
+        let message = (kind == "action" ? "Action item saved to " : "Saved to ") + "\(id) at \(Timestamps.format(event.at))."
         return Recorded(event: event, message: message + Self.hiding(redacted), redacted: redacted)
     }
 }

@@ -30,12 +30,16 @@ public struct StoreFiles: Sendable {
 
     public init(root: URL, sys: any Syscalls = POSIXSyscalls(), readOnlyReason: String? = nil) {
         self.root = root.standardizedFileURL
+        rootPath = self.root.path
         self.sys = sys
         self.readOnlyReason = readOnlyReason
     }
 
+    /// `root.path`, made once (a URL makes it anew each time it is asked).
+    private let rootPath: String
+
     public func path(_ relative: String) -> String {
-        relative.isEmpty ? root.path : root.path + "/" + relative
+        relative.isEmpty ? rootPath : rootPath + "/" + relative
     }
 
     // MARK: Reading

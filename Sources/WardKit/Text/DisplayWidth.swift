@@ -47,3 +47,21 @@ extension String {
         return self + String(repeating: " ", count: length - count)
     }
 }
+
+extension String {
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation where both ends are ASCII (the
+    /// common case, on every note and every field read).
+    public var trimmed: String {
+        let bytes = utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while start < end, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        // A non-ASCII character at either end may be Unicode white space: Foundation knows which.
+        if start < end, bytes[start] >= 0x80 || bytes[bytes.index(before: end)] >= 0x80 {
+            return trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if start == bytes.startIndex && end == bytes.endIndex { return self }
+        return String(self[start..<end])
+    }
+}
