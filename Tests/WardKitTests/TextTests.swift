@@ -63,3 +63,37 @@ import Testing
         #expect(DisplayWidth.of("e\u{301}") == 1)
     }
 }
+
+/// The canonical time parser counts days itself; it must give what timegm gave, and refuse what it refused.
+@Suite struct CanonicalTimeTests {
+    static func viaTimegm(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) -> Date? {
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    @Test func agreesWithTimegm() {
+        var random = SeededGenerator(seed: 5)
+        var cases: [(Int, Int, Int, Int, Int, Int)] = [
+            (1970, 1, 1, 0, 0, 0), (1969, 12, 31, 23, 59, 59), (2000, 2, 29, 12, 0, 0), (1900, 2, 29, 0, 0, 0),
+            (2100, 2, 29, 0, 0, 0), (2024, 2, 29, 23, 59, 60), (2024, 12, 31, 23, 59, 60), (2024, 6, 30, 12, 30, 60),
+            (2026, 4, 31, 0, 0, 0), (2026, 11, 23, 3, 14, 7), (0, 1, 1, 0, 0, 0), (9999, 12, 31, 23, 59, 59), (1600, 3, 1, 0, 0, 0),
+        ]
+        for _ in 0..<20_000 {
+            cases.append((Int.random(in: 0...9999, using: &random), Int.random(in: 1...12, using: &random), Int.random(in: 1...31, using: &random),
+                          Int.random(in: 0...23, using: &random), Int.random(in: 0...59, using: &random), Int.random(in: 0...60, using: &random)))
+        }
+        for (year, month, day, hour, minute, second) in cases {
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let text = String(repeating: "0", count: 4 - String(year).count) + "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
+            #expect(Timestamps.parseCanonical(text) == Self.viaTimegm(year, month, day, hour, minute, second), "\(text)")
+        }
+    }
+}

@@ -12,6 +12,8 @@ public struct ActionItem: Sendable, Equatable {
         case wontDo = "wont-do"
 
         public static func parse(_ text: String) -> State? {
+            // As written by Ward, nearly always.
+            if let exact = State(rawValue: text) { return exact }
             let key = text.lowercased().replacingOccurrences(of: "'", with: "").replacingOccurrences(of: " ", with: "-")
             if key == "dropped" || key == "wontdo" { return .wontDo }
             return State(rawValue: key)

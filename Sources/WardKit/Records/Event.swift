@@ -100,7 +100,8 @@ public struct Journal: Sendable {
         problems = []
         tornTail = false
         guard !data.isEmpty else { return }
-        var seen: [String: Event] = [:]
+        /// Where each event id was first seen, in `events`.
+        var seen: [String: Int] = [:]
         // Each line is read where it lies in `data`, without copying it out (unless it is not ASCII, for the
         // UTF-8 check), and parsed from its bytes.
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -139,13 +140,13 @@ public struct Journal: Sendable {
                     // The same event may arrive twice after a git merge; it counts once. Two different events
                     // with one id are a real problem: both are kept, and it is reported.
                     if let earlier = seen[event.id] {
-                        if earlier != event {
+                        if events[earlier] != event {
                             problems.append(Problem(path: path, line: index + 1, "a different event with the id \(event.id) is already in this timeline"))
                             events.append(event)
                             lines.append(index + 1)
                         }
                     } else {
-                        seen[event.id] = event
+                        seen[event.id] = events.count
                         events.append(event)
                         lines.append(index + 1)
                     }

@@ -11,23 +11,46 @@ public struct FrontMatterDocument {
 
     /// Splits and parses `text` (LF line ends). Errors name the file line.
     public init(_ text: String, path: String) throws {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
+        // Lines are found as they are needed, not all split apart and joined again (the body can be long).
+        let utf8 = text.utf8
+        func lineEnd(from start: String.Index) -> String.Index { utf8[start...].firstIndex(of: 0x0A) ?? utf8.endIndex }
+        func isMarker(_ line: Substring, _ markers: [String]) -> Bool {
+            // Spaces and tabs around it are fine (other Unicode spaces too, through Foundation).
+            guard line.utf8.allSatisfy({ $0 < 0x80 }) else { return markers.contains(line.trimmingCharacters(in: .whitespaces)) }
+            var bytes = line.utf8[...]
+            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+            return markers.contains { $0.utf8.elementsEqual(bytes) }
+        }
+        let firstEnd = lineEnd(from: utf8.startIndex)
+        guard isMarker(text[..<firstEnd], ["---"]) else {
             fields = nil
             body = text
             bodyLine = 1
             return
         }
-        guard let closing = lines.dropFirst().firstIndex(where: {
-            let trimmed = $0.trimmingCharacters(in: .whitespaces)
-            return trimmed == "---" || trimmed == "..."
-        }) else {
-            throw WardError("the front matter opened here is never closed: add a line '---' after it", path: path, line: 1)
+        var lineNumber = 2
+        var start = firstEnd == utf8.endIndex ? firstEnd : utf8.index(after: firstEnd)
+        let yamlStart = start
+        while true {
+            guard firstEnd != utf8.endIndex else {
+                throw WardError("the front matter opened here is never closed: add a line '---' after it", path: path, line: 1)
+            }
+            let end = lineEnd(from: start)
+            if isMarker(text[start..<end], ["---", "..."]) {
+                // The YAML is the lines in between (without the newline before the closing line).
+                let yamlEnd = start == yamlStart ? start : utf8.index(before: start)
+                body = end == utf8.endIndex ? "" : String(text[utf8.index(after: end)...])
+                bodyLine = lineNumber + 1
+                fields = try Self.fields(yaml: String(text[yamlStart..<yamlEnd]), path: path, firstLine: 2)
+                return
+            }
+            guard end != utf8.endIndex else {
+                throw WardError("the front matter opened here is never closed: add a line '---' after it", path: path, line: 1)
+            }
+            start = utf8.index(after: end)
+            lineNumber += 1
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
-        body = lines[(closing + 1)...].joined(separator: "\n")
-        bodyLine = closing + 2
-        fields = try Self.fields(yaml: yaml, path: path, firstLine: 2)
     }
 
     /// Parses YAML text that must be a mapping; `firstLine` is the file line the YAML starts on.

@@ -87,6 +87,13 @@ public enum JSONValue: Equatable, Hashable, Sendable, Codable {
     }
 
     static func writeString(_ value: String, to out: inout String) {
+        // Printable ASCII without quotes or backslashes, the common case, goes out as it is.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out += "\""
+            out += value
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
