@@ -40,6 +40,35 @@ enum Phases {
             _ = App.update(&list, .key(.character("j")))
             return Views.render(list)
         }
+        // What reading one incident from its files costs, step by step, on one core (the cache's build).
+        let sample = Array(ids.prefix(2000))
+        let contents = sample.map { id -> (Data, Data) in
+            let directory = directory + "/incidents/" + id
+            return ((try? Data(contentsOf: URL(fileURLWithPath: directory + "/incident.md"))) ?? Data(),
+                    (try? Data(contentsOf: URL(fileURLWithPath: directory + "/timeline.jsonl"))) ?? Data())
+        }
+        func perIncident(_ name: String, _ body: (Int) -> Void) {
+            let start = Clock.now()
+            for index in sample.indices { body(index) }
+            print(String(format: "%8.1f µs  %@, per incident (%d on one core)", Clock.milliseconds(since: start) * 1000 / Double(sample.count), name, sample.count))
+        }
+        perIncident("read both files") { index in
+            _ = try? store.files.read("incidents/" + sample[index] + "/incident.md")
+            _ = try? store.files.read("incidents/" + sample[index] + "/timeline.jsonl")
+        }
+        perIncident("incident.md parsed") { _ = try? IncidentRecord(data: contents[$0].0, path: "incident.md") }
+        perIncident("timeline.jsonl parsed") { _ = Journal(data: contents[$0].1, path: "timeline.jsonl") }
+        let lines = contents.map { $0.1.split(separator: 10) }
+        perIncident("timeline lines as JSON objects only") { index in
+            for line in lines[index] { _ = try? JSONValue.parseObject(line) }
+        }
+        let journals = contents.map { Journal(data: $0.1, path: "timeline.jsonl").events }
+        perIncident("folded") { _ = IncidentState.fold(journals[$0], record: nil) }
+        let incidents = sample.map { store.loadIncident($0) }
+        perIncident("loadIncident, all of it") { _ = store.loadIncident(sample[$0]) }
+        perIncident("summary made") { _ = IncidentSummary(incidents[$0]) }
+        let made = incidents.map(IncidentSummary.init)
+        perIncident("summary's JSON text") { _ = made[$0].jsonText }
         // Leave without freeing what was built, as the real TUI does on quit.
         fflush(nil)
         exit(0)

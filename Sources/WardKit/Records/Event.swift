@@ -47,6 +47,16 @@ public struct Event: Equatable, Hashable, Sendable {
 
     static let coreKeys: Set<String> = ["id", "at", "recorded", "by", "kind"]
 
+    /// An event as a journal line holds it, taken as it is (see `EventLine`).
+    init(parsed id: String, at: Date, recorded: Date, by: String, kind: String, fields: [String: JSONValue]) {
+        self.id = id
+        self.at = at
+        self.recorded = recorded
+        self.by = by
+        self.kind = kind
+        self.fields = fields
+    }
+
     /// Parses one journal line. The error says what is wrong; the caller adds the path and line.
     public init(jsonLine line: Substring) throws {
         try self.init(jsonBytes: line.utf8)
@@ -136,7 +146,7 @@ public struct Journal: Sendable {
                 }
                 do {
                     // The bytes are valid UTF-8, so they are the line's text as it is.
-                    let event = try Event(jsonBytes: lineBytes)
+                    let event = try EventLine.event(lineBytes) ?? Event(jsonBytes: lineBytes)
                     // The same event may arrive twice after a git merge; it counts once. Two different events
                     // with one id are a real problem: both are kept, and it is reported.
                     if let earlier = seen[event.id] {

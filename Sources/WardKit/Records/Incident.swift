@@ -136,7 +136,9 @@ public struct IncidentState: Sendable, Equatable {
     /// Folds the events in a fixed order, the first declaration then the rest by (at, id), so the same
     /// events in any order give the same state.
     public static func fold(_ events: [Event], record: IncidentRecord?) -> IncidentState {
-        var sorted = events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        func inOrder(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
+        // Events read from a journal come sorted already (see `Store.loadIncident`).
+        var sorted = zip(events, events.dropFirst()).allSatisfy { !inOrder($1, $0) } ? events : events.sorted(by: inOrder)
         if let first = sorted.firstIndex(where: { $0.kind == "declared" }) {
             sorted.insert(sorted.remove(at: first), at: 0)
         }

@@ -64,7 +64,8 @@ public struct StoreFiles: Sendable {
         if size > limit {
             throw WardError("is too large (\(size) bytes; the limit is \(limit) bytes)", path: relative, line: 1)
         }
-        var data = Data(count: max(size, 0))
+        // One byte more than the size, so the read that finds the end needs no larger buffer.
+        var data = Data(count: max(size, 0) + 1)
         var filled = 0
         while true {
             if filled == data.count { data.count += max(4096, data.count / 2) }

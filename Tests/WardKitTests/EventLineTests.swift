@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import WardKit
+
+/// EventLine reads journal lines as Ward writes them in one pass; whatever it reads must be the event the
+/// general parser reads, to the bit, and whatever it cannot read it must leave to the general parser.
+@Suite struct EventLineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Checks one line; returns whether EventLine read it.
+    @discardableResult
+    static func check(_ line: [UInt8]) -> Bool {
+        line.withUnsafeBufferPointer { buffer in
+            guard let fast = EventLine.event(buffer) else { return false }
+            guard let general = try? Event(jsonBytes: buffer) else {
+                Issue.record("EventLine read what the parser refuses: \(String(decoding: line, as: UTF8.self))")
+                return true
+            }
+            let same = fast == general && fast.at.timeIntervalSince1970.bitPattern == general.at.timeIntervalSince1970.bitPattern
+                && fast.recorded.timeIntervalSince1970.bitPattern == general.recorded.timeIntervalSince1970.bitPattern
+                && fast.fields.allSatisfy { key, value in
+                    if case let .number(x) = value, case let .number(y)? = general.fields[key] { return x.bitPattern == y.bitPattern }
+                    return true
+                }
+            #expect(same, "\(String(decoding: line, as: UTF8.self))\nEventLine: \(fast)\nparser: \(general)")
+            return true
+        }
+    }
+
+    static func corpus() throws -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        // The demo store's timelines, and what Ward writes for every kind of event.
+        let demo = root.appending(path: "data/incidents")
+        for id in try FileManager.default.contentsOfDirectory(atPath: demo.path) {
+            let data = FileManager.default.contents(atPath: demo.appending(path: "\(id)/timeline.jsonl").path) ?? Data()
+            lines += data.split(separator: 10).map(Array.init)
+        }
+        let directory = TemporaryDirectory()
+        let store = try DerivedCacheTests.populated(directory, count: 4)
+        let id = store.incidentIDs()[0]
+        try store.record("note", ["text": .string("naïve café 日本 \"quoted\" back\\slash\ttab"), "key": .bool(true)], in: id)
+        try store.record("decision", ["number": .number(42)], in: id)
+        try store.record("action", ["title": .string("x"), "due": .null, "n": .number(-7)], in: id)
+        _ = try store.startRunbook(store.findIncident(id))
+        for id in store.incidentIDs() {
+            lines += (directory.bytes("incidents/\(id)/timeline.jsonl") ?? Data()).split(separator: 10).map(Array.init)
+        }
+        let fuzz = root.appending(path: "Tests/Corpus/fuzz/journal")
+        for name in try FileManager.default.contentsOfDirectory(atPath: fuzz.path) {
+            lines += (FileManager.default.contents(atPath: fuzz.appending(path: name).path) ?? Data()).split(separator: 10).map(Array.init)
+        }
+        return lines
+    }
+
+    @Test func linesAsWardWritesThemAreReadAsTheParserReadsThem() throws {
+        let lines = try Self.corpus()
+        var read = 0
+        for line in lines where Self.check(line) { read += 1 }
+        #expect(read > 100, "read \(read) of \(lines.count)")
+    }
+
+    @Test func editedAndMutatedLinesNeverDisagree() throws {
+        let cases = [
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","text":"x"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","text":"x",}"#,
+            #"{"id":"A","id":"B","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07.5Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#,
+            #"{"id":"A","at":"2026-02-30T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#,
+            #"{"id":"","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","n":-0}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","n":0123}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","n":1e3}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","n":1234567890123456}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","k":truex}"#,
+            #"{"id":1,"at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","x":[1]}"#,
+            #"{"id":"A", "at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","":"x"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"note","ké":"x"}"#,
+            #"{"id":"A","at":"2026-11-23T03:14:07Z","by":"a@b","kind":"note"}"#, "{}", "{", "}", "",
+        ].map { Array($0.utf8) }
+        var random = SeededGenerator(seed: 17)
+        var read = 0
+        for line in cases + (try Self.corpus()) {
+            Self.check(line)
+            for _ in 0..<20 where !line.isEmpty {
+                var mutated = line
+                let at = Int.random(in: 0..<mutated.count, using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: mutated.remove(at: at)
+                case 1: mutated.insert([0x20, 0x22, 0x5C, 0x2C, 0x3A, 0x7D, 0x30, 0x2D, 0xC3, 0x80].randomElement(using: &random)!, at: at)
+                case 2: mutated[at] = UInt8.random(in: 0x20...0x7E, using: &random)
+                default: mutated[at] = UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &random)
+                }
+                if Self.check(mutated) { read += 1 }
+            }
+        }
+        #expect(read > 1000, "mutations read: \(read)")
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import WardKit
+
+/// `IncidentSummary.jsonText` writes `incident list --json`'s objects straight out; it must be the text the
+/// JSON values give, character for character.
+@Suite struct SummaryJSONTests {
+    @Test func writtenStraightOutIsTheSameText() throws {
+        let directory = TemporaryDirectory()
+        let store = try DerivedCacheTests.populated(directory, count: 6)
+        let hostile = try store.declare(title: "Quotes \" and \\ back\u{7}slash\u{1B}[31m, naïve 日本 \u{202E}rtl", severity: "SEV1",
+                                        services: ["api \"x\"", "ünï"], commander: "ana\tb")
+        try store.record("role", ["role": .string("scribe"), "name": .string("bo\n")], in: hostile.id)
+        try store.record("note", ["text": .string("TODO: fix \"it\""), "key": .bool(true)], in: hostile.id)
+        try store.record("action", ["title": .string("Alert on lag \u{2028}"), "owner": .string("bo"), "due": .string("2026-12-01"),
+                                    "type": .string("detect"), "state": .string("wont-do"), "reason": .string("duplicate")], in: hostile.id)
+        try store.record("decision", ["number": .number(42)], in: hostile.id)
+        try store.record("milestone", ["milestone": .string("mitigated")], in: hostile.id)
+        _ = try store.startRunbook(store.findIncident(hostile.id))
+        let summaries = store.loadIncidents().map(IncidentSummary.init)
+        #expect(summaries.count == 7)
+        for summary in summaries {
+            #expect(summary.jsonText == summary.json.jsonText, "\(summary.id)")
+        }
+        #expect(summaries.contains { !$0.actions.isEmpty && $0.run != nil && !$0.decisions.isEmpty })
+    }
+}
