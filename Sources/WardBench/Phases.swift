@@ -18,10 +18,11 @@ enum Phases {
         }
         let store = try step("open the store") { try Store(root: URL(fileURLWithPath: directory)) }
         let ids = step("list incident ids") { store.incidentIDs() }
-        let entries = step("incident summaries and post-mortems (\(ids.count))") { store.incidentEntries() }
-        let summaries = entries.map(\.summary)
+        let summaries = step("incident summaries (\(ids.count))") { store.incidentSummaries() }
         _ = step("sort them") { summaries.sorted { ($0.declared, $0.id) > ($1.declared, $1.id) } }
-        _ = step("decisions") { store.loadDecisions() }
+        _ = step("decisions, with bodies") { store.loadDecisions() }
+        _ = step("decisions, without bodies") { store.loadDecisions(withBodies: false) }
+        _ = step("post-mortem listings") { store.loadPostmortems(withBodies: false) }
         _ = step("checklists") { store.loadChecklists() }
         _ = step("runbooks") { store.loadRunbooks() }
         _ = step("decision history") { store.decisionHistory() }

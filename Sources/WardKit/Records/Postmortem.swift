@@ -11,7 +11,7 @@ public struct Postmortem: Sendable, Equatable {
     public var bodyLine: Int
     public var path: String
 
-    /// A post-mortem as the derived cache kept it (see `IncidentEntry`).
+    /// A post-mortem as the derived cache kept it (see `Store+PostmortemIndex`).
     init(incidentID: String, title: String, status: String, reviewers: [String], body: String, bodyLine: Int, path: String) {
         self.incidentID = incidentID
         self.title = title
@@ -39,21 +39,10 @@ extension Store {
     /// The post-mortems that exist, newest incident first, and the problems met reading them. Without
     /// `withBodies`, each `body` is empty (a list of a large store's post-mortems; `loadPostmortem` reads one).
     public func loadPostmortems(withBodies: Bool = true, progress: LoadProgress? = nil) -> (postmortems: [Postmortem], problems: [Problem]) {
-        guard withBodies else { return Self.postmortems(listedIn: incidentEntries(progress: progress)) }
-        let ids = incidentIDs()
-        return Self.postmortems(Array(zip(ids, ids.concurrentMap { self.loadPostmortem($0) }).reversed()))
-    }
-
-    /// The post-mortems of `entries` (in `incidentIDs()` order), as `loadPostmortems(withBodies: false)` gives them.
-    public static func postmortems(listedIn entries: [IncidentEntry]) -> (postmortems: [Postmortem], problems: [Problem]) {
-        postmortems(entries.reversed().lazy.filter { $0.postmortem != nil }.map { ($0.summary.id, $0.postmortem) })
-    }
-
-    private static func postmortems(_ found: some Sequence<(id: String, result: Result<Postmortem, WardError>?)>)
-        -> (postmortems: [Postmortem], problems: [Problem]) {
         var postmortems: [Postmortem] = []
         var problems: [Problem] = []
-        for (id, result) in found {
+        let ids = Array(incidentIDs().reversed())
+        for (id, result) in zip(ids, cachedPostmortems(ids, withBodies: withBodies, progress: progress)) {
             let path = "incidents/\(id)/postmortem.md"
             switch result {
             case nil:

@@ -11,6 +11,13 @@ final class Lazy<Value>: @unchecked Sendable {
     init(fixed: Value) { computed = fixed }
     init(_ compute: @escaping @Sendable () -> Value) { self.compute = compute }
 
+    /// The value if it was worked out already; nil, without working it out, if not.
+    var valueIfComputed: Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return computed
+    }
+
     var value: Value {
         lock.lock()
         defer { lock.unlock() }

@@ -34,10 +34,21 @@ public struct Snapshot: Sendable {
     }
     /// The post-mortems, newest incident first. Loaded from a store, their bodies are empty: `postmortem(_:)`
     /// gives the whole one.
-    public var postmortems: [Postmortem]
+    public var postmortems: [Postmortem] {
+        get { postmortemBox.value.postmortems }
+        set { postmortemBox = Lazy(fixed: (newValue, [])) }
+    }
+    /// The post-mortems, and the problems met reading them: read the first time a screen (or the shell, just
+    /// after the first frame) asks for them.
+    private var postmortemBox = Lazy<(postmortems: [Postmortem], problems: [Problem])>(fixed: ([], []))
     public var checklists: [Checklist]
     public var runbooks: [Runbook]
-    public var problems: [Problem]
+    /// What is wrong with the store's files: those found while loading, and the post-mortems' once read.
+    public var problems: [Problem] {
+        get { loadProblems + (postmortemBox.valueIfComputed?.problems ?? []) }
+        set { loadProblems = newValue }
+    }
+    private var loadProblems: [Problem]
     /// The store's severities, highest first, for the declare form.
     public var severities: [StoreConfig.Severity] = StoreConfig.defaultSeverities
     /// Response times over every incident, for the metrics screen: worked out the first time it is shown
@@ -76,31 +87,30 @@ public struct Snapshot: Sendable {
         self.incidents = incidents.map(IncidentSummary.init)
         loader = IncidentLoader(store: store, loaded: incidents, postmortems: store == nil ? postmortems : [])
         self.decisions = decisions
-        self.postmortems = postmortems
+        postmortemBox = Lazy(fixed: (postmortems, []))
         self.checklists = checklists
         self.runbooks = runbooks
-        self.problems = problems
+        loadProblems = problems
         indexIncidents()
     }
 
     /// Everything from the store; `progress` hears of each record as it is looked at (see `LoadProgress`).
     public static func load(_ store: Store, progress: LoadProgress? = nil) -> Snapshot {
-        let entries = store.incidentEntries(progress: progress)
-        let incidents = entries.map(\.summary).sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
+        let incidents = store.incidentSummaries(progress: progress).sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
         let (decisions, decisionProblems) = store.loadDecisions(progress: progress)
-        let (postmortems, postmortemProblems) = Store.postmortems(listedIn: entries)
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
         var snapshot = Snapshot(
             storeName: store.config.name ?? store.root.lastPathComponent, storePath: store.root.path,
             isDemo: store.isDemo, isReadOnly: store.isReadOnly, decisions: decisions,
-            postmortems: postmortems, checklists: checklists, runbooks: runbooks,
-            problems: incidents.flatMap(\.problems) + decisionProblems + postmortemProblems + checklistProblems + runbookProblems,
+            checklists: checklists, runbooks: runbooks,
+            problems: incidents.flatMap(\.problems) + decisionProblems + checklistProblems + runbookProblems,
             store: store
         )
         snapshot.incidents = incidents
         snapshot.severities = store.config.severities
         snapshot.historyBox = Lazy { store.decisionHistory() }
+        snapshot.postmortemBox = Lazy { store.loadPostmortems(withBodies: false) }
         let (runs, runProblems) = store.loadChecklistRuns(summaries: incidents)
         snapshot.checklistRuns = runs
         snapshot.problems += runProblems
@@ -117,6 +127,13 @@ public struct Snapshot: Sendable {
             MetricsReport.compute(summaries: incidents, targets: targets, severityOrder: severityOrder)
         }
         return snapshot
+    }
+
+    /// Reads what the first frame did not need (the post-mortems, and the search index a first search would
+    /// wait for), for the shell to call on another thread once the first frame is drawn.
+    public func prefetch() {
+        _ = postmortemBox.value
+        _ = loader.searchIndex()
     }
 
     /// The whole incident: read from the store the first time a screen asks (then kept), or as given to `init`.

@@ -67,12 +67,19 @@ enum TUIRunner {
             state.message = ("Unrecorded answers kept: \(names.joined(separator: ", ")). r on it goes on.", false)
         }
         let watcher = StoreWatcher(root: store.root, decisionsDirectory: store.decisionsDirectory)
+        /// What the first frame did not need is read meanwhile, off the drawing thread.
+        func prefetch() {
+            let snapshot = state.snapshot
+            DispatchQueue.global(qos: .utility).async { snapshot.prefetch() }
+        }
+        prefetch()
         var lastTick = Date()
 
         func reload() {
             // Watch new folders before reading, so nothing written in between goes unnoticed.
             watcher.refresh()
             _ = App.update(&state, .loaded(Snapshot.load(store)))
+            prefetch()
             if let broken = state.brokenEdit {
                 _ = App.update(&state, .checked(path: broken.path, problem: Editor.check(broken.path, in: store)))
             }

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+@testable import WardKit
+@testable import WardTUI
+
+/// A large store's first frame waits only for what the dashboard shows; what it does not need (post-mortems,
+/// decision history, the search index) is read on first use or by `prefetch` just after, and changes nothing
+/// once read.
+@Suite struct SnapshotLoadingTests {
+    @Test func postMortemsAndTheirProblemsArriveWhenRead() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "ward-snapshot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Store.create(at: root, name: "t")
+        let store = try Store(root: root, author: "ana@bastion-1")
+        let first = try store.declare(title: "Checkout down", severity: "SEV2", services: ["api"], commander: "ana")
+        let second = try store.declare(title: "Queue stalled", severity: "SEV3", services: ["kafka"], commander: "bo")
+        try Data("---\ntitle: Checkout post-mortem\nstatus: draft\n---\n\nBody.\n".utf8)
+            .write(to: root.appending(path: "incidents/\(first.id)/postmortem.md"))
+        try Data("---\ntitle: [unclosed\n---\n".utf8).write(to: root.appending(path: "incidents/\(second.id)/postmortem.md"))
+
+        let snapshot = Snapshot.load(store)
+        #expect(!snapshot.problems.contains { $0.path.hasSuffix("postmortem.md") }, "not read for the first frame")
+        snapshot.prefetch()
+        #expect(snapshot.problems.contains { $0.path == "incidents/\(second.id)/postmortem.md" }, "read by prefetch")
+        #expect(snapshot.postmortems.map(\.title) == ["Checkout post-mortem"])
+
+        // Read on first use too, without prefetch, and the same either way.
+        let other = Snapshot.load(store)
+        #expect(other.postmortems == snapshot.postmortems)
+        #expect(other.problems == snapshot.problems)
+        #expect(other.postmortem(first.id)?.body.contains("Body.") == true)
+    }
+}
