@@ -116,6 +116,9 @@ public struct Journal: Sendable {
         // UTF-8 check), and parsed from its bytes.
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
+            // Room for about as many events as a journal's lines usually come to, so it is not made again as it grows.
+            seen.reserveCapacity(bytes.count / 200)
+            events.reserveCapacity(bytes.count / 200)
             var end = bytes.count
             if bytes[end - 1] != 10 {
                 tornTail = true

@@ -1,69 +1,59 @@
 import Foundation
 
 /// Journal lines as Ward writes them, read in one pass: a flat object without spaces, keys of plain ASCII,
-/// values that are strings without escapes, whole numbers, booleans or null, and the five core keys holding
-/// text, with `at` and `recorded` in the canonical form. Such a line becomes its Event without a JSONValue of
-/// its own for every member, and its two times are counted straight from their digits.
+/// values that are strings without escapes, lists of such strings, whole numbers, booleans or null, and the
+/// five core keys holding text, with `at` and `recorded` in the canonical form. Such a line becomes its Event
+/// without a JSONValue of its own for every member, and its two times are counted straight from their digits.
 ///
-/// Anything else (a space, an escape, a nested list or object, a fraction, a key given twice, a time in another
-/// form, a line that is not JSON at all) gives nil, and the general parser reads the line as always, with its
-/// errors. `EventLineTests` holds the two readings to the same events.
-enum EventLine {
+/// Anything else (a space, an escape, a nested object, a fraction, a key given twice, a time in another form,
+/// a line that is not JSON at all) gives nil, and the general parser reads the line as always, with its errors.
+/// `EventLineTests` holds the two readings to the same events.
+struct EventLine {
     private enum Core { case id, at, recorded, by, kind }
+
+    private let base: UnsafePointer<UInt8>
+    /// The index of the closing brace.
+    private let end: Int
+    private var index = 1
+
+    private init(base: UnsafePointer<UInt8>, end: Int) {
+        self.base = base
+        self.end = end
+    }
 
     static func event(_ line: UnsafeBufferPointer<UInt8>) -> Event? {
         guard let base = line.baseAddress, line.count >= 2, base[0] == UInt8(ascii: "{"), base[line.count - 1] == UInt8(ascii: "}") else {
             return nil
         }
-        var index = 1
-        let end = line.count - 1
+        var reader = EventLine(base: base, end: line.count - 1)
+        return reader.read()
+    }
+
+    /// The members after the core ones of a long line, parsed by the general parser once per process and
+    /// shared: a runbook's whole definition is copied into every incident that starts it, and parsing it
+    /// again for each of twenty thousand incidents would be a quarter of reading them.
+    private static let tails = TailMemo()
+    /// Shorter tails are parsed where they are (looking one up would cost about as much).
+    private static let sharedTail = 512
+
+    private mutating func read() -> Event? {
         var id: String?, by: String?, kind: String?
         var at: Date?, recorded: Date?
         var fields: [String: JSONValue] = [:]
-
-        /// The bytes of a string whose opening quote is at `index`, which ends past its closing quote; nil for
-        /// an escape, a control character or no closing quote.
-        func stringBytes() -> UnsafeBufferPointer<UInt8>? {
-            guard index < end, base[index] == UInt8(ascii: "\"") else { return nil }
-            let start = index + 1
-            var position = start
-            while position < end {
-                let byte = base[position]
-                if byte == UInt8(ascii: "\"") {
-                    index = position + 1
-                    return UnsafeBufferPointer(start: base + start, count: position - start)
-                }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-                position += 1
-            }
-            return nil
-        }
-        /// The text of `bytes`, or nil when they are not valid UTF-8 (the general parser says so then).
-        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-            if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-            var decoded = String(decoding: bytes, as: UTF8.self)
-            let same = decoded.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            return same ? decoded : nil
-        }
-
-        /// Which core key `bytes` spell, by their bytes (no String made for them).
-        func core(_ bytes: UnsafeBufferPointer<UInt8>) -> Core? {
-            func spells(_ word: StaticString) -> Bool {
-                bytes.count == word.utf8CodeUnitCount && memcmp(bytes.baseAddress!, word.utf8Start, bytes.count) == 0
-            }
-            switch bytes.count {
-            case 2: return spells("id") ? .id : spells("at") ? .at : spells("by") ? .by : nil
-            case 4: return spells("kind") ? .kind : nil
-            case 8: return spells("recorded") ? .recorded : nil
-            default: return nil
-            }
-        }
-
         while index < end {
-            guard let keyBytes = stringBytes(), !keyBytes.isEmpty, keyBytes.allSatisfy({ $0 < 0x80 }),
+            // The core members read, the rest of a long line comes from the memo (or the general parser).
+            if id != nil, at != nil, recorded != nil, by != nil, kind != nil, end - index > Self.sharedTail {
+                let tail = UnsafeBufferPointer(start: base + index, count: end - index)
+                guard let shared = Self.tails.fields(tail) else { return nil }
+                for (key, value) in shared {
+                    guard fields.updateValue(value, forKey: key) == nil else { return nil }
+                }
+                break
+            }
+            guard let keyBytes = stringBytes(), !keyBytes.isEmpty, isASCII(keyBytes),
                   index < end, base[index] == UInt8(ascii: ":") else { return nil }
             index += 1
-            let coreKey = core(keyBytes)
+            let coreKey = Self.core(keyBytes)
             guard index < end else { return nil }
             switch base[index] {
             case UInt8(ascii: "\""):
@@ -72,43 +62,34 @@ enum EventLine {
                 case .at?, .recorded?:
                     // Counted from the digits; a time in another form goes to the general parser.
                     guard let date = Timestamps.parseCanonical(bytes) else { return nil }
-                    if coreKey == .at { guard at == nil else { return nil }; at = date } else { guard recorded == nil else { return nil }; recorded = date }
+                    if coreKey == .at {
+                        guard at == nil else { return nil }
+                        at = date
+                    } else {
+                        guard recorded == nil else { return nil }
+                        recorded = date
+                    }
                 case .id?, .by?, .kind?:
                     guard !bytes.isEmpty, let string = text(bytes) else { return nil }
                     switch coreKey {
-                    case .id?: guard id == nil else { return nil }; id = string
-                    case .by?: guard by == nil else { return nil }; by = string
-                    default: guard kind == nil else { return nil }; kind = string
+                    case .id?:
+                        guard id == nil else { return nil }
+                        id = string
+                    case .by?:
+                        guard by == nil else { return nil }
+                        by = string
+                    default:
+                        guard kind == nil else { return nil }
+                        kind = string
                     }
                 case nil:
-                    guard let string = text(bytes),
-                          fields.updateValue(.string(string), forKey: String(decoding: keyBytes, as: UTF8.self)) == nil else { return nil }
+                    guard let string = text(bytes), fields.updateValue(.string(string), forKey: Self.key(keyBytes)) == nil else { return nil }
                 }
-            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-                let value: JSONValue
-                let rest = UnsafeBufferPointer(start: base + index, count: end - index)
-                if rest.starts(with: "true".utf8) { value = .bool(true); index += 4 }
-                else if rest.starts(with: "false".utf8) { value = .bool(false); index += 5 }
-                else if rest.starts(with: "null".utf8) { value = .null; index += 4 }
-                else { return nil }
-                guard coreKey == nil, fields.updateValue(value, forKey: String(decoding: keyBytes, as: UTF8.self)) == nil else { return nil }
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                // Whole numbers of up to 15 digits, not -0 or a leading zero: exactly a Double either way.
-                let negative = base[index] == UInt8(ascii: "-")
-                var position = negative ? index + 1 : index
-                var number = 0
-                let first = position
-                while position < end, base[position] >= UInt8(ascii: "0"), base[position] <= UInt8(ascii: "9") {
-                    number = number * 10 + Int(base[position] - UInt8(ascii: "0"))
-                    position += 1
-                }
-                let digits = position - first
-                guard digits >= 1, digits <= 15, !(base[first] == UInt8(ascii: "0") && (digits > 1 || negative)) else { return nil }
-                index = position
-                guard coreKey == nil, fields.updateValue(.number(Double(negative ? -number : number)),
-                                                         forKey: String(decoding: keyBytes, as: UTF8.self)) == nil else { return nil }
+            case UInt8(ascii: "["):
+                guard coreKey == nil, let strings = stringList(),
+                      fields.updateValue(.array(strings), forKey: Self.key(keyBytes)) == nil else { return nil }
             default:
-                return nil
+                guard coreKey == nil, let value = scalar(), fields.updateValue(value, forKey: Self.key(keyBytes)) == nil else { return nil }
             }
             if index == end { break }
             guard base[index] == UInt8(ascii: ","), index + 1 < end else { return nil }
@@ -116,5 +97,137 @@ enum EventLine {
         }
         guard let id, let at, let recorded, let by, let kind else { return nil }
         return Event(parsed: id, at: at, recorded: recorded, by: by, kind: kind, fields: fields)
+    }
+
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The members of `{` + tail + `}` as the general parser reads them, by the tail's bytes.
+    final class TailMemo: @unchecked Sendable {
+        private struct Key: Hashable {
+            let bytes: [UInt8]
+            /// A quick hash of the bytes (kilobytes each), eight at a time, so the dictionary hashes a word.
+            let digest: UInt64
+
+            init(_ bytes: [UInt8]) {
+                self.bytes = bytes
+                digest = bytes.withUnsafeBytes { cacheChecksum($0) }
+            }
+
+            func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+            static func == (lhs: Key, rhs: Key) -> Bool { lhs.digest == rhs.digest && lhs.bytes == rhs.bytes }
+        }
+
+        private let lock = NSLock()
+        private var parsed: [Key: [String: JSONValue]] = [:]
+
+        /// Nil when the tail is not members the general parser reads, or holds a core key (then the whole
+        /// line goes to the general parser, which decides).
+        func fields(_ tail: UnsafeBufferPointer<UInt8>) -> [String: JSONValue]? {
+            let key = Key(Array(tail))
+            if let found = lock.withLock({ parsed[key] }) { return found }
+            guard let members = try? JSONValue.parseObject([UInt8(ascii: "{")] + key.bytes + [UInt8(ascii: "}")]),
+                  !members.keys.contains(where: Event.coreKeys.contains) else { return nil }
+            lock.withLock {
+                // A handful of runbooks are the usual; a store with many more only keeps the latest.
+                if parsed.count >= 64 { parsed.removeAll() }
+                parsed[key] = members
+            }
+            return members
+        }
+    }
+
+    /// Which core key `bytes` spell, by their bytes (no String made for them).
+    private static func core(_ bytes: UnsafeBufferPointer<UInt8>) -> Core? {
+        func spells(_ word: StaticString) -> Bool {
+            bytes.count == word.utf8CodeUnitCount && memcmp(bytes.baseAddress!, word.utf8Start, bytes.count) == 0
+        }
+        switch bytes.count {
+        case 2: return spells("id") ? .id : spells("at") ? .at : spells("by") ? .by : nil
+        case 4: return spells("kind") ? .kind : nil
+        case 8: return spells("recorded") ? .recorded : nil
+        default: return nil
+        }
+    }
+
+    /// The bytes of the string whose opening quote is at `index`, which then moves past its closing quote;
+    /// nil for an escape, a control character or no closing quote.
+    private mutating func stringBytes() -> UnsafeBufferPointer<UInt8>? {
+        guard index < end, base[index] == UInt8(ascii: "\"") else { return nil }
+        let start = index + 1
+        guard let found = memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) else { return nil }
+        let stop = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+        var position = start
+        while position < stop {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            position += 1
+        }
+        index = stop + 1
+        return UnsafeBufferPointer(start: base + start, count: stop - start)
+    }
+
+    private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var seen: UInt8 = 0
+        for byte in bytes { seen |= byte }
+        return seen < 0x80
+    }
+
+    /// The text of `bytes`, or nil when they are not valid UTF-8 (the general parser says so then).
+    private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        var decoded = String(decoding: bytes, as: UTF8.self)
+        let same = decoded.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+        return same ? decoded : nil
+    }
+
+    /// A list of strings at `index` (its `[`).
+    private mutating func stringList() -> [JSONValue]? {
+        index += 1
+        var items: [JSONValue] = []
+        guard index < end else { return nil }
+        if base[index] == UInt8(ascii: "]") {
+            index += 1
+            return items
+        }
+        while true {
+            guard let bytes = stringBytes(), let string = text(bytes), index < end else { return nil }
+            items.append(.string(string))
+            if base[index] == UInt8(ascii: "]") {
+                index += 1
+                return items
+            }
+            guard base[index] == UInt8(ascii: ","), index + 1 < end else { return nil }
+            index += 1
+        }
+    }
+
+    /// `true`, `false`, `null`, or a whole number of up to 15 digits (not -0, no leading zero): exactly a
+    /// Double either way.
+    private mutating func scalar() -> JSONValue? {
+        let rest = UnsafeBufferPointer(start: base + index, count: end - index)
+        if rest.starts(with: "true".utf8) {
+            index += 4
+            return .bool(true)
+        }
+        if rest.starts(with: "false".utf8) {
+            index += 5
+            return .bool(false)
+        }
+        if rest.starts(with: "null".utf8) {
+            index += 4
+            return .null
+        }
+        let negative = base[index] == UInt8(ascii: "-")
+        var position = negative ? index + 1 : index
+        let first = position
+        var number = 0
+        while position < end, base[position] >= UInt8(ascii: "0"), base[position] <= UInt8(ascii: "9") {
+            number = number * 10 + Int(base[position] - UInt8(ascii: "0"))
+            position += 1
+        }
+        let digits = position - first
+        guard digits >= 1, digits <= 15, !(base[first] == UInt8(ascii: "0") && (digits > 1 || negative)) else { return nil }
+        index = position
+        return .number(Double(negative ? -number : number))
     }
 }

@@ -101,7 +101,7 @@ public struct FrontMatterDocument {
     /// line, after `- `, or after `[`, `{` or `,`. No Ward file needs one, and libFuzzer found that nested ones
     /// make Yams compare keys for minutes. A `?` inside a value (`title: Why ? because`) is not one.
     static func explicitKeyLine(_ yaml: String) -> Int? {
-        guard yaml.contains("?") else { return nil }
+        guard yaml.utf8.contains(UInt8(ascii: "?")) else { return nil }
         // YAML ends a line at \n, \r\n or a lone \r; every character of every line is looked at, quotes
         // and # included, so nothing earlier on a line can hide an indicator after it.
         let lines = yaml.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }

@@ -157,16 +157,28 @@ public struct RunbookRun: Sendable, Equatable {
             guard case let .object(phase) = value, let phaseName = phase["name"]?.string, !phaseName.isEmpty,
                   case let .array(stepValues)? = phase["steps"] else { return nil }
             var steps: [TaskItem] = []
+            steps.reserveCapacity(stepValues.count)
             for stepValue in stepValues {
+                guard case let .object(step) = stepValue else { return nil }
+                // Each member looked at once (a run copies its whole runbook, and every incident has one).
+                var id: String?, text: String?, hint: String?, required: Bool?, notApplicable: Bool?
+                for (key, value) in step {
+                    switch key {
+                    case "id": id = value.string
+                    case "text": text = value.string
+                    case "hint": hint = value.string
+                    case "required": required = value.bool
+                    case "na": notApplicable = value.bool
+                    default: break
+                    }
+                }
                 // Ids as a definition allows them (the journal can be written by anyone), so they stay
                 // harmless wherever they are shown.
-                guard case let .object(step) = stepValue, let id = step["id"]?.string, !id.isEmpty, id.count <= 64,
-                      id.unicodeScalars.allSatisfy({ ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }),
-                      !seen.contains(id) else { return nil }
-                seen.insert(id)
-                steps.append(TaskItem(id: id, text: step["text"]?.string ?? id, required: step["required"]?.bool ?? false,
-                                      allowsNotApplicable: step["na"]?.bool ?? false, redFlag: false,
-                                      hint: step["hint"]?.string ?? "", line: 0))
+                guard let id, !id.isEmpty, id.utf8.count <= 64,
+                      id.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }),
+                      seen.insert(id).inserted else { return nil }
+                steps.append(TaskItem(id: id, text: text ?? id, required: required ?? false,
+                                      allowsNotApplicable: notApplicable ?? false, redFlag: false, hint: hint ?? "", line: 0))
             }
             phases.append(Runbook.Phase(name: phaseName, guidance: phase["guidance"]?.string ?? "", steps: steps))
         }
