@@ -55,14 +55,16 @@ struct IncidentCommand: ParsableCommand {
             if global.json {
                 // Ready-made JSON from the derived cache: the same text as rendering each incident.
                 let listed = store.incidentListings().filter { all || $0.isActive }.sorted { $0.declared > $1.declared }
-                var out: [UInt8] = [UInt8(ascii: "[")]
-                out.reserveCapacity(listed.reduce(16) { $0 + $1.json.count + 1 })
+                // Written where the texts lie (no copy of tens of megabytes into one buffer first).
+                var parts: [ArraySlice<UInt8>] = [[UInt8(ascii: "[")]]
+                let comma: ArraySlice<UInt8> = [UInt8(ascii: ",")]
+                parts.reserveCapacity(listed.count * 2 + 2)
                 for (index, incident) in listed.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: incident.json)
+                    if index > 0 { parts.append(comma) }
+                    parts.append(incident.json)
                 }
-                out += Array("]\n".utf8)
-                Output.raw(out)
+                parts.append(ArraySlice("]\n".utf8))
+                Output.raw(parts)
                 return
             }
             let incidents = store.incidentSummaries().filter { all || $0.isActive }.sorted { $0.declared > $1.declared }

@@ -15,6 +15,35 @@ enum Output {
     /// Text that is already JSON (escaped by `JSONValue`), written as it is.
     /// Written straight from the buffer: `incident list --json` of a large store is tens of megabytes,
     /// which a copy into `Data` would double.
+    /// The parts one after the other, as `raw` writes one, with as few system calls as `writev` allows.
+    static func raw(_ parts: [ArraySlice<UInt8>]) {
+        var next = 0
+        while next < parts.count {
+            let batch = parts[next..<min(parts.count, next + 1024)]
+            next = batch.endIndex
+            // Each part's bytes stay where they are while `parts` holds them: nothing here changes an array.
+            var vectors = batch.map { part in
+                part.withUnsafeBytes { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+            }
+            var index = 0
+            while index < vectors.count {
+                let written = vectors[index...].withUnsafeBufferPointer { writev(1, $0.baseAddress, Int32($0.count)) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                // Past the parts written whole, and into the one written in part.
+                var left = written
+                while index < vectors.count, left >= vectors[index].iov_len {
+                    left -= vectors[index].iov_len
+                    index += 1
+                }
+                if left > 0 {
+                    vectors[index].iov_base = vectors[index].iov_base! + left
+                    vectors[index].iov_len -= left
+                }
+            }
+        }
+    }
+
     static func raw(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0

@@ -415,6 +415,7 @@ final class DerivedCache: @unchecked Sendable {
         let size = Int(info.st_size)
         var ok = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            Memory.populate(buffer)
             var offset = 0
             while offset < size {
                 let count = read(fd, buffer.baseAddress! + offset, size - offset)
