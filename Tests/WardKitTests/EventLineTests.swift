@@ -13,7 +13,7 @@ import Testing
     static func check(_ line: [UInt8]) -> Bool {
         line.withUnsafeBufferPointer { buffer in
             guard let fast = EventLine.event(buffer) else { return false }
-            guard let general = try? Event(jsonBytes: buffer) else {
+            guard let general = try? Event(parsingJSON: buffer) else {
                 Issue.record("EventLine read what the parser refuses: \(String(decoding: line, as: UTF8.self))")
                 return true
             }

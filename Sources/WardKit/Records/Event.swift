@@ -62,8 +62,18 @@ public struct Event: Equatable, Hashable, Sendable {
         try self.init(jsonBytes: line.utf8)
     }
 
-    /// `init(jsonLine:)` from the line's UTF-8 bytes, for Journal, which has them.
+    /// `init(jsonLine:)` from the line's UTF-8 bytes: read in one pass when the line is as Ward writes it
+    /// (see `EventLine`), else by the general parser.
     init(jsonBytes: some Sequence<UInt8>) throws {
+        if let event = jsonBytes.withContiguousStorageIfAvailable({ EventLine.event($0) }) ?? nil {
+            self = event
+            return
+        }
+        try self.init(parsingJSON: jsonBytes)
+    }
+
+    /// The general parser's reading of a line (see JSONParser), whatever its shape.
+    init(parsingJSON jsonBytes: some Sequence<UInt8>) throws {
         // The object's members, in order and without repeated keys (the first one wins): the five core ones
         // are taken out, and what is left are the fields, in a dictionary made once, at its size.
         var members: JSONParser.Members
@@ -149,7 +159,7 @@ public struct Journal: Sendable {
                 }
                 do {
                     // The bytes are valid UTF-8, so they are the line's text as it is.
-                    let event = try EventLine.event(lineBytes) ?? Event(jsonBytes: lineBytes)
+                    let event = try Event(jsonBytes: lineBytes)
                     // The same event may arrive twice after a git merge; it counts once. Two different events
                     // with one id are a real problem: both are kept, and it is reported.
                     if let earlier = seen[event.id] {

@@ -85,7 +85,8 @@ extension Store {
         for (file, kind) in [("incident.md", "incident"), ("timeline.jsonl", "event"), ("postmortem.md", "postmortem")] {
             let path = directory + "/" + file
             if kind == "event" {
-                for (line, raw, shown, _) in Self.searchableEvents(files, path) where matcher.matches(raw) && matcher.matches(shown) {
+                // Only a line whose raw text holds the words can show them: the others are not read as events.
+                for (line, raw, shown, _) in Self.searchableEvents(files, path, where: matcher.matches) where matcher.matches(shown) {
                     hits.append(SearchHit(kind: kind, id: id, title: incidentTitle(), path: path, line: line, text: shown))
                 }
             } else {
@@ -113,27 +114,33 @@ extension Store {
     /// before it dropped).
     static func searchableLines(_ files: StoreFiles, _ path: String) -> [(line: Int, text: Substring)] {
         guard let contents = try? files.read(path, limit: 256 << 20) else { return [] }
-        let text = String(decoding: contents.data, as: UTF8.self)
-        var lines: [(line: Int, text: Substring)] = []
-        var start = text.utf8.startIndex
-        var number = 1
-        for index in text.utf8.indices where text.utf8[index] == 10 {
-            // A CRLF line ends before its CR (split by Character, "\r\n" was one character and never split).
-            var end = index
-            if end > start, text.utf8[text.utf8.index(before: end)] == 13 { end = text.utf8.index(before: end) }
-            lines.append((number, Substring(text.utf8[start..<end])))
-            start = text.utf8.index(after: index)
-            number += 1
+        var text = String(decoding: contents.data, as: UTF8.self)
+        // The newlines found by byte offset (memchr), each line then cut out of the text by its offsets.
+        var ranges: [Range<Int>] = []
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            while let found = memchr(base + start, 10, bytes.count - start) {
+                let newline = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                // A CRLF line ends before its CR (split by Character, "\r\n" was one character and never split).
+                ranges.append(start..<(newline > start && bytes[newline - 1] == 13 ? newline - 1 : newline))
+                start = newline + 1
+            }
+            ranges.append(start..<bytes.count)
         }
-        lines.append((number, Substring(text.utf8[start...])))
-        return lines
+        if ranges.isEmpty { ranges = [0..<0] }
+        let utf8 = text.utf8
+        return ranges.enumerated().map { number, range in
+            (number + 1, Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]))
+        }
     }
 
     /// The events of a journal as search reads them: each line that is an event, with its raw text and the
     /// text shown for it (the event's own words, without its id and times).
-    static func searchableEvents(_ files: StoreFiles, _ path: String) -> [(line: Int, raw: Substring, shown: String, event: Event)] {
+    static func searchableEvents(_ files: StoreFiles, _ path: String, where wanted: (Substring) -> Bool = { _ in true })
+        -> [(line: Int, raw: Substring, shown: String, event: Event)] {
         searchableLines(files, path).compactMap { line, raw in
-            guard let event = try? Event(jsonLine: raw) else { return nil }
+            guard wanted(raw), let event = try? Event(jsonLine: raw) else { return nil }
             // The event's words in the order of their keys: a dictionary's own order differs between runs.
             let shown = event.kind == "checklist" ? runText(event)
                 : event.fields.sorted { $0.key < $1.key }.compactMap(\.value.string).joined(separator: " ")
