@@ -15,6 +15,10 @@ enum TUIProbe {
         let state = try load(arguments.positional[0])
         print(Views.render(state).text)
         fflush(nil)
+        // Started by `ward-bench run`: how long from its spawn until the frame was drawn and shown.
+        if let spawned = ProcessInfo.processInfo.environment["WARD_BENCH_SPAWNED"].flatMap(UInt64.init) {
+            FileHandle.standardError.write(Data(String(format: "first frame after %.3f ms\n", Clock.milliseconds(since: spawned)).utf8))
+        }
         exit(0)
     }
 

@@ -55,13 +55,14 @@ enum Spawn {
             _ = unsafeBitCast(symbol, to: AddChdir.self)(&actions, directory)
         }
         let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
+        // The moment of the spawn, for a program that reports when it got somewhere (the first frame).
+        let start = Clock.now()
+        let envp = (environment + ["WARD_BENCH_SPAWNED=\(start)"]).map { strdup($0) } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let start = Clock.now()
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
         guard spawned == 0 else { throw BenchError("could not start \(arguments[0]): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0

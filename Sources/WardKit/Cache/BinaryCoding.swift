@@ -161,15 +161,27 @@ struct ByteReader {
     }
 }
 
-/// A fast 64-bit checksum (word at a time, FNV-style mixing): enough to tell a torn or damaged cache file
-/// from a whole one; it is no defence against anyone who can write `.ward/` anyway.
+/// A fast 64-bit checksum (four independent lanes of words, FNV-style mixing, folded at the end): enough to
+/// tell a torn or damaged cache file from a whole one; it is no defence against anyone who can write `.ward/`
+/// anyway. The lanes let the processor work on four words at once (a large store's cache is tens of megabytes).
 func cacheChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
+    var lanes: (UInt64, UInt64, UInt64, UInt64) = (0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count), 0x8422_2325_CBF2_9CE4,
+                                                   0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9)
+    func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let mixed = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
+        return mixed ^ (mixed >> 29)
+    }
     var index = 0
+    while index + 32 <= bytes.count {
+        lanes.0 = mix(lanes.0, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        lanes.1 = mix(lanes.1, bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
+        lanes.2 = mix(lanes.2, bytes.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self))
+        lanes.3 = mix(lanes.3, bytes.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self))
+        index += 32
+    }
+    var hash = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3)
     while index + 8 <= bytes.count {
-        let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        hash = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
-        hash ^= hash >> 29
+        hash = mix(hash, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
         index += 8
     }
     while index < bytes.count {

@@ -22,7 +22,7 @@ import Glibc
 /// old ones are swept once unused for a while). An entry that does not decode is built again like a stale one.
 final class DerivedCache: @unchecked Sendable {
     /// The shard format's version, in every shard's first line.
-    static let version = 10
+    static let version = 11
     static let shardCount = 32
     private static let magic: [UInt8] = Array("WARDIX\(version)\n".utf8)
     /// Part of every cache folder's name: the build's own.

@@ -36,7 +36,7 @@ extension Store {
         }, decode: { id, payload in
             payload.withUnsafeBytes { bytes in
                 var reader = ByteReader(bytes)
-                guard let summary = try? IncidentSummary(from: &reader, id: id), reader.isAtEnd else { return nil }
+                guard let summary = try? IncidentSummary(from: &reader, id: id, payload: payload), reader.isAtEnd else { return nil }
                 return summary
             }
         }, direct: { IncidentSummary(self.loadIncident($0)) })

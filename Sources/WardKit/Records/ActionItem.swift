@@ -58,9 +58,7 @@ public struct ActionItem: Sendable, Equatable {
     public var closed: Date?
 
     /// Open and due before `today` (`YYYY-MM-DD`).
-    public func isOverdue(today: String) -> Bool {
-        state == .open && (due.map { $0 < today } ?? false)
-    }
+    public func isOverdue(today: String) -> Bool { ActionDigest(self).isOverdue(today: today) }
 
     /// The short form people type: eight characters from a hash of the id, so items made in one go (whose
     /// ids differ in their last character) do not differ by one typo.

@@ -40,7 +40,12 @@ public final class IncidentSummary: Sendable, Equatable {
     public let lastStatusChange: Date?
     public let run: RunSummary?
     public let phaseTimes: [PhaseTime]
-    public let actions: [ActionItem]
+    /// The action items, decoded from the derived cache the first time they are asked for (a large store
+    /// has tens of thousands, and the first frame needs only `actionDigests`).
+    public var actions: [ActionItem] { actionItems.items(incident: id) }
+    /// What lists count of each action item (open, due, created), in the order of `actions`.
+    public let actionDigests: [ActionDigest]
+    private let actionItems: LazyActions
     public let decisions: [Int]
     public let problems: [Problem]
     /// The checklist runs recorded into this incident's timeline, in its order, and what is wrong with the
@@ -78,14 +83,16 @@ public final class IncidentSummary: Sendable, Equatable {
                 PhaseTime(phase: $0.element.name, seconds: run.timeSpent[$0.offset])
             }
         }
-        actions = state.actions
+        actionItems = LazyActions(state.actions)
+        actionDigests = state.actions.map(ActionDigest.init)
         decisions = state.decisions
         problems = incident.problems
         (checklistRuns, checklistRunProblems) = Store.checklistRuns(incident.checklistEvents, incident: incident.id)
     }
 
-    /// Reads what `encode(to:)` wrote (see `Store+IncidentIndex`) for the incident `id`.
-    init(from reader: inout ByteReader, id: String) throws {
+    /// Reads what `encode(to:)` wrote (see `Store+IncidentIndex`) for the incident `id`; `payload` is the bytes
+    /// `reader` reads, kept for the action items until they are asked for.
+    init(from reader: inout ByteReader, id: String, payload: ArraySlice<UInt8>) throws {
         guard try reader.matches(id) else { throw CacheFormatError() }
         self.id = id
         title = try reader.string()
@@ -116,25 +123,14 @@ public final class IncidentSummary: Sendable, Equatable {
             phaseTimes.append(PhaseTime(phase: try reader.string(), seconds: try reader.double()))
         }
         self.phaseTimes = phaseTimes
-        let actionCount = try reader.count()
-        var actions: [ActionItem] = []
-        actions.reserveCapacity(actionCount)
-        for _ in 0..<actionCount {
-            // An item's incident is nearly always this one: not stored again then.
-            let id = try reader.string(), incident = try reader.optionalString() ?? self.id, title = try reader.string()
-            let owner = try reader.optionalString(), due = try reader.optionalString()
-            let type = try reader.bool() ? try reader.enumCase(ActionItem.Kind.self) : nil
-            let state = try reader.enumCase(ActionItem.State.self)
-            let reason = try reader.optionalString()
-            let source = try reader.string()
-            let created = try reader.date()
-            let createdBy = try reader.string()
-            let closed = try reader.optionalDate()
-            actions.append(ActionItem(id: id, incident: incident, title: title, owner: owner, due: due, type: type,
-                                      state: state, reason: reason, source: source, created: created,
-                                      createdBy: createdBy, closed: closed))
+        var digests: [ActionDigest] = []
+        for _ in 0..<(try reader.count()) {
+            digests.append(ActionDigest(isOpen: try reader.bool(), due: try reader.optionalString(), created: try reader.date()))
         }
-        self.actions = actions
+        actionDigests = digests
+        let items = try reader.rawRange()
+        let start = payload.startIndex
+        actionItems = LazyActions(payload[(start + items.lowerBound)..<(start + items.upperBound)], count: digests.count)
         var decisions: [Int] = []
         for _ in 0..<(try reader.count()) { decisions.append(try reader.int()) }
         self.decisions = decisions
@@ -323,7 +319,75 @@ extension IncidentSummary {
             writer.string(time.phase)
             writer.double(time.seconds)
         }
-        writer.int(actions.count)
+        // The digests, then the items as one run of bytes, which a reader can pass over and come back to.
+        writer.int(actionDigests.count)
+        for digest in actionDigests {
+            writer.bool(digest.isOpen)
+            writer.optionalString(digest.due)
+            writer.date(digest.created)
+        }
+        var items = ByteWriter()
+        LazyActions.encode(actions, incident: id, to: &items)
+        writer.int(items.bytes.count)
+        writer.bytes += items.bytes
+        encodeRest(to: &writer)
+    }
+}
+
+/// What a list counts of an action item.
+public struct ActionDigest: Sendable, Equatable {
+    public let isOpen: Bool
+    /// `YYYY-MM-DD`.
+    public let due: String?
+    public let created: Date
+
+    init(isOpen: Bool, due: String?, created: Date) {
+        self.isOpen = isOpen
+        self.due = due
+        self.created = created
+    }
+
+    init(_ item: ActionItem) {
+        self.init(isOpen: item.state == .open, due: item.due, created: item.created)
+    }
+
+    /// Open and due before `today` (`YYYY-MM-DD`), as `ActionItem.isOverdue` says.
+    public func isOverdue(today: String) -> Bool { isOpen && (due.map { $0 < today } ?? false) }
+}
+
+/// An incident's action items: as given, or the bytes of them in the derived cache, decoded once, when first
+/// asked for (one lock for all: they are asked for a screen at a time).
+final class LazyActions: @unchecked Sendable {
+    private static let lock = NSLock()
+    private var decoded: [ActionItem]?
+    private let payload: ArraySlice<UInt8>
+    private let count: Int
+
+    init(_ items: [ActionItem]) {
+        decoded = items
+        payload = []
+        count = items.count
+    }
+
+    init(_ payload: ArraySlice<UInt8>, count: Int) {
+        self.payload = payload
+        self.count = count
+    }
+
+    func items(incident: String) -> [ActionItem] {
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
+        if let decoded { return decoded }
+        // The bytes were whole when the summary was read (the shard's checksum): they decode.
+        let items: [ActionItem] = (try? payload.withUnsafeBytes { bytes -> [ActionItem] in
+            var reader = ByteReader(bytes)
+            return try Self.decode(&reader, count: count, incident: incident)
+        }) ?? []
+        decoded = items
+        return items
+    }
+
+    static func encode(_ actions: [ActionItem], incident id: String, to writer: inout ByteWriter) {
         for action in actions {
             writer.string(action.id)
             writer.optionalString(action.incident == id ? nil : action.incident)
@@ -339,6 +403,34 @@ extension IncidentSummary {
             writer.string(action.createdBy)
             writer.optionalDate(action.closed)
         }
+    }
+
+    static func decode(_ reader: inout ByteReader, count: Int, incident incidentID: String) throws -> [ActionItem] {
+        var actions: [ActionItem] = []
+        actions.reserveCapacity(count)
+        for _ in 0..<count {
+            // An item's incident is nearly always this one: not stored again then.
+            let id = try reader.string(), incident = try reader.optionalString() ?? incidentID, title = try reader.string()
+            let owner = try reader.optionalString(), due = try reader.optionalString()
+            let type = try reader.bool() ? try reader.enumCase(ActionItem.Kind.self) : nil
+            let state = try reader.enumCase(ActionItem.State.self)
+            let reason = try reader.optionalString()
+            let source = try reader.string()
+            let created = try reader.date()
+            let createdBy = try reader.string()
+            let closed = try reader.optionalDate()
+            actions.append(ActionItem(id: id, incident: incident, title: title, owner: owner, due: due, type: type,
+                                      state: state, reason: reason, source: source, created: created,
+                                      createdBy: createdBy, closed: closed))
+        }
+        guard reader.isAtEnd else { throw CacheFormatError() }
+        return actions
+    }
+}
+
+extension IncidentSummary {
+    /// What `encode(to:)` writes after the action items.
+    private func encodeRest(to writer: inout ByteWriter) {
         writer.int(decisions.count)
         for number in decisions { writer.int(number) }
         writer.int(problems.count)

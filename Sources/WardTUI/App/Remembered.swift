@@ -71,6 +71,9 @@ final class Remembered: Sendable {
     let actionRows = Memo<ActionRows, [ActionItem]>()
     /// The dashboard's line about action items, by the day.
     let actionOverview = Memo<String, ActionOverview>()
+    /// The incidents list's filter codes, and each incident's place by id.
+    let filterIndex = Once<IncidentFilterIndex>()
+    let places = Once<[String: Int]>()
     /// The dashboard's decisions: those awaiting a verdict, then the latest others.
     let dashboardDecisions = Once<[Dashboard.Item]>()
 
@@ -88,20 +91,16 @@ public struct ActionOverview: Sendable {
     public var overdue = 0
     public var oldestOpen: ActionItem?
 
-    /// Counted where the items are, without copying tens of thousands of them.
+    /// Counted from the summaries' digests: only the oldest open item is read whole.
     init(_ incidents: [IncidentSummary], today: String) {
         var oldest: (incident: Int, action: Int, created: Date)?
         for (number, incident) in incidents.enumerated() {
-            incident.actions.withUnsafeBufferPointer { actions in
-                total += actions.count
-                // Each field read where it lies (`pointee`): a copy of a whole item retains every string in it.
-                for index in actions.indices where (actions.baseAddress! + index).pointee.state == .open {
-                    let action = actions.baseAddress! + index
-                    open += 1
-                    if let due = action.pointee.due, due < today { overdue += 1 }
-                    let created = action.pointee.created
-                    if oldest.map({ created < $0.created }) ?? true { oldest = (number, index, created) }
-                }
+            let digests = incident.actionDigests
+            total += digests.count
+            for (index, digest) in digests.enumerated() where digest.isOpen {
+                open += 1
+                if digest.isOverdue(today: today) { overdue += 1 }
+                if oldest.map({ digest.created < $0.created }) ?? true { oldest = (number, index, digest.created) }
             }
         }
         oldestOpen = oldest.map { incidents[$0.incident].actions[$0.action] }

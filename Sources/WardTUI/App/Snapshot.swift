@@ -14,11 +14,12 @@ public struct Snapshot: Sendable {
             indexIncidents()
         }
     }
-    /// The severities and services the incidents name, sorted, for the list's filter keys (gathered once per
-    /// load, so that the first press of a filter key waits for nothing).
+    /// The severities and services the incidents name, sorted, for the list's filter keys.
     public var incidentSeverities: [String] { filterIndex.severities }
     public var incidentServices: [String] { filterIndex.services }
-    private(set) var filterIndex = IncidentFilterIndex([])
+    /// What the incidents list filters by, gathered once per load when a list first needs it (the dashboard
+    /// does not), so that no filter key waits for it.
+    var filterIndex: IncidentFilterIndex { remembered.filterIndex { IncidentFilterIndex(incidents) } }
     /// Every incident's action items, gathered the first time a screen lists them.
     public var actions: [ActionItem] { remembered.actions { incidents.flatMap(\.actions) } }
     /// The active incidents, newest first, gathered once per load (the dashboard shows them on every frame).
@@ -27,7 +28,10 @@ public struct Snapshot: Sendable {
     public var activeIncidentCount: Int { activeIncidents.count }
     /// What lists made of this snapshot's incidents and action items showed last (see `Rows`).
     private(set) var remembered = Remembered()
-    private var incidentIndex: [String: Int] = [:]
+    /// Each incident's place in `incidents`, by id, made when first asked for.
+    private var incidentIndex: [String: Int] {
+        remembered.places { Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+    }
     private var loader: IncidentLoader
     public var decisions: [Decision] {
         didSet { remembered = Remembered() }
@@ -96,7 +100,9 @@ public struct Snapshot: Sendable {
 
     /// Everything from the store; `progress` hears of each record as it is looked at (see `LoadProgress`).
     public static func load(_ store: Store, progress: LoadProgress? = nil) -> Snapshot {
-        let incidents = store.incidentSummaries(progress: progress).sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
+        // Ids begin with the day of declaration, so, reversed, they are nearly in the order wanted, which the
+        // sort (a merge of runs) makes quick work of.
+        let incidents = store.incidentSummaries(progress: progress).reversed().sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
         let (decisions, decisionProblems) = store.loadDecisions(progress: progress)
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
@@ -164,10 +170,8 @@ public struct Snapshot: Sendable {
 
     /// What follows from the incidents, worked out once per load rather than on every key.
     private mutating func indexIncidents() {
-        incidentIndex = Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         activeIncidents = incidents.filter(\.isActive)
         remembered = Remembered()
-        filterIndex = IncidentFilterIndex(incidents)
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
