@@ -204,6 +204,10 @@ struct Runner {
         // adr-tools finds the records through `.adr-dir` where it runs; Ward reads ward.yaml and ignores it.
         if adrDir { try Data("decisions\n".utf8).write(to: directory.appending(path: ".adr-dir")) }
         say(String(format: "  generated in %.1f s", Clock.seconds(since: started)))
+        // Files changed in the last two seconds are not trusted by the derived cache (their times could hide a
+        // change, see FileSignature.isRecent), so a store measured the moment it is written would be read in
+        // full every time: let it settle first, as a real store has.
+        Thread.sleep(forTimeInterval: 2.5)
         try Data(expected.utf8).write(to: marker)
         return directory.path
     }
