@@ -38,7 +38,7 @@ final class TemporaryDirectory {
         var files: [String] = []
         while let name = walker?.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.appending(path: name).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: url.appending(path: name).path, isDirectory: &isDirectory)
             if !isDirectory.boolValue { files.append(name) }
         }
         return files.sorted()

@@ -161,6 +161,8 @@ import Testing
         #expect(screen(s).contains("Declare an incident"))
         #expect(press(&s, .enter).isEmpty && s.message?.isError == true)
         type(&s, "Checkout 500s")
+        press(&s, .left)
+        #expect(s.declare?.severity == nil, "the left arrow in the title field chooses no severity")
         #expect(press(&s, .enter).isEmpty, "no severity chosen yet")
         #expect(s.declare?.field == .severity)
         #expect(screen(s).contains("When unsure, pick the higher"))

@@ -86,7 +86,7 @@ extension Store {
             let path = directory + "/" + file
             if kind == "event" {
                 // Only a line whose raw text holds the words can show them: the others are not read as events.
-                for (line, raw, shown, _) in Self.searchableEvents(files, path, where: matcher.matches) where matcher.matches(shown) {
+                for (line, _, shown, _) in Self.searchableEvents(files, path, where: matcher.matches) where matcher.matches(shown) {
                     hits.append(SearchHit(kind: kind, id: id, title: incidentTitle(), path: path, line: line, text: shown))
                 }
             } else {

@@ -92,7 +92,7 @@ extension Store {
         // both hear that it worked.
         let event = try record("action", fields, in: item.incident) { before, _ in
             guard let now = before.actions.first(where: { $0.id == item.id }) else { return }
-            if let state, now.state != item.state {
+            if state != nil, now.state != item.state {
                 throw WardError("action item \(item.shortID) was changed meanwhile (it is now \(now.state.rawValue)); nothing was recorded, look again with 'ward action list'")
             }
         }

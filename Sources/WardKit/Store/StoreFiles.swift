@@ -230,7 +230,7 @@ public struct StoreFiles: Sendable {
         try refuseIfReadOnly()
         let (parent, name) = split(relative)
         try makeDirectories(parent)
-        try withLock(parent.isEmpty ? "." : parent) {
+        _ = try withLock(parent.isEmpty ? "." : parent) {
             sweepTemporaryFiles(in: parent)
         }
         let temp = temporaryName(for: name, in: parent)

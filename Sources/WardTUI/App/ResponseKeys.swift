@@ -244,7 +244,7 @@ enum DeclareKeys {
                 form.field = .severity
                 state.message = ("Choose a severity with 1-\(severities.count). When unsure, the higher.", true)
             }
-        case .left, .right where form.field == .severity:
+        case .left where form.field == .severity, .right where form.field == .severity:
             let index = form.severity.flatMap { severities.firstIndex(of: $0) } ?? (key == .left ? severities.count : -1)
             let next = key == .left ? max(0, index - 1) : min(severities.count - 1, index + 1)
             if severities.indices.contains(next) { form.severity = severities[next] }
