@@ -239,13 +239,17 @@ struct ADRCommand: ParsableCommand {
             let result = try store.renumberDecision(record, to: to)
             if global.json {
                 Output.json(.object(["number": .number(Double(result.decision.number)), "path": .string(result.decision.path),
-                                     "old_path": .string(result.oldPath), "rewritten": JSONShapes.strings(result.rewritten)]))
+                                     "old_path": .string(result.oldPath), "rewritten": JSONShapes.strings(result.rewritten),
+                                     "left_alone": JSONShapes.strings(result.leftAlone)]))
                 return
             }
             Output.line("\(result.oldPath) → \(result.decision.path)")
             for path in result.rewritten { Output.line("  links rewritten in \(path)") }
             if let sharer = result.sharedNumberKeptBy {
                 Output.note("\(sharer) keeps the old number; mentions of it outside the linked records were left alone.")
+            }
+            for path in result.leftAlone {
+                Output.note("warning: \(path) links to a number two records share, and the decision journal does not say which it means: check its links by hand")
             }
         }
     }

@@ -102,6 +102,46 @@ import Testing
         #expect { try store.renumberDecision("7", to: 4) } throws: { "\($0)".contains("taken") }
     }
 
+    @Test func whenThePartnerNumberIsSharedTooTheJournalSaysWhichRecordWasMeant() throws {
+        // Both branches wrote records 2 and 3, each 3 superseding its own 2; the journal was merged line by line.
+        let dir = TemporaryDirectory()
+        let store = try makeStore(dir)
+        let theirs = TemporaryDirectory()
+        let other = try makeStore(theirs)
+        for (side, who) in [(store, "ours"), (other, "theirs")] {
+            _ = try side.newDecision(title: "\(who) one")
+            _ = try side.newDecision(title: "\(who) two")
+            _ = try side.setDecisionStatus(2, to: .accepted)
+            _ = try side.newDecision(title: "\(who) three", supersedes: [2])
+        }
+        for name in ["0001-theirs-one.md", "0002-theirs-two.md", "0003-theirs-three.md"] {
+            dir.write("decisions/" + name, theirs.read("decisions/" + name)!)
+        }
+        let journal = "decisions/" + Store.decisionJournalName
+        let merged = dir.read(journal)!
+        dir.write(journal, merged + theirs.read(journal)!)
+        let moved = try store.renumberDecision("0002-theirs-two.md")
+        #expect(moved.decision.fileName == "0004-theirs-two.md")
+        #expect(moved.rewritten == ["decisions/0003-theirs-three.md"] && moved.leftAlone.isEmpty)
+        #expect(dir.read("decisions/0003-ours-three.md")?.contains("supersedes: [2]") == true, "our record 3 still means our record 2")
+        #expect(dir.read("decisions/0003-theirs-three.md")?.contains("supersedes: [4]") == true)
+        let three = try store.renumberDecision("0003-theirs-three.md")
+        #expect(three.decision.fileName == "0005-theirs-three.md")
+        #expect(dir.read("decisions/0004-theirs-two.md")?.contains("superseded-by: [5]") == true)
+        #expect(dir.read("decisions/0002-ours-two.md")?.contains("superseded-by: [3]") == true)
+
+        // Without the journal's word (records merged from a tool that keeps none), neither partner is touched.
+        let bare = TemporaryDirectory()
+        let lone = try makeStore(bare)
+        for name in ["0002-ours-two.md", "0003-ours-three.md"] { bare.write("decisions/" + name, dir.read("decisions/" + name)!) }
+        bare.write("decisions/0002-theirs-two.md", dir.read("decisions/0004-theirs-two.md")!.replacingOccurrences(of: "superseded-by: [5]", with: "superseded-by: [3]"))
+        bare.write("decisions/0003-theirs-three.md", dir.read("decisions/0005-theirs-three.md")!.replacingOccurrences(of: "supersedes: [4]", with: "supersedes: [2]"))
+        let unsure = try lone.renumberDecision("0002-theirs-two.md")
+        #expect(Set(unsure.leftAlone) == ["decisions/0003-ours-three.md", "decisions/0003-theirs-three.md"])
+        #expect(bare.read("decisions/0003-ours-three.md")?.contains("supersedes: [2]") == true)
+        #expect(bare.read("decisions/0003-theirs-three.md")?.contains("supersedes: [2]") == true)
+    }
+
     @Test func theNextNumberCountsOtherBranches() throws {
         let dir = TemporaryDirectory()
         let store = try makeStore(dir)

@@ -9,6 +9,9 @@ public struct Renumbering: Sendable {
     /// Set when another record keeps the old number: mentions outside the moved record's linked records were
     /// left alone, since they may mean the other one.
     public var sharedNumberKeptBy: String?
+    /// Records that link to the old number, which another record shares too, with no word in the decision
+    /// journal of which one they mean: not rewritten; a person checks them.
+    public var leftAlone: [String] = []
 }
 
 extension Store {
@@ -53,9 +56,20 @@ extension Store {
             var steps: [ChangeSet.Step] = [.write(newPath, before: nil, after: ownRecord.encode(ownText), mode: mode),
                                            .remove(moved.path, before: contents.data, mode: mode)]
             let partners = Set(moved.supersedes + moved.supersededBy + moved.links.map(\.number))
-            var rewritten: [String] = []
+            // A partner number two records share (both branches' record 3 superseding their own record 2): only
+            // the one the journal says the moved record was linked with is its partner; with no word from the
+            // journal, neither is rewritten, and both are left for a person.
+            let sharedPartners = Set(partners.filter { number in all.filter { $0.number == number }.count > 1 })
+            let known = sharedPartners.isEmpty ? [] : linkedFiles(of: moved.fileName)
+            var rewritten: [String] = [], leftAlone: [String] = []
             for other in all where other.path != moved.path {
                 if sharer != nil && !(partners.contains(other.number) && other.path != sharer?.path) { continue }
+                if sharedPartners.contains(other.number) && !known.contains(other.fileName) {
+                    if other.path != sharer?.path, known.isDisjoint(with: all.filter { $0.number == other.number }.map(\.fileName)) {
+                        leftAlone.append(other.path)
+                    }
+                    continue
+                }
                 guard let data = try files.read(other.path, limit: RecordText.sizeLimit + 1)?.data else { continue }
                 let record = try RecordText(data, path: other.path)
                 let updated = mapping.apply(record.text, format: other.format)
@@ -85,8 +99,40 @@ extension Store {
             event.fields["file"] = .string(newName)
             steps.append(historyStep(event))
             try apply(ChangeSet(summary: "renumber \(moved.fileName) to \(newName)", steps: steps))
-            return Renumbering(decision: renamed, oldPath: moved.path, rewritten: rewritten, sharedNumberKeptBy: sharer?.path)
+            return Renumbering(decision: renamed, oldPath: moved.path, rewritten: rewritten, sharedNumberKeptBy: sharer?.path,
+                               leftAlone: leftAlone)
         }
+    }
+
+    /// The record files the decision journal says `fileName` was linked with (superseded, superseding, linked
+    /// either way, named when it was created), by their names now (renumberings followed).
+    func linkedFiles(of fileName: String) -> Set<String> {
+        guard let data = try? files.read(decisionJournalPath)?.data else { return [] }
+        let events = Journal(data: data, path: decisionJournalPath).events
+        var renamed: [String: String] = [:]
+        for event in events where event.kind == "renumbered" {
+            if let from = event["from_file"], let to = event["file"] { renamed[from] = to }
+        }
+        func current(_ name: String) -> String {
+            var name = name, seen: Set<String> = []
+            while let next = renamed[name], seen.insert(name).inserted { name = next }
+            return name
+        }
+        var pairs: [(String, String)] = []
+        for event in events {
+            guard let file = event["file"] else { continue }
+            for key in ["by_file", "target_file"] { if let other = event[key] { pairs.append((file, other)) } }
+            if case .array(let items)? = event.fields["related_files"] {
+                for case .string(let other) in items { pairs.append((file, other)) }
+            }
+        }
+        var linked: Set<String> = []
+        for (one, two) in pairs {
+            let (one, two) = (current(one), current(two))
+            if one == fileName { linked.insert(two) }
+            if two == fileName { linked.insert(one) }
+        }
+        return linked
     }
 }
 

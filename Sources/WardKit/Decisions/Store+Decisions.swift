@@ -163,7 +163,11 @@ extension Store {
                 created = try Decision(data: Data(newText.utf8), path: path)
             }
             var steps: [ChangeSet.Step] = [.write(path, before: nil, after: Data(newText.utf8))]
-            var events: [Event] = [decisionEvent("created", created, ["title": .string(title), "status": .string("proposed")])]
+            // The files it links to are named too: after a merge, two records may share a number, and only the
+            // file names tell which one this record meant (see `Store.linkedFiles`).
+            let related = (old + partners.map(\.1)).map { JSONValue.string($0.fileName) }
+            var events: [Event] = [decisionEvent("created", created, ["title": .string(title), "status": .string("proposed"),
+                                                                      "related_files": .array(related)])]
             // One change per record, even when a record is both superseded and linked.
             var changes: [(record: Decision, change: DecisionChange)] = []
             func add(_ record: Decision, _ update: (inout DecisionChange) -> Void) {
@@ -178,7 +182,8 @@ extension Store {
             for record in old {
                 add(record) { $0.status = .superseded; $0.supersededBy.append(number) }
                 events.append(decisionEvent("status", record, ["from": .string("accepted"), "to": .string("superseded"),
-                                                               "by_record": .number(Double(number))]))
+                                                               "by_record": .number(Double(number)),
+                                                               "by_file": .string(created.fileName)]))
             }
             for (link, record) in partners {
                 guard let inverse = DecisionLink.inverse(of: link.label) else { continue }
@@ -256,7 +261,8 @@ extension Store {
             var steps: [ChangeSet.Step] = []
             if !source.links.contains(forward) { steps.append(try edit(source, DecisionChange(links: [forward]), names: names)) }
             if !target.links.contains(backward) { steps.append(try edit(target, DecisionChange(links: [backward]), names: names)) }
-            steps.append(historyStep(decisionEvent("linked", source, ["link": .string(label), "target": .number(Double(target.number))])))
+            steps.append(historyStep(decisionEvent("linked", source, ["link": .string(label), "target": .number(Double(target.number)),
+                                                                            "target_file": .string(target.fileName)])))
             try apply(ChangeSet(summary: "link \(source.number) \(label) \(target.number)", steps: steps))
             return (try findDecision(source.fileName), try findDecision(target.fileName))
         }
