@@ -29,7 +29,7 @@ struct Ward: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IncidentCommand.self, LogCommand.self, TimelineCommand.self, RunbookCommand.self,
-            PostmortemCommand.self, ActionCommand.self, MetricsCommand.self, ExportCommand.self, ADRCommand.self, CheckCommand.self, SearchCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
+            PostmortemCommand.self, ActionCommand.self, MetricsCommand.self, ExportCommand.self, ADRCommand.self, CheckCommand.self, SearchCommand.self, SyncCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self, OverviewCommand.self, OpenCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

@@ -136,7 +136,37 @@ func json(_ text: String) throws -> Any {
 /// stderr when it differs.
 @discardableResult
 func ward(_ scratch: Scratch, _ arguments: String..., expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
-    let result = try run(arguments, in: scratch.url)
+    try ward(in: scratch.url, arguments, expect: status, sourceLocation: sourceLocation)
+}
+
+/// `ward(_:_:)` in any folder.
+@discardableResult
+func ward(in directory: URL, _ arguments: [String], expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+    let result = try run(arguments, in: directory)
     #expect(result.status == status, "ward \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
     return result
+}
+
+/// Starts a process and kills it with SIGKILL after a random delay; returns whether it was killed
+/// before it finished, and its exit status otherwise.
+func killAtRandom(_ program: String, _ arguments: [String], in directory: URL, within microseconds: ClosedRange<UInt32>,
+                  environment extra: [String: String] = [:]) throws -> (killed: Bool, status: Int32, stdout: String) {
+    let process = Process()
+    process.executableURL = buildDirectory.appending(path: program)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var environment = ProcessInfo.processInfo.environment
+    environment["WARD_USER"] = "tester@ci"
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    usleep(UInt32.random(in: microseconds))
+    kill(process.processIdentifier, SIGKILL)
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationReason == .uncaughtSignal, process.terminationStatus, String(decoding: stdout, as: UTF8.self))
 }

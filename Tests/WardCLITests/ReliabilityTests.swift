@@ -112,28 +112,6 @@ import Testing
         print("racing read-modify-write: \(processes) processes x \(each) changes, \(tally.applied) applied, \(tally.refused) refused with a message, \((counter ?? 0) - 1 - tally.applied) lost")
     }
 
-    /// Starts a process and kills it with SIGKILL after a random delay; returns whether it was killed
-    /// before it finished, and its exit status otherwise.
-    func killAtRandom(_ program: String, _ arguments: [String], in directory: URL, within microseconds: ClosedRange<UInt32>) throws -> (killed: Bool, status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = buildDirectory.appending(path: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["WARD_USER"] = "tester@ci"
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        usleep(UInt32.random(in: microseconds))
-        kill(process.processIdentifier, SIGKILL)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationReason == .uncaughtSignal, process.terminationStatus, String(decoding: stdout, as: UTF8.self))
-    }
-
     @Test func killingLogWritersAtRandomLosesNoAcknowledgedNote() throws {
         let scratch = Scratch()
         let id = try storeWithIncident(scratch)

@@ -60,7 +60,7 @@ public final class Store: Sendable {
             try files.makeDirectories(directory)
         }
         for line in gitAttributeLines { try appendLineIfMissing(files, ".gitattributes", line) }
-        try appendLineIfMissing(files, ".gitignore", ".ward/")
+        for line in gitIgnoreLines { try appendLineIfMissing(files, ".gitignore", line) }
         written += [".gitattributes", ".gitignore"]
         try files.replace("ward.yaml", with: Data(config.utf8), expecting: .absent)
         written.append("ward.yaml")
@@ -87,6 +87,9 @@ public final class Store: Sendable {
     public static let gitAttributeLines = ["incidents/*/timeline.jsonl merge=union", decisionJournalName + " merge=union",
                                            "checklists/runs/*.jsonl merge=union"]
 
+    /// What git should never take: the derived cache, and a writer's temporary files (a crash can leave one).
+    public static let gitIgnoreLines = [".ward/", "*" + StoreFiles.temporarySuffix]
+
     /// The lines of `gitAttributeLines` that `.gitattributes` lacks (a store made by an older Ward).
     public func missingGitAttributeLines() -> [String] {
         let text = (try? files.read(".gitattributes")).flatMap { $0 }.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
@@ -99,6 +102,11 @@ public final class Store: Sendable {
         let missing = missingGitAttributeLines()
         for line in missing { try Self.appendLineIfMissing(files, ".gitattributes", line) }
         return missing
+    }
+
+    /// Adds the missing `gitIgnoreLines` to `.gitignore`, keeping whatever it says.
+    public func addGitIgnoreLines() throws {
+        for line in Self.gitIgnoreLines { try Self.appendLineIfMissing(files, ".gitignore", line) }
     }
 
     /// Adds `line` to a file such as `.gitignore`, keeping whatever it already says.

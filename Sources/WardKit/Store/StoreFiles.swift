@@ -288,8 +288,6 @@ public struct StoreFiles: Sendable {
 
     // MARK: Locks
 
-    /// Runs `body` holding an exclusive flock on `.ward/locks/<name>.lock`. The kernel drops a flock when its
-    /// holder dies, so a lock left by a killed process never blocks the next writer.
     /// Runs `body` holding the journal's own flock, the one every append takes, so that a journal rewritten
     /// in `body` (through `replace`) cannot lose a line appended meanwhile: an appender waiting for the lock
     /// finds the journal replaced when it gets it, and appends to the new one. Nil when there is no journal.
@@ -314,6 +312,26 @@ public struct StoreFiles: Sendable {
         throw WardError("kept being replaced while Ward tried to lock it; nothing was changed", path: relative)
     }
 
+    /// Runs `body` holding every lock a writer of `paths` takes: a journal's own flock (appends), a record's
+    /// lock (`replace`, `remove`). Git can then rewrite those files (a checkout, a rebase, a merge) with no
+    /// writer part way through: a writer waiting meanwhile finds the file replaced and works on the new one.
+    /// Taken in sorted order; a file that does not exist (yet) is skipped.
+    public func holdingWriters<T>(of paths: [String], _ body: () throws -> T) throws -> T {
+        try holdingWriters(of: paths.sorted()[...], body)
+    }
+
+    private func holdingWriters<T>(of paths: ArraySlice<String>, _ body: () throws -> T) throws -> T {
+        guard let first = paths.first else { return try body() }
+        let rest = paths.dropFirst()
+        if first.hasSuffix(".jsonl") {
+            if let result = try withJournalLock(first, { try holdingWriters(of: rest, body) }) { return result }
+            return try holdingWriters(of: rest, body)
+        }
+        return try withLock(first) { try holdingWriters(of: rest, body) }
+    }
+
+    /// Runs `body` holding an exclusive flock on `.ward/locks/<name>.lock`. The kernel drops a flock when its
+    /// holder dies, so a lock left by a killed process never blocks the next writer.
     public func withLock<T>(_ name: String, _ body: () throws -> T) throws -> T {
         try makeDirectories(".ward/locks")
         let lockName = ".ward/locks/" + Self.lockFileName(for: name)

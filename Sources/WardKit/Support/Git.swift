@@ -6,29 +6,22 @@ public enum Git {
     /// Runs `git ARGS` in `directory`; its standard output, or nil when git is missing, fails or takes longer
     /// than `timeout` seconds (it is then killed).
     public static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 10) -> String? {
+        guard let finished = try? command(arguments, in: directory.path, timeout: timeout), finished.succeeded else { return nil }
+        return finished.stdout
+    }
+
+    /// Runs `git ARGS` in `directory` as Ward always does: never asking anything (no terminal prompt, ssh in
+    /// batch mode, bounded connection time), in the C locale so its words can be read; nil when git is missing.
+    public static func command(_ arguments: [String], in directory: String, timeout: TimeInterval = 10) throws -> Subprocess? {
         guard let git = executable else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: git)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_TERMINAL_PROMPT"] = "0"
-        environment["LC_ALL"] = "C"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + timeout)
-        timer.setEventHandler { if process.isRunning { process.terminate() } }
-        timer.resume()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        timer.cancel()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        let connect = max(1, Int(timeout.rounded(.down)))
+        return try Subprocess.run(git, arguments, in: directory, environment: [
+            "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_ASKPASS": "/bin/true", "SSH_ASKPASS": "/bin/true",
+            "GIT_SSH_COMMAND": ProcessInfo.processInfo.environment["GIT_SSH_COMMAND"]
+                ?? "ssh -o BatchMode=yes -o ConnectTimeout=\(connect)",
+            // Slow transfers are cut off too (under 1 KB/s for the whole timeout).
+            "GIT_HTTP_LOW_SPEED_LIMIT": "1024", "GIT_HTTP_LOW_SPEED_TIME": String(connect),
+        ], timeout: timeout)
     }
 
     static let executable: String? = {

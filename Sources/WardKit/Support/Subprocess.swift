@@ -1,0 +1,127 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Another program run to its end, bounded in time: its exit status and what it printed.
+///
+/// posix_spawn, not Foundation's Process (which crashed under concurrent use here: a bad pointer in its argument
+/// copying, and a fatal `try!` on EINTR while reading its pipes). The program runs in a process group of its
+/// own, which is killed whole when the time is up (git starts ssh and its remote helpers; killing git alone
+/// would leave them holding the pipes). Standard input is /dev/null: nothing ever waits for a person.
+public struct Subprocess: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    /// Killed because `timeout` passed.
+    public var timedOut: Bool
+
+    public var succeeded: Bool { status == 0 && !timedOut }
+
+    /// The last line of standard error that says something (git puts the reason last), or of standard output.
+    public var reason: String {
+        let lines = (stderr + "\n" + stdout).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.last { !$0.isEmpty && !$0.hasPrefix("hint:") } ?? "exit status \(status)"
+    }
+
+    /// Runs `executable` with `arguments` in `directory`, with `environment` added to this process's own.
+    public static func run(_ executable: String, _ arguments: [String], in directory: String,
+                           environment extra: [String: String] = [:], timeout: TimeInterval) throws -> Subprocess {
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in extra { environment[key] = value }
+        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+        guard pipe(&out) == 0 else { throw WardError("cannot run \(executable): \(String(cString: strerror(errno)))") }
+        guard pipe(&err) == 0 else {
+            close(out[0]); close(out[1])
+            throw WardError("cannot run \(executable): \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        for fd in [out[0], out[1], err[0], err[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        // glibc's posix_spawn_file_actions_addchdir_np (2.29 and later), which Swift's Glibc module does not import.
+        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        guard let chdirSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
+            throw WardError("this C library cannot start a program in another directory")
+        }
+        _ = unsafeBitCast(chdirSymbol, to: AddChdir.self)(&actions, directory)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A process group of its own (0: its pid), so the whole of it can be stopped.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        close(out[1])
+        close(err[1])
+        guard spawned == 0 else {
+            close(out[0]); close(err[0])
+            throw WardError("cannot run \(executable): \(String(cString: strerror(spawned)))")
+        }
+        var collected: [[UInt8]] = [[], []]
+        var open = [out[0], err[0]]
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open.contains(where: { $0 >= 0 }) {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 {
+                timedOut = true
+                break
+            }
+            var polled = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&polled, nfds_t(polled.count), Int32(min(left, 1) * 1000) + 1)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { continue }
+            for (index, entry) in polled.enumerated() where entry.fd >= 0 && entry.revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    collected[index] += buffer[0..<count]
+                } else if count == 0 || errno != EINTR {
+                    close(entry.fd)
+                    open[index] = -1
+                }
+            }
+        }
+        for fd in open where fd >= 0 { close(fd) }
+        // The pipes are closed; the program may still run (it closed them itself): it gets what time is left.
+        var status: Int32 = 0
+        var reaped = false
+        var pause: UInt32 = 200
+        while !reaped && !timedOut {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno != EINTR) { reaped = true; break }
+            if deadline.timeIntervalSinceNow <= 0 { timedOut = true; break }
+            usleep(pause)
+            pause = min(pause * 2, 10_000)
+        }
+        if !reaped {
+            // Politely, then not: a program that ignores the first signal is not waited for long.
+            kill(-pid, SIGTERM)
+            let grace = Date().addingTimeInterval(1)
+            while !reaped {
+                let result = waitpid(pid, &status, WNOHANG)
+                if result == pid || (result < 0 && errno != EINTR) { reaped = true; break }
+                if Date() > grace {
+                    kill(-pid, SIGKILL)
+                    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                    reaped = true
+                }
+                usleep(20_000)
+            }
+        }
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Subprocess(status: timedOut ? 124 : exit, stdout: String(decoding: collected[0], as: UTF8.self),
+                          stderr: String(decoding: collected[1], as: UTF8.self), timedOut: timedOut)
+    }
+}

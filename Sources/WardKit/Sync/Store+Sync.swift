@@ -1,0 +1,489 @@
+import Foundation
+
+/// What `ward sync` did, and what a person should do next.
+public struct SyncReport: Sendable {
+    public enum Outcome: String, Sendable {
+        /// Committed what there was, took in the remote's commits, and pushed.
+        case synced
+        /// Nothing to commit, take in or push.
+        case upToDate = "up-to-date"
+        /// Committed here; the repository has no remote to sync with.
+        case localOnly = "local-only"
+        /// Committed here; the remote could not be reached (or did not answer in time).
+        case offline
+        /// Committed here; the remote's commits change the same lines. Nothing was merged.
+        case conflict
+        /// Nothing could be done until a person acts (a rebase of their own in progress, a detached HEAD...).
+        case blocked
+    }
+
+    public var outcome: Outcome
+    /// The commit made of the store's changes, and its message's lines.
+    public var commit: String?
+    public var committed: [String] = []
+    /// Commits taken in from the remote, and how ("fast-forward", "rebase", "merge").
+    public var received = 0
+    public var integration: String?
+    /// Commits sent.
+    public var pushed = 0
+    public var remote: String?
+    /// Files that could not be merged (a conflict), or were left out of the commit (a journal being written).
+    public var conflicts: [String] = []
+    public var leftOut: [String] = []
+    /// Decision numbers two records now share (after the remote's records came in).
+    public var duplicateDecisions: [String] = []
+    /// What happened, in one sentence, and what to do, one step per line.
+    public var message: String
+    public var advice: [String] = []
+    /// Done before anything else: an earlier sync's unfinished rebase or merge undone.
+    public var recovered: String?
+
+    public var succeeded: Bool { [.synced, .upToDate, .localOnly].contains(outcome) }
+}
+
+extension Store {
+    /// Commits the store's changed files (only those), takes in the remote's commits (rebase, or a merge where a
+    /// rebase would conflict), and pushes. Never forces, never discards: on a conflict it undoes its own merge
+    /// and says which files; without a remote or network it keeps the commit and says so.
+    ///
+    /// `timeout` bounds each conversation with the remote (fetch, push); local steps are bounded separately.
+    /// `progress` hears each step as it starts.
+    public func sync(timeout: TimeInterval = 20, progress: @escaping (String) -> Void = { _ in }) throws -> SyncReport {
+        guard !isDemo, files.readOnlyReason == nil else { throw WardError(files.readOnlyReason ?? "the demo store is read-only") }
+        guard Git.executable != nil else { throw WardError("git is not installed (or not on PATH): 'ward sync' needs it") }
+        guard let tree = GitWorkTree(storeRoot: root) else {
+            throw WardError("not in a git repository, so there is nothing to sync with; 'ward init --git' sets one up", path: root.path)
+        }
+        return try files.withLock("sync") {
+            var report = try SyncRun(store: self, tree: tree, timeout: timeout, progress: progress).run()
+            if report.outcome != .blocked { recordLastSync(report) }
+            report.advice = report.advice.filter { !$0.isEmpty }
+            return report
+        }
+    }
+
+    /// `ward init --git`: makes the store's folder a git repository when it lies in none, and commits the store's
+    /// files. Returns whether a repository was made, and the commit (nil when there was nothing to commit).
+    public func setUpGit() throws -> (createdRepository: Bool, commit: String?) {
+        guard Git.executable != nil else { throw WardError("git is not installed (or not on PATH): install it, or leave out --git") }
+        var created = false
+        if GitWorkTree(storeRoot: root) == nil {
+            guard let made = try Git.command(["init", "--quiet"], in: root.path, timeout: 30), made.succeeded else {
+                throw WardError("git init failed; the store is made, but not a repository", path: root.path)
+            }
+            created = true
+        }
+        guard let tree = GitWorkTree(storeRoot: root) else { throw WardError("git init made no repository here", path: root.path) }
+        return try files.withLock("sync") {
+            var report = SyncReport(outcome: .upToDate, message: "")
+            try SyncRun(store: self, tree: tree, timeout: 20, progress: { _ in }).commit(&report, subject: "Ward store" + (config.name.map { ": " + $0 } ?? ""))
+            return (created, report.commit)
+        }
+    }
+
+    /// Keeps when and how the last sync ended, for the status line (derived data: `.ward/` is not committed).
+    private func recordLastSync(_ report: SyncReport) {
+        let object: [String: JSONValue] = ["at": .string(Timestamps.format(now())), "outcome": .string(report.outcome.rawValue)]
+        try? files.makeDirectories(".ward/sync")
+        let current = try? files.read(Self.lastSyncPath)
+        try? files.replace(Self.lastSyncPath, with: Data((JSONValue.object(object).jsonText + "\n").utf8),
+                           expecting: current.flatMap { $0 }.map { .content($0.hash) } ?? .absent)
+    }
+}
+
+/// One sync, step by step.
+private struct SyncRun {
+    let store: Store
+    let tree: GitWorkTree
+    let timeout: TimeInterval
+    let progress: (String) -> Void
+
+    /// Written before Ward starts a rebase or merge, removed when it is over: an interrupted sync's
+    /// operation is Ward's to undo (and only then: a person's own rebase is never touched).
+    static let operationMarker = ".ward/sync/operation"
+
+    func run() throws -> SyncReport {
+        var report = SyncReport(outcome: .upToDate, message: "")
+        if let blocked = try recoverInterrupted(&report) { return blocked }
+        guard let branch = tree.output(["symbolic-ref", "--quiet", "--short", "HEAD"]) else {
+            report.outcome = .blocked
+            report.message = "HEAD is detached (not on a branch): Ward does not know where to commit"
+            report.advice = ["check out the store's branch ('git -C \(store.root.path) switch main'), then run 'ward sync' again"]
+            return report
+        }
+
+        raiseDescriptorLimit()
+        let target = upstream(branch: branch)
+        var tracking: String?
+        var unreachable: Subprocess?
+        if let target {
+            report.remote = target.remote
+            progress("fetching from \(target.remote)")
+            switch try fetch(target) {
+            case .success(let ref): tracking = ref
+            case .failure(let failed): unreachable = failed.process
+            }
+        }
+
+        // Committing and taking in happen holding the locks of every file they touch: no note is appended
+        // to a journal while git rewrites it.
+        progress("committing the store's changes")
+        if let stop = try takeIn(&report, tracking: tracking, remote: target?.remote, commitFirst: true) { return stop }
+
+        guard let target else {
+            report.outcome = .localOnly
+            report.message = (report.commit == nil ? "Nothing to commit" : "Committed \(report.commit!)")
+                + "; this repository has no remote, so nothing was pulled or pushed"
+            report.advice = ["to share the store, add a remote: git -C \(store.root.path) remote add origin URL (see the README's 'Working as a team')"]
+            return report
+        }
+        if let unreachable { return offline(&report, remote: target.remote, step: "fetch", unreachable) }
+        let remote = target.remote
+
+        // A push refused because someone pushed meanwhile is retried after taking their commits in.
+        for attempt in 1...3 {
+            if attempt > 1 {
+                progress("fetching from \(remote) again")
+                switch try fetch(target) {
+                case .success(let ref): tracking = ref
+                case .failure(let failed): return offline(&report, remote: remote, step: "fetch", failed)
+                }
+                if let stop = try takeIn(&report, tracking: tracking, remote: remote, commitFirst: false) { return stop }
+            }
+            let ahead = tracking.map { Int(tree.output(["rev-list", "--count", $0 + "..HEAD"]) ?? "") ?? 0 }
+                ?? Int(tree.output(["rev-list", "--count", "HEAD"]) ?? "") ?? 0
+            if ahead == 0 && (target.hasUpstream || tree.output(["rev-parse", "--verify", "--quiet", "HEAD"]) == nil) { break }
+            progress("pushing to \(remote)")
+            let pushed = try tree.run(["push", "--quiet", "--porcelain"] + (target.hasUpstream ? [] : ["--set-upstream"])
+                                      + [remote, "HEAD:refs/heads/\(target.branch)"], timeout: timeout)
+            if pushed.succeeded {
+                report.pushed = ahead
+                _ = try? tree.run(["update-ref", "refs/remotes/\(remote)/\(target.branch)", "HEAD"])
+                break
+            }
+            let rejected = pushed.stdout.contains("[rejected]") || pushed.stderr.contains("fetch first")
+                || pushed.stderr.contains("non-fast-forward")
+            if rejected && attempt < 3 { continue }
+            if rejected {
+                report.outcome = .offline
+                report.message = "\(remote) kept taking new commits while Ward pushed (3 tries); yours are committed here"
+                report.advice = ["run 'ward sync' again"]
+                return report
+            }
+            return offline(&report, remote: remote, step: "push", pushed)
+        }
+
+        report.duplicateDecisions = duplicateDecisionNumbers()
+        report.outcome = report.commit == nil && report.received == 0 && report.pushed == 0 ? .upToDate : .synced
+        var done: [String] = []
+        if let commit = report.commit { done.append("committed \(commit)") }
+        if report.received > 0 { done.append("took in \(report.received) commit\(report.received == 1 ? "" : "s") (\(report.integration ?? "merge"))") }
+        if report.pushed > 0 { done.append("pushed \(report.pushed) commit\(report.pushed == 1 ? "" : "s")") }
+        report.message = done.isEmpty ? "Up to date with \(remote)" : "Synced with \(remote): " + done.joined(separator: ", ")
+        if !report.duplicateDecisions.isEmpty {
+            report.advice.append("decision numbers are used twice now (\(report.duplicateDecisions.joined(separator: ", "))): run 'ward doctor', then 'ward adr renumber FILE' for one of each pair, and 'ward sync'")
+        }
+        if !report.leftOut.isEmpty {
+            report.advice.append("left out (a line being written, or cut short by a crash): \(report.leftOut.joined(separator: ", ")); 'ward doctor' says which, 'ward sync' again takes them")
+        }
+        return report
+    }
+
+    // MARK: Steps
+
+    /// Fetches the branch into its remote-tracking ref: the ref, nil when the remote has no such branch yet (a
+    /// fresh bare repository), or git's failure (unreachable, or no answer within the timeout).
+    private func fetch(_ target: (remote: String, branch: String, hasUpstream: Bool)) throws -> Result<String?, FetchFailure> {
+        let tracking = "refs/remotes/\(target.remote)/\(target.branch)"
+        let fetched = try tree.run(["fetch", "--quiet", "--no-write-fetch-head", target.remote,
+                                    "+refs/heads/\(target.branch):\(tracking)"], timeout: timeout)
+        if fetched.succeeded { return .success(tree.output(["rev-parse", "--verify", "--quiet", tracking]) == nil ? nil : tracking) }
+        if !fetched.timedOut && fetched.stderr.contains("couldn't find remote ref") { return .success(nil) }
+        return .failure(FetchFailure(process: fetched))
+    }
+
+    struct FetchFailure: Error { var process: Subprocess }
+
+    /// Commits (when `commitFirst`) and takes in `tracking`'s commits, holding the writers' locks of every
+    /// store file either may rewrite. Returns a report to stop with, or nil to go on.
+    private func takeIn(_ report: inout SyncReport, tracking: String?, remote: String?, commitFirst: Bool) throws -> SyncReport? {
+        var touched = Set(commitFirst ? try changedFiles() : [])
+        if let tracking, tree.output(["rev-parse", "--verify", "--quiet", "HEAD"]) != nil {
+            touched.formUnion(names(["diff", "--name-only", "--no-renames", "-z", "--relative", "HEAD", tracking]))
+            if let base = tree.output(["merge-base", "HEAD", tracking]) {
+                touched.formUnion(names(["diff", "--name-only", "--no-renames", "-z", "--relative", base, "HEAD"]))
+            }
+        }
+        var stop: SyncReport?
+        var result = report
+        try store.files.holdingWriters(of: Array(touched)) {
+            if commitFirst { try commit(&result) }
+            if let tracking, let remote { stop = try integrate(&result, tracking: tracking, remote: remote) }
+        }
+        report = result
+        return stop
+    }
+
+    /// Paths (relative to the store) a git command lists, NUL-separated, inside the store only.
+    private func names(_ arguments: [String]) -> [String] {
+        guard let listed = try? tree.run(arguments + ["--", "."]), listed.succeeded else { return [] }
+        return listed.stdout.split(separator: "\0").map(String.init).filter { !$0.hasPrefix("../") && !$0.hasPrefix(".ward/") }
+    }
+
+    /// Every journal and record the sync touches is held open and locked at once: the soft limit on open
+    /// files (often 1,024) is raised to the hard one.
+    private func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
+    /// Undoes a rebase or merge an earlier, interrupted sync left; stops for one a person started.
+    private func recoverInterrupted(_ report: inout SyncReport) throws -> SyncReport? {
+        let marker = try store.files.read(Self.operationMarker)
+        if let operation = tree.operationInProgress {
+            guard marker != nil, operation == "rebase" || operation == "merge" else {
+                report.outcome = .blocked
+                report.message = "a \(operation) is in progress in this repository (not one Ward started): Ward leaves it alone"
+                report.advice = ["finish it ('git \(operation) --continue') or undo it ('git \(operation) --abort'), then run 'ward sync' again"]
+                return report
+            }
+            let aborted = try tree.run([operation, "--abort"])
+            guard aborted.succeeded else {
+                report.outcome = .blocked
+                report.message = "an interrupted sync left a \(operation) that git could not undo: \(aborted.reason)"
+                report.advice = ["look at 'git -C \(store.root.path) status'; 'git \(operation) --abort' undoes it"]
+                return report
+            }
+            report.recovered = "undid the \(operation) an interrupted sync had left (its commits are kept)"
+        }
+        if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
+        // A git command still running (or a killed one's lock): wait a little, then say so.
+        let deadline = Date().addingTimeInterval(5)
+        while tree.has("index.lock") {
+            if Date() > deadline {
+                report.outcome = .blocked
+                report.message = "git's index is locked (\(tree.gitDirectory)/index.lock): another git command is running, or one was killed"
+                report.advice = ["if no git command is running, remove \(tree.gitDirectory)/index.lock, then run 'ward sync' again"]
+                return report
+            }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    /// Stages the store's changed files and commits them, with a message made from what changed. A journal
+    /// whose last line is still being written (or was cut short by a crash) waits for the next sync.
+    func commit(_ report: inout SyncReport, subject: String? = nil) throws {
+        let changed = try changedFiles()
+        guard !changed.isEmpty else { return }
+        var leftOut: [String] = []
+        for path in changed where path.hasSuffix(".jsonl") && endsTorn(path) {
+            // A writer part way through its one write(): give it a moment.
+            usleep(200_000)
+            if endsTorn(path) { leftOut.append(path) }
+        }
+        report.leftOut = leftOut
+        let pathspecs = GitWorkTree.storePathspecs(excluding: leftOut)
+        let added = try tree.run(["add", "--all"] + pathspecs)
+        guard added.succeeded else { throw WardError("git could not stage the store's changes: \(added.reason)", path: store.root.path) }
+        let names = try tree.run(["diff", "--cached", "--name-status", "--no-renames", "-z", "--relative"] + pathspecs)
+        let changes = Self.nameStatus(names.stdout)
+        guard !changes.isEmpty else { return }
+        let journals = changes.map(\.path).filter { $0.hasSuffix(".jsonl") }
+        var addedLines: [String: [String]] = [:]
+        if !journals.isEmpty {
+            let diff = try tree.run(["diff", "--cached", "-U0", "--no-color", "--no-renames", "--no-ext-diff", "--relative", "--"] + journals)
+            addedLines = Self.addedLines(diff.stdout)
+        }
+        let message = SyncMessage(changes: changes, addedLines: addedLines, decisionsDirectory: store.decisionsDirectory) { path in
+            (try? store.files.read(path)).flatMap { $0 }.flatMap { try? Decision(data: $0.data, path: path).title }
+        }
+        var arguments = ["commit", "--quiet", "--no-edit", "-m", subject ?? message.subject]
+        if !message.body.isEmpty { arguments += ["-m", message.body] }
+        // Only the store's paths: whatever else a person staged in the repository stays staged, uncommitted.
+        arguments += ["--only"] + pathspecs
+        let committed = try tree.run(identity() + arguments)
+        guard committed.succeeded else {
+            throw WardError("git could not commit the store's changes: \(committed.reason); they are still here, uncommitted", path: store.root.path)
+        }
+        report.commit = tree.output(["rev-parse", "--short", "HEAD"])
+        report.committed = message.items
+    }
+
+    /// The store's files git sees as changed, added or removed (paths relative to the store).
+    private func changedFiles() throws -> [String] {
+        let status = try tree.run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"] + GitWorkTree.storePathspecs())
+        guard status.succeeded else { throw WardError("git status failed: \(status.reason)", path: store.root.path) }
+        // Entries are "XY PATH" (relative to the repository's top); the store's own prefix is taken off.
+        let prefix = tree.output(["rev-parse", "--show-prefix"]) ?? ""
+        return status.stdout.split(separator: "\0").compactMap { entry in
+            guard entry.count > 3 else { return nil }
+            let path = String(entry.dropFirst(3))
+            return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        }
+    }
+
+    /// Whether a journal's last byte is not a newline (a line being written, or torn by a crash).
+    private func endsTorn(_ path: String) -> Bool {
+        let fd = open(store.files.path(path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return false }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, size - 1) == 1 else { return false }
+        return last != UInt8(ascii: "\n")
+    }
+
+    /// `-c user.name=... -c user.email=...` from Ward's own identity when git has none configured (a bastion's
+    /// shared account): git refuses to commit without one.
+    private func identity() -> [String] {
+        if tree.output(["config", "user.email"]) != nil && tree.output(["config", "user.name"]) != nil { return [] }
+        let user = store.author.split(separator: "@").first.map(String.init) ?? store.author
+        return ["-c", "user.name=" + user, "-c", "user.email=" + store.author]
+    }
+
+    /// The remote and branch to sync with: the branch's upstream, else the only remote or `origin` with the
+    /// same branch name (pushed with --set-upstream). Nil when the repository has no remote.
+    private func upstream(branch: String) -> (remote: String, branch: String, hasUpstream: Bool)? {
+        if let remote = tree.output(["config", "branch.\(branch).remote"]), remote != ".",
+           let merge = tree.output(["config", "branch.\(branch).merge"]), merge.hasPrefix("refs/heads/") {
+            return (remote, String(merge.dropFirst("refs/heads/".count)), true)
+        }
+        let remotes = (tree.output(["remote"]) ?? "").split(separator: "\n").map(String.init)
+        guard let remote = remotes.count == 1 ? remotes[0] : remotes.first(where: { $0 == "origin" }) else { return nil }
+        return (remote, branch, false)
+    }
+
+    /// Takes in the remote-tracking branch's commits: fast-forward, else rebase, else merge. Returns a report to
+    /// stop with (a conflict), or nil to go on.
+    private func integrate(_ report: inout SyncReport, tracking: String, remote: String) throws -> SyncReport? {
+        let behind = Int(tree.output(["rev-list", "--count", "HEAD.." + tracking]) ?? "") ?? 0
+        guard behind > 0 else { return nil }
+        let ahead = Int(tree.output(["rev-list", "--count", tracking + "..HEAD"]) ?? "") ?? 0
+        progress("taking in \(behind) commit\(behind == 1 ? "" : "s") from \(remote)")
+        if ahead == 0 {
+            let merged = try tree.run(["merge", "--ff-only", "--quiet", tracking])
+            if merged.succeeded {
+                report.received += behind
+                report.integration = "fast-forward"
+                return nil
+            }
+            return stopped(&report, remote: remote, tracking: tracking, reason: merged.reason, conflicts: [])
+        }
+        // A rebase keeps the history a line; it needs a clean work tree (files outside the store, or a journal
+        // left out above, may not be), and a merge does not.
+        let clean = tree.output(["status", "--porcelain", "--untracked-files=no"])?.isEmpty == true
+        if clean {
+            try markOperation("rebase")
+            let rebased = try tree.run(identity() + ["rebase", "--quiet", tracking])
+            if rebased.succeeded {
+                try clearOperation()
+                report.received += behind
+                report.integration = "rebase"
+                return nil
+            }
+            if tree.operationInProgress == "rebase" { _ = try tree.run(["rebase", "--abort"]) }
+            try clearOperation()
+        }
+        try markOperation("merge")
+        let merged = try tree.run(identity() + ["merge", "--no-edit", "--quiet", "-m", "Ward sync: merge \(tracking.replacingOccurrences(of: "refs/remotes/", with: ""))", tracking])
+        if merged.succeeded {
+            try clearOperation()
+            report.received += behind
+            report.integration = "merge"
+            return nil
+        }
+        let conflicts = (tree.output(["diff", "--name-only", "--diff-filter=U", "--relative"]) ?? "")
+            .split(separator: "\n").map(String.init)
+        if tree.operationInProgress == "merge" { _ = try tree.run(["merge", "--abort"]) }
+        try clearOperation()
+        return stopped(&report, remote: remote, tracking: tracking, reason: merged.reason, conflicts: conflicts)
+    }
+
+    private func stopped(_ report: inout SyncReport, remote: String, tracking: String, reason: String, conflicts: [String]) -> SyncReport {
+        let short = tracking.replacingOccurrences(of: "refs/remotes/", with: "")
+        report.conflicts = conflicts
+        report.outcome = conflicts.isEmpty ? .blocked : .conflict
+        let kept = report.commit.map { "your changes are committed here (\($0)); " } ?? "your commits are kept here; "
+        if conflicts.isEmpty {
+            report.message = "git could not take in \(remote)'s commits: \(reason); " + kept + "nothing was merged"
+            report.advice = ["look at 'git -C \(store.root.path) status', then run 'ward sync' again"]
+        } else {
+            report.message = "\(remote)'s commits change the same lines of \(conflicts.count) file\(conflicts.count == 1 ? "" : "s") as yours; "
+                + kept + "nothing was merged or pushed"
+            report.advice = [
+                "cd \(store.root.path) && git merge \(short)",
+                "edit each file named above: keep both sides' text, remove the <<<<<<< ======= >>>>>>> lines",
+                "git add FILE... && git commit --no-edit",
+                "ward doctor (checks the merged files), then ward sync",
+            ]
+        }
+        return report
+    }
+
+    private func offline(_ report: inout SyncReport, remote: String, step: String, _ failure: FetchFailure) -> SyncReport {
+        offline(&report, remote: remote, step: step, failure.process)
+    }
+
+    private func offline(_ report: inout SyncReport, remote: String, step: String, _ finished: Subprocess) -> SyncReport {
+        report.outcome = .offline
+        let url = tree.output(["remote", "get-url", remote]) ?? remote
+        let why = finished.timedOut ? "no answer within \(Int(timeout)) s" : finished.reason
+        report.message = "could not \(step) \(remote) (\(url)): \(why). "
+            + (report.commit.map { "Your changes are committed here (\($0)); " } ?? "Nothing was lost; ")
+            + "run 'ward sync' again when the remote can be reached"
+        return report
+    }
+
+    private func markOperation(_ operation: String) throws {
+        try store.files.makeDirectories(".ward/sync")
+        let current = try store.files.read(Self.operationMarker)
+        try store.files.replace(Self.operationMarker, with: Data((operation + "\n").utf8),
+                                expecting: current.map { .content($0.hash) } ?? .absent)
+    }
+
+    private func clearOperation() throws {
+        if let current = try store.files.read(Self.operationMarker) {
+            try store.files.remove(Self.operationMarker, expecting: current.hash, missingIsFine: true)
+        }
+    }
+
+    /// Decision file names that share a number.
+    private func duplicateDecisionNumbers() -> [String] {
+        let names = store.listDirectory(store.decisionsDirectory)
+        let byNumber = Dictionary(grouping: names.filter { Decision.number(inFileName: $0).map { $0 <= Decision.largestNumber } ?? false },
+                                  by: { Decision.number(inFileName: $0)! })
+        return byNumber.filter { $0.value.count > 1 }.keys.sorted().map { String($0) }
+    }
+
+    // MARK: Reading git's output
+
+    /// `git diff --name-status -z`: status letter, NUL, path, NUL, repeated.
+    static func nameStatus(_ text: String) -> [(status: Character, path: String)] {
+        let fields = text.split(separator: "\0", omittingEmptySubsequences: false)
+        var changes: [(Character, String)] = []
+        var index = 0
+        while index + 1 < fields.count {
+            if let letter = fields[index].first { changes.append((letter, String(fields[index + 1]))) }
+            index += 2
+        }
+        return changes
+    }
+
+    /// The `+` lines of a unified diff, by the file they were added to.
+    static func addedLines(_ diff: String) -> [String: [String]] {
+        var lines: [String: [String]] = [:]
+        var current: String?
+        for line in diff.split(separator: "\n") {
+            if line.hasPrefix("+++ ") {
+                current = line.hasPrefix("+++ b/") ? String(line.dropFirst(6)) : nil
+            } else if line.hasPrefix("+"), let current {
+                lines[current, default: []].append(String(line.dropFirst()))
+            }
+        }
+        return lines
+    }
+}
