@@ -281,6 +281,66 @@ import Testing
         }
     }
 
+    @Test func inTheTerminalTheStatusLineShowsTheGitStateAndUSyncs() throws {
+        let team = try Team()
+        let id = try ward(in: team.a, ["incident", "declare", "Queue backlog", "--severity", "2"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let program = buildDirectory.appending(path: "ward").path
+        let tmux = try TmuxSession("sh -c '\(program) --store \(team.a.path); sleep 20'", width: 120, height: 30)
+        // The new incident's two files are not committed yet.
+        tmux.waitFor("git ✎2 · synced ")
+        tmux.keys("U")
+        tmux.waitFor("Synced with origin")
+        tmux.waitFor("git ✓ · synced ")
+        // A teammate's note, pushed from the other clone, comes in with the next U and shows on the timeline.
+        Self.expectSuccess(try team.sync(team.b))
+        try ward(in: team.b, ["log", "--incident", id, "consumer lag back under 1k"])
+        Self.expectSuccess(try team.sync(team.b))
+        tmux.keys("2")
+        tmux.waitFor("Queue backlog")
+        tmux.keys("Enter")
+        tmux.waitFor("declared")
+        tmux.keys("U")
+        tmux.waitFor("took in 1 commit")
+        tmux.waitFor("consumer lag back under 1k")
+        #expect(try Self.git(["rev-parse", "HEAD"], in: team.a) == Self.git(["rev-parse", "HEAD"], in: team.b))
+    }
+
+    @Test func aConflictStopsWithTheFilesAndWhatToDoAndMergesNothing() throws {
+        let team = try Team()
+        let id = try ward(in: team.a, ["incident", "declare", "Cache stampede", "--severity", "2"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        Self.expectSuccess(try team.sync(team.a))
+        Self.expectSuccess(try team.sync(team.b))
+        // Both responders rewrite the same line of the incident's prose.
+        let path = "incidents/\(id)/incident.md"
+        for (clone, words) in [(team.a, "Ana's summary"), (team.b, "Bob's summary")] {
+            let file = clone.appending(path: path)
+            var text = try String(contentsOf: file, encoding: .utf8)
+            text += "\nSummary: \(words).\n"
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        Self.expectSuccess(try team.sync(team.a))
+        let result = try team.sync(team.b)
+        #expect(result.status == 4, "\(result.stderr)")
+        let report = try Self.report(result)
+        #expect(report["outcome"] as? String == "conflict")
+        #expect(report["conflicts"] as? [String] == [path])
+        #expect((report["advice"] as? [String])?.first?.contains("git merge origin/") == true)
+        // Nothing merged, nothing lost: bob's words committed, the work tree as he left it, no merge in progress.
+        let gitDirectory = team.b.appending(path: ".git").path
+        #expect(!FileManager.default.fileExists(atPath: gitDirectory + "/MERGE_HEAD"))
+        #expect(!FileManager.default.fileExists(atPath: gitDirectory + "/rebase-merge"))
+        #expect(try Self.git(["status", "--porcelain"], in: team.b).isEmpty)
+        #expect(try Self.git(["show", "HEAD:" + path], in: team.b).contains("Bob's summary"))
+        #expect(try Self.git(["show", "@{u}:" + path], in: team.b).contains("Ana's summary"))
+        #expect(try Self.git(["rev-parse", "HEAD"], in: team.remote) != Self.git(["rev-parse", "HEAD"], in: team.b), "never forced")
+        // The human form says the same on stderr.
+        let again = try run(["sync"], in: team.b, environment: Self.isolated)
+        #expect(again.status == 4)
+        #expect(again.stderr.contains("Conflicting files:") && again.stderr.contains(path) && again.stderr.contains("To resolve:"), "\(again.stderr)")
+    }
+
     @Test func aRebaseOrMergeAPersonStartedIsLeftAlone() throws {
         let team = try Team()
         let gitDirectory = team.a.appending(path: ".git")

@@ -95,6 +95,19 @@ public struct SyncStatus: Sendable, Equatable {
         return "git: " + parts.joined(separator: ", ")
     }
 
+    /// The short form for the terminal's status line: "git ↑2 ↓1 ✎3 · 5m ago".
+    public func compact(now: Date = Date()) -> String {
+        var parts = ["git"]
+        if let operationInProgress { parts.append(operationInProgress + "!") }
+        if ahead > 0 { parts.append("↑\(ahead)") }
+        if behind > 0 { parts.append("↓\(behind)") }
+        if uncommitted > 0 { parts.append("✎\(uncommitted)") }
+        if upstream == nil { parts.append(branch == nil ? "detached" : "local") }
+        if parts.count == 1 { parts.append("✓") }
+        let when = lastSync.map { "synced " + Self.age(now.timeIntervalSince($0)) + " ago" } ?? "never synced"
+        return parts.joined(separator: " ") + " · " + when
+    }
+
     static func age(_ seconds: TimeInterval) -> String {
         let seconds = max(0, Int(seconds))
         if seconds < 60 { return "\(seconds)s" }

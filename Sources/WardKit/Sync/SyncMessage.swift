@@ -22,7 +22,7 @@ struct SyncMessage {
                 if incidents[id] == nil { incidentOrder.append(id) }
                 var change = incidents[id] ?? IncidentChange()
                 switch parts[2] {
-                case "incident.md": if status == "A" { change.declared = true } else { change.edited.insert("details") }
+                case "incident.md": if status == "A" { change.declared = true } else { change.edited.insert("incident.md edited") }
                 case "postmortem.md": change.edited.insert(status == "A" ? "post-mortem drafted" : "post-mortem edited")
                 case "timeline.jsonl": change.add(lines: addedLines[path] ?? [])
                 default: change.edited.insert(parts[2] + (status == "D" ? " removed" : " changed"))

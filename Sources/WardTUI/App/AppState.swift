@@ -155,6 +155,9 @@ public struct AppState: Sendable {
     /// A question on the status line that only `y` answers yes: leaving answers unrecorded.
     public var confirm: Confirmation?
     public var message: (text: String, isError: Bool)?
+    /// The store's git state for the status line (nil outside a repository), and whether a sync is running.
+    public var sync: SyncStatus?
+    public var syncing = false
     /// A file the last edit left unreadable, and why: shown until it reads fine; `e` opens it again.
     public var brokenEdit: (path: String, problem: String)?
 

@@ -110,6 +110,9 @@ public enum Palette {
             })
         }
         commands += [
+            Command(name: "sync", help: "commit, pull and push the store with git (U)") { state in
+                Sync.start(&state)
+            },
             Command(name: "search", help: "search every record (/)") { state in
                 state.input = TextInput(purpose: .search)
                 state.search = SearchState()

@@ -35,6 +35,7 @@ enum Keys {
             state.search = SearchState()
             return []
         case .character("r"), .control("l"): return [.reload]
+        case .character("U"): return Sync.start(&state)
         case .escape, .backspace, .character("h"), .left:
             if state.stack.count > 1 { state.stack.removeLast() }
             return []
@@ -434,5 +435,23 @@ enum Paste {
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}
+
+/// `U`: sync the store with its git remote, in the background.
+enum Sync {
+    static func start(_ state: inout AppState) -> [Effect] {
+        guard ResponseKeys.writable(&state) else { return [] }
+        guard state.sync != nil else {
+            state.message = ("This store is in no git repository: 'ward init --git' makes one (see the README's 'Working as a team').", true)
+            return []
+        }
+        guard !state.syncing else {
+            state.message = ("A sync is already running.", false)
+            return []
+        }
+        state.syncing = true
+        state.message = ("Syncing with git: committing, pulling, pushing...", false)
+        return [.sync]
     }
 }

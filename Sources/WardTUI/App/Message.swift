@@ -18,6 +18,10 @@ public enum Message: Sendable {
     case checked(path: String, problem: String?)
     /// A change was written (or refused): what to say, and a screen to open (a new incident).
     case performed(text: String, isError: Bool, open: Route?)
+    /// The store's git state, read again (nil: the store is in no git repository).
+    case syncState(SyncStatus?)
+    /// A `ward sync` the app asked for ended: what to say.
+    case synced(text: String, isError: Bool)
 }
 
 /// A change a person asks of the store from the TUI. The shell performs it through WardKit, which checks
@@ -47,6 +51,8 @@ public enum Effect: Sendable, Equatable {
     /// Leave the screen, run $VISUAL/$EDITOR on the file, come back and reload.
     case edit(path: String)
     case reload
+    /// Commit, pull and push the store (git), in the background; the shell answers with `.synced`.
+    case sync
     /// Write a change to the store, then say how it went with `.performed`.
     case perform(Change)
 }

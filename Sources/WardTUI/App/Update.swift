@@ -77,6 +77,13 @@ public enum App {
                 state.brokenEdit = problem.map { (path, $0) }
             }
             return []
+        case let .syncState(status):
+            state.sync = status
+            return []
+        case let .synced(text, isError):
+            state.syncing = false
+            state.message = (text, isError)
+            return []
         case let .performed(text, isError, open):
             state.message = (text, isError)
             if isError {

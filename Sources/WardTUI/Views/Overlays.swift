@@ -58,7 +58,7 @@ enum PaletteView {
 enum HelpView {
     static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [("1-7", "the seven screens"), ("/", "search everything"), (":", "command palette"),
-                        ("esc", "back"), ("r q", "reload, quit")]),
+                        ("esc", "back"), ("r U q", "reload, git sync, quit")]),
         ("Moving", [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("^d ^u", "half a page"), ("⏎ tab", "open, next pane"),
                     ("click", "select; again opens")]),
         ("Lists", [("a", "incidents: active or all"), ("s t v", "severity, status, service"),

@@ -187,7 +187,16 @@ enum Chrome {
         } else {
             text = hints(state)
         }
-        screen.put(" " + text, x: used, y: y, style: style, maxWidth: screen.width - used)
+        // The git state, at the right end when there is room for it beside at least a few words.
+        let sync = state.syncing ? " syncing... " : state.sync.map { " " + $0.compact(now: state.now) + " " } ?? ""
+        let syncWidth = DisplayWidth.of(sync)
+        let room = screen.width - used - (syncWidth > 0 && screen.width - used - syncWidth >= 24 ? syncWidth : 0)
+        screen.put(" " + text, x: used, y: y, style: style, maxWidth: room)
+        if room < screen.width - used {
+            let behind = (state.sync?.behind ?? 0) > 0 || state.sync?.operationInProgress != nil
+            screen.put(sync, x: screen.width - syncWidth, y: y,
+                       style: Style(foreground: behind ? .yellow : nil, bold: behind, reverse: true))
+        }
     }
 
     static func hints(_ state: AppState) -> String {

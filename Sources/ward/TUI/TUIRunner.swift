@@ -75,11 +75,29 @@ enum TUIRunner {
         prefetch()
         var lastTick = Date()
 
+        // Git's view of the store (the status line's right end) and syncs run on their own thread; what they
+        // find comes back through the mailbox, read once per turn of the loop.
+        let mailbox = Mailbox()
+        let git = DispatchQueue(label: "ward.git")
+        var gitAsked = Date.distantPast
+        var gitWanted = false
+        /// At most one `git status` every two seconds, however fast notes come in (a large store's takes a while).
+        func refreshSyncState() {
+            guard !store.isDemo, !store.isReadOnly else { return }
+            gitWanted = true
+            guard Date().timeIntervalSince(gitAsked) >= 2 else { return }
+            gitWanted = false
+            gitAsked = Date()
+            git.async { mailbox.post(.syncState(store.syncStatus())) }
+        }
+        refreshSyncState()
+
         func reload() {
             // Watch new folders before reading, so nothing written in between goes unnoticed.
             watcher.refresh()
             _ = App.update(&state, .loaded(Snapshot.load(store)))
             prefetch()
+            refreshSyncState()
             if let broken = state.brokenEdit {
                 _ = App.update(&state, .checked(path: broken.path, problem: Editor.check(broken.path, in: store)))
             }
@@ -143,6 +161,9 @@ enum TUIRunner {
                 }
             }
             var changed = watcher.changed()
+            messages += mailbox.take()
+            // Commits and fetches by others (a teammate's push lands on a shared bastion clone) move the state too.
+            if gitWanted || Date().timeIntervalSince(gitAsked) >= 30 { refreshSyncState() }
             if Date().timeIntervalSince(lastTick) >= 1 {
                 lastTick = Date()
                 messages.append(.tick(lastTick))
@@ -155,6 +176,19 @@ enum TUIRunner {
                         return
                     case .reload:
                         changed = true
+                    case .sync:
+                        git.async {
+                            let said: Message
+                            do {
+                                let report = try store.sync()
+                                let text = ([report.message] + report.advice.prefix(1)).joined(separator: " · ")
+                                said = .synced(text: text, isError: !report.succeeded)
+                            } catch {
+                                said = .synced(text: "\(error)", isError: true)
+                            }
+                            mailbox.post(said)
+                            mailbox.post(.syncState(store.syncStatus()))
+                        }
                     case let .perform(change):
                         let outcome = Perform.run(change, in: store)
                         reload()
@@ -178,6 +212,21 @@ enum TUIRunner {
                 do { try keepChecklistAnswers() } catch { draftProblem = "\(error)" }
             }
             if changed { reload() }
+        }
+    }
+}
+
+/// Messages from other threads for the app's loop.
+final class Mailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [Message] = []
+
+    func post(_ message: Message) { lock.withLock { messages.append(message) } }
+
+    func take() -> [Message] {
+        lock.withLock {
+            defer { messages.removeAll() }
+            return messages
         }
     }
 }
