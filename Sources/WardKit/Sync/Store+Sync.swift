@@ -383,6 +383,8 @@ private struct SyncRun {
                 try clearOperation()
                 report.received += behind
                 report.integration = "rebase"
+                // The commit made above is HEAD again, under a new name.
+                if report.commit != nil { report.commit = tree.output(["rev-parse", "--short", "HEAD"]) }
                 return nil
             }
             if tree.operationInProgress == "rebase" { _ = try tree.run(["rebase", "--abort"]) }
