@@ -125,7 +125,7 @@ struct Generator {
             "decisions_dir": "decisions", "decisions_format": "madr",
         ])
         try write("ward.yaml", config)
-        try write(".gitignore", ".ward/\n")
+        try write(".gitignore", Store.gitIgnoreLines.map { $0 + "\n" }.joined())
         try write(".gitattributes", Store.gitAttributeLines.map { $0 + "\n" }.joined())
     }
 

@@ -7,7 +7,7 @@ import Testing
         let dir = TemporaryDirectory()
         dir.write(".gitignore", "node_modules/")
         try Store.create(at: dir.url, name: "Team")
-        #expect(dir.read(".gitignore") == "node_modules/\n.ward/\n")
+        #expect(dir.read(".gitignore") == "node_modules/\n.ward/\n*.ward-tmp\n")
         #expect(dir.read(".gitattributes") == "incidents/*/timeline.jsonl merge=union\n.ward-history.jsonl merge=union\nchecklists/runs/*.jsonl merge=union\n")
         #expect(try Store(root: dir.url).config.name == "Team")
         #expect(throws: WardError.self) { try Store.create(at: dir.url, name: "Again") }
