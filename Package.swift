@@ -27,9 +27,12 @@ let package = Package(
         .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
         .plugin(name: "EmbedPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"],
                 path: "Plugins/EmbedPlugin"),
+        // The one C call Swift cannot make (prctl is variadic): a sync's git dies with Ward.
+        .target(name: "CWardSupport", path: "Sources/CWardSupport"),
         .target(
             name: "WardKit",
             dependencies: [
+                "CWardSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Ink", package: "Ink"),

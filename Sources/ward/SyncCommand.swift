@@ -52,6 +52,8 @@ struct SyncCommand: ParsableCommand {
             }
             return
         }
+        Subprocess.forwardTerminationSignals()
+        Subprocess.trampoline = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let report = try store.sync(timeout: timeout) { step in
             if !global.json { Output.note(step + "...") }
         }
@@ -92,6 +94,7 @@ struct SyncCommand: ParsableCommand {
             "left_out": .array(report.leftOut.map(JSONValue.string)),
             "duplicate_decision_numbers": .array(report.duplicateDecisions.map(JSONValue.string)),
             "advice": .array(report.advice.map(JSONValue.string)),
+            "recovered": report.recovered.map(JSONValue.string) ?? .null,
         ])
     }
 

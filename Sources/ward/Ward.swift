@@ -37,6 +37,10 @@ struct Ward: ParsableCommand {
     /// Errors become one line on stderr: "ward: path:line: what is wrong". Exit status 2, or 1 where a
     /// command reports a verdict (doctor found problems).
     static func main() {
+        // Ward starting a git for a sync, in its own place (see Subprocess.becomeChild).
+        if CommandLine.arguments.count > 1, CommandLine.arguments[1] == Subprocess.childArgument {
+            Subprocess.becomeChild(CommandLine.arguments)
+        }
         do {
             let arguments = movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
             // A note is the command typed most when it matters most: read without ArgumentParser's start-up.

@@ -9,7 +9,7 @@ import Testing
     static let isolated = ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
 
     /// A bare remote and a first clone `a` made by `ward init --git`, pushed; `b` cloned from the remote.
-    struct Team {
+    struct Team: @unchecked Sendable {
         let scratch = Scratch()
         var remote: URL { scratch.url.appending(path: "remote.git") }
         var a: URL { scratch.url.appending(path: "a") }
@@ -229,7 +229,7 @@ import Testing
                 if round % 4 == 0 { _ = try store.newDecision(title: "\(who) decision \(round)") }
                 if clone == team.b { Self.expectSuccess(try team.sync(team.b)) }
             }
-            let outcome = try killAtRandom("ward", ["sync", "--timeout", "10"], in: team.a, within: 0...400_000,
+            let outcome = try killAtRandom("ward", ["sync", "--timeout", "10"], in: team.a, within: 0...800_000,
                                            environment: Self.isolated)
             if outcome.killed { kills += 1 }
         }
@@ -341,6 +341,172 @@ import Testing
         let again = try run(["sync"], in: team.b, environment: Self.isolated)
         #expect(again.status == 4)
         #expect(again.stderr.contains("Conflicting files:") && again.stderr.contains(path) && again.stderr.contains("To resolve:"), "\(again.stderr)")
+    }
+
+    // MARK: Racing writers, interrupted syncs, larger repositories
+
+    /// A post-checkout hook that says it started (the file `started`, holding its process group) and then
+    /// sleeps: git's rebase is held at its most fragile moment, with the remote's timeline checked out.
+    static func slowCheckoutHook(_ clone: URL, signal: URL, seconds: Int) throws {
+        let hook = clone.appending(path: ".git/hooks/post-checkout")
+        // Its process group (git's, which Ward made) and that group's parent (Ward), from /proc.
+        try "#!/bin/sh\ng=$(cut -d' ' -f5 /proc/$$/stat); w=$(cut -d' ' -f4 /proc/$g/stat)\necho \"$g $w\" > '\(signal.path).tmp' && mv '\(signal.path).tmp' '\(signal.path)'\nsleep \(seconds)\n"
+            .write(to: hook, atomically: true, encoding: .utf8)
+        chmod(hook.path, 0o755)
+    }
+
+    static func waitForFile(_ url: URL, timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: url.path) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    @Test func aNoteLoggedWhileGitRebasesTheTimelineWaitsAndIsKept() throws {
+        let team = try Team()
+        let id = try ward(in: team.a, ["incident", "declare", "Slow checkout", "--severity", "2"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        Self.expectSuccess(try team.sync(team.a))
+        Self.expectSuccess(try team.sync(team.b))
+        try ward(in: team.b, ["log", "--incident", id, "bob before"])
+        Self.expectSuccess(try team.sync(team.b))
+        try ward(in: team.a, ["log", "--incident", id, "ana before"])
+        let started = team.scratch.url.appending(path: "hook-started")
+        try Self.slowCheckoutHook(team.a, signal: started, seconds: 2)
+        let syncing = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var syncResult: RunResult?
+        DispatchQueue.global().async {
+            syncResult = try? team.sync(team.a)
+            syncing.signal()
+        }
+        #expect(Self.waitForFile(started), "the rebase never checked out")
+        // The note is typed while git has the remote's timeline checked out: it waits for git, then lands.
+        let logged = try ward(in: team.a, ["log", "--incident", id, "ana during the rebase"])
+        #expect(logged.status == 0)
+        syncing.wait()
+        let result = try #require(syncResult)
+        Self.expectSuccess(result)
+        #expect(try Self.report(result)["integration"] as? String == "rebase")
+        try FileManager.default.removeItem(at: team.a.appending(path: ".git/hooks/post-checkout"))
+        Self.expectSuccess(try team.sync(team.a))
+        Self.expectSuccess(try team.sync(team.b))
+        for clone in [team.a, team.b] {
+            let notes = try Self.timeline(clone, id).compactMap { $0["text"] as? String }
+            #expect(Set(["bob before", "ana before", "ana during the rebase"]).isSubset(of: Set(notes)), "\(clone.lastPathComponent): \(notes)")
+        }
+    }
+
+    @Test func aSyncKilledMidRebaseIsUndoneByTheNextOneAndAPersonsOwnRebaseIsNot() throws {
+        let team = try Team()
+        let id = try ward(in: team.a, ["incident", "declare", "Interrupted", "--severity", "3"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        Self.expectSuccess(try team.sync(team.a))
+        Self.expectSuccess(try team.sync(team.b))
+        try ward(in: team.b, ["log", "--incident", id, "bob"])
+        Self.expectSuccess(try team.sync(team.b))
+        try ward(in: team.a, ["log", "--incident", id, "ana"])
+        let started = team.scratch.url.appending(path: "hook-started")
+        try Self.slowCheckoutHook(team.a, signal: started, seconds: 30)
+        // Ward and its git both killed while the rebase is under way (a host losing power looks the same).
+        let syncing = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = try? team.sync(team.a)
+            syncing.signal()
+        }
+        #expect(Self.waitForFile(started))
+        let pids = ((try? String(contentsOf: started, encoding: .utf8)) ?? "").split(separator: " ")
+            .compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(pids.count == 2 && pids.allSatisfy { $0 > 1 }, "\(pids)")
+        // Ward first, so nothing cleans up; then its git, so the rebase stays half done.
+        if pids.count == 2 {
+            kill(pids[1], SIGKILL)
+            kill(-pids[0], SIGKILL)
+        }
+        syncing.wait()
+        try FileManager.default.removeItem(at: team.a.appending(path: ".git/hooks/post-checkout"))
+        #expect(FileManager.default.fileExists(atPath: team.a.appending(path: ".git/rebase-merge").path)
+                || FileManager.default.fileExists(atPath: team.a.appending(path: ".ward/sync/operation").path))
+        let next = try team.sync(team.a)
+        Self.expectSuccess(next)
+        #expect(try Self.git(["status", "--porcelain"], in: team.a).isEmpty)
+        let notes = try Self.timeline(team.a, id).compactMap { $0["text"] as? String }
+        #expect(notes.contains("bob") && notes.contains("ana"), "\(notes)")
+
+        // A stale marker (its sync's git finished on its own) does not make a person's later rebase Ward's.
+        try ward(in: team.a, ["log", "--incident", id, "two"])
+        Self.expectSuccess(try team.sync(team.a))
+        try ward(in: team.a, ["log", "--incident", id, "three"])
+        Self.expectSuccess(try team.sync(team.a))
+        try FileManager.default.createDirectory(at: team.a.appending(path: ".ward/sync"), withIntermediateDirectories: true)
+        try "{\"operation\":\"rebase\",\"head\":\"0000000000000000000000000000000000000000\",\"onto\":null}\n"
+            .write(to: team.a.appending(path: ".ward/sync/operation"), atomically: true, encoding: .utf8)
+        let editing = try #require(try Git.command(["-c", "sequence.editor=sed -i 1s/^pick/edit/", "rebase", "-i", "HEAD~2"],
+                                                   in: team.a.path, timeout: 30))
+        #expect(editing.succeeded, "\(editing.stderr)")
+        let blocked = try team.sync(team.a)
+        #expect(blocked.status == 5)
+        #expect((try Self.report(blocked)["message"] as? String)?.contains("not one Ward started") == true)
+        #expect(FileManager.default.fileExists(atPath: team.a.appending(path: ".git/rebase-merge").path), "the person's rebase is left alone")
+        _ = try Git.command(["rebase", "--abort"], in: team.a.path, timeout: 30)
+    }
+
+    @Test func thousandsOfChangedFilesSyncInOneGo() throws {
+        let team = try Team()
+        for index in 1...3000 {
+            let folder = team.a.appending(path: "checklists/runs")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try "{\"id\":\"r\(index)\",\"at\":\"2026-01-01T00:00:00Z\",\"recorded\":\"2026-01-01T00:00:00Z\",\"by\":\"a@b\",\"kind\":\"checklist-run\"}\n"
+                .write(to: folder.appending(path: "bulk-\(index).jsonl"), atomically: false, encoding: .utf8)
+        }
+        let result = try team.sync(team.a)
+        Self.expectSuccess(result)
+        #expect(try Self.git(["status", "--porcelain"], in: team.a).isEmpty)
+        Self.expectSuccess(try team.sync(team.b))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: team.b.appending(path: "checklists/runs").path).count == 3000)
+    }
+
+    @Test func inALargerRepositoryOnlyTheStoresWorkIsPushed() throws {
+        let scratch = Scratch()
+        let remote = scratch.url.appending(path: "remote.git"), repository = scratch.url.appending(path: "service")
+        try Self.git(["init", "--quiet", "--bare", remote.path], in: scratch.url)
+        try FileManager.default.createDirectory(at: repository.appending(path: "src"), withIntermediateDirectories: true)
+        try Self.git(["init", "--quiet"], in: repository)
+        try "int main(void) { return 0; }\n".write(to: repository.appending(path: "src/app.c"), atomically: true, encoding: .utf8)
+        let store = repository.appending(path: "ops")
+        Self.expectSuccess(try run(["init", store.path], in: scratch.url, environment: Self.isolated))
+        try Self.git(["add", "-A"], in: repository)
+        try Self.git(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "start"], in: repository)
+        try Self.git(["remote", "add", "origin", remote.path], in: repository)
+        try Self.git(["push", "--quiet", "--set-upstream", "origin", "HEAD"], in: repository)
+        // A person's own commit to the code, not pushed yet, and a note.
+        try "int main(void) { return 1; }\n".write(to: repository.appending(path: "src/app.c"), atomically: true, encoding: .utf8)
+        try Self.git(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-am", "wip"], in: repository)
+        try ward(in: store, ["incident", "declare", "Disk latency", "--severity", "3"])
+        let refused = try run(["sync", "--json"], in: store, environment: Self.isolated)
+        #expect(refused.status == 5)
+        let report = try Self.report(refused)
+        #expect((report["message"] as? String)?.contains("outside the store (src/app.c)") == true, "\(report)")
+        #expect(report["commit"] is String, "the store's work is committed here all the same")
+        // Pushed by its owner, the way is clear.
+        try Self.git(["push", "--quiet"], in: repository)
+        Self.expectSuccess(try run(["sync"], in: store, environment: Self.isolated))
+        #expect(try Self.git(["status", "--porcelain"], in: repository).isEmpty)
+    }
+
+    @Test func aCloneOnAnotherBranchNameDoesNotStartASecondHistory() throws {
+        let team = try Team()
+        let branch = try Self.git(["symbolic-ref", "--short", "HEAD"], in: team.a).trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = branch == "main" ? "trunk" : "main"
+        let solo = team.scratch.url.appending(path: "solo")
+        Self.expectSuccess(try run(["init", solo.path, "--git"], in: team.scratch.url, environment: Self.isolated))
+        try Self.git(["branch", "-m", other], in: solo)
+        try Self.git(["remote", "add", "origin", team.remote.path], in: solo)
+        let result = try run(["sync", "--json"], in: solo, environment: Self.isolated)
+        #expect(result.status == 5)
+        #expect((try Self.report(result)["message"] as? String)?.contains("has no branch '\(other)' but has '\(branch)'") == true, "\(result.stdout)")
+        #expect(!(try Self.git(["ls-remote", "--heads", "origin"], in: solo)).contains(other))
     }
 
     @Test func aRebaseOrMergeAPersonStartedIsLeftAlone() throws {

@@ -74,14 +74,23 @@ import Testing
 
     @Test func appendWritesOneLineAndSyncsIt() throws {
         let dir = TemporaryDirectory()
+        // The locks' folder made beforehand (in a store without one, the first append makes it: see below).
+        try FileManager.default.createDirectory(at: dir.url.appending(path: ".ward/locks"), withIntermediateDirectories: true)
         let sys = FaultInjectingSyscalls()
         let files = StoreFiles(root: dir.url, sys: sys)
         try files.append("t.jsonl", line: Data("{\"a\":1}\n".utf8))
         try files.append("t.jsonl", line: Data("{\"a\":2}\n".utf8))
         #expect(dir.read("t.jsonl") == "{\"a\":1}\n{\"a\":2}\n")
         #expect(sys.count(.write) == 2)
+        // The work tree's lock, shared, around each append (so that a sync's git never rewrites it meanwhile).
+        #expect(sys.count(.flock) == 4)
         // One fsync per line, and one of the directory when the first append created the journal.
         #expect(sys.count(.fsync) == 3)
+        // Without the locks' folder, the first append makes .ward/ and .ward/locks/, each synced into its parent.
+        let bare = TemporaryDirectory()
+        let counting = FaultInjectingSyscalls()
+        try StoreFiles(root: bare.url, sys: counting).append("t.jsonl", line: Data("{\"a\":1}\n".utf8))
+        #expect(counting.count(.fsync) == 4 && counting.count(.mkdir) == 2)
     }
 
     @Test func appendClosesATornLastLineBeforeWriting() throws {

@@ -90,7 +90,7 @@ public struct StoreFiles: Sendable {
         try refuseIfReadOnly()
         let (directory, name) = split(relative)
         try ensureNoSymlinks(directory)
-        try withLock(relative) {
+        try sharingWorkTree(relative) { try withLock(relative) {
             sweepTemporaryFiles(in: directory)
             let current = try read(relative)
             switch (expecting, current) {
@@ -126,7 +126,7 @@ public struct StoreFiles: Sendable {
                 throw error
             }
             try syncDirectory(directory, holding: relative, renamed: true)
-        }
+        } }
     }
 
     /// Removes a file after checking under its lock that it still holds what was read; then fsyncs its
@@ -135,7 +135,7 @@ public struct StoreFiles: Sendable {
         try refuseIfReadOnly()
         let (directory, _) = split(relative)
         try ensureNoSymlinks(directory)
-        try withLock(relative) {
+        try sharingWorkTree(relative) { try withLock(relative) {
             guard let current = try read(relative) else {
                 if missingIsFine { return }
                 throw WardError("was removed by someone else since Ward read it", path: relative)
@@ -145,7 +145,7 @@ public struct StoreFiles: Sendable {
             }
             if sys.unlink(path(relative)) != 0 { throw failure("remove it", relative, errno) }
             try syncDirectory(directory, holding: relative, renamed: true)
-        }
+        } }
     }
 
     // MARK: Appending to a journal
@@ -159,6 +159,10 @@ public struct StoreFiles: Sendable {
         precondition(line.last == UInt8(ascii: "\n"), "a journal line ends in a newline")
         let (directory, _) = split(relative)
         try ensureNoSymlinks(directory)
+        try sharingWorkTree(relative) { try appendHoldingWorkTree(relative, directory: directory, line: line, check: check) }
+    }
+
+    private func appendHoldingWorkTree(_ relative: String, directory: String, line: Data, check: ((Data) throws -> Void)?) throws {
         // Each try waits for the lock, so this does not spin; it only gives up when the journal is replaced
         // again and again while it waits (a repair loop, a checkout), and then says so.
         for _ in 0..<50 {
@@ -312,22 +316,35 @@ public struct StoreFiles: Sendable {
         throw WardError("kept being replaced while Ward tried to lock it; nothing was changed", path: relative)
     }
 
-    /// Runs `body` holding every lock a writer of `paths` takes: a journal's own flock (appends), a record's
-    /// lock (`replace`, `remove`). Git can then rewrite those files (a checkout, a rebase, a merge) with no
-    /// writer part way through: a writer waiting meanwhile finds the file replaced and works on the new one.
-    /// Taken in sorted order; a file that does not exist (yet) is skipped.
-    public func holdingWriters<T>(of paths: [String], _ body: () throws -> T) throws -> T {
-        try holdingWriters(of: paths.sorted()[...], body)
+    /// Every write of a record or a journal (anything outside `.ward/`) holds this lock shared; `ward sync`
+    /// holds it exclusive while git reads and rewrites the work tree (commit, rebase, merge). Git replaces a
+    /// file with a new one, so a lock on the file itself cannot keep a writer out; this one can: no line is
+    /// appended to a journal git is about to replace, and git never takes a file half written.
+    static let workTreeLock = ".ward/locks/work-tree.lock"
+
+    public func withWorkTreeLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+        let flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC
+        var fd = sys.open(path(Self.workTreeLock), flags, 0o666)
+        if fd < 0 && errno == ENOENT {
+            try makeDirectories(".ward/locks")
+            fd = sys.open(path(Self.workTreeLock), flags, 0o666)
+        }
+        if fd < 0 {
+            // Read-only is enough for a local flock (a teammate's lock file in a shared store).
+            let first = errno
+            if first == EACCES || first == EROFS { fd = sys.open(path(Self.workTreeLock), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0) }
+            guard fd >= 0 else { throw failure("open it", Self.workTreeLock, first) }
+        }
+        defer { _ = sys.close(fd) }
+        while sys.flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+            if errno != EINTR { throw failure("take it", Self.workTreeLock, errno) }
+        }
+        return try body()
     }
 
-    private func holdingWriters<T>(of paths: ArraySlice<String>, _ body: () throws -> T) throws -> T {
-        guard let first = paths.first else { return try body() }
-        let rest = paths.dropFirst()
-        if first.hasSuffix(".jsonl") {
-            if let result = try withJournalLock(first, { try holdingWriters(of: rest, body) }) { return result }
-            return try holdingWriters(of: rest, body)
-        }
-        return try withLock(first) { try holdingWriters(of: rest, body) }
+    /// `body` holding the work tree's lock shared, unless `relative` lies in `.ward/`, which git never sees.
+    private func sharingWorkTree<T>(_ relative: String, _ body: () throws -> T) throws -> T {
+        relative.hasPrefix(".ward/") ? try body() : try withWorkTreeLock(exclusive: false, body)
     }
 
     /// Runs `body` holding an exclusive flock on `.ward/locks/<name>.lock`. The kernel drops a flock when its

@@ -12,7 +12,8 @@ public enum Git {
 
     /// Runs `git ARGS` in `directory` as Ward always does: never asking anything (no terminal prompt, ssh in
     /// batch mode, bounded connection time), in the C locale so its words can be read; nil when git is missing.
-    public static func command(_ arguments: [String], in directory: String, timeout: TimeInterval = 10) throws -> Subprocess? {
+    public static func command(_ arguments: [String], in directory: String, timeout: TimeInterval = 10,
+                               diesWithParent: Bool = false) throws -> Subprocess? {
         guard let git = executable else { return nil }
         let connect = max(1, Int(timeout.rounded(.down)))
         return try Subprocess.run(git, arguments, in: directory, environment: [
@@ -21,7 +22,7 @@ public enum Git {
                 ?? "ssh -o BatchMode=yes -o ConnectTimeout=\(connect)",
             // Slow transfers are cut off too (under 1 KB/s for the whole timeout).
             "GIT_HTTP_LOW_SPEED_LIMIT": "1024", "GIT_HTTP_LOW_SPEED_TIME": String(connect),
-        ], timeout: timeout)
+        ], timeout: timeout, diesWithParent: diesWithParent)
     }
 
     static let executable: String? = {

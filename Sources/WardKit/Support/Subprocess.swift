@@ -1,7 +1,13 @@
+import CWardSupport
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The process group of the program `Subprocess.run` is waiting for (0: none), for `stopRunning` and the
+/// signal handlers `forwardTerminationSignals` installs.
+private let runningGroup = Atomic<Int32>(0)
 
 /// Another program run to its end, bounded in time: its exit status and what it printed.
 ///
@@ -24,9 +30,35 @@ public struct Subprocess: Sendable {
         return lines.last { !$0.isEmpty && !$0.hasPrefix("hint:") } ?? "exit status \(status)"
     }
 
+    /// The first argument that makes the `ward` program start another in its place (see `diesWithParent`).
+    public static let childArgument = "--ward-internal-exec-dying-with-parent"
+
+    /// The program that starts a child dying with its parent: set by the `ward` program to itself, which
+    /// handles `childArgument` first thing (`becomeChild`). Nil: children are started directly.
+    nonisolated(unsafe) public static var trampoline: String?
+
+    /// The child side of the trampoline: asks for SIGTERM when the parent goes (kill -9 included), then
+    /// becomes the program. `arguments`: [self, childArgument, parent's pid, program, its arguments...].
+    public static func becomeChild(_ arguments: [String]) -> Never {
+        guard arguments.count >= 4 else { _exit(127) }
+        _ = ward_die_with_parent(SIGTERM)
+        // The parent may have gone before the request was made: then the program must not start at all.
+        guard String(getppid()) == arguments[2] else { _exit(125) }
+        let argv = arguments.dropFirst(3).map { strdup($0) } + [nil]
+        execv(arguments[3], argv)
+        _exit(127)
+    }
+
     /// Runs `executable` with `arguments` in `directory`, with `environment` added to this process's own.
+    /// With `diesWithParent` (and a `trampoline`), it is stopped when this process ends in any way, even
+    /// kill -9: a git that rewrites the work tree must not outlive the Ward that holds the lock for it.
     public static func run(_ executable: String, _ arguments: [String], in directory: String,
-                           environment extra: [String: String] = [:], timeout: TimeInterval) throws -> Subprocess {
+                           environment extra: [String: String] = [:], timeout: TimeInterval,
+                           diesWithParent: Bool = false) throws -> Subprocess {
+        if diesWithParent, let trampoline {
+            return try run(trampoline, [childArgument, String(getpid()), executable] + arguments, in: directory,
+                           environment: extra, timeout: timeout)
+        }
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in extra { environment[key] = value }
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
@@ -68,6 +100,8 @@ public struct Subprocess: Sendable {
             close(out[0]); close(err[0])
             throw WardError("cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
+        runningGroup.store(pid, ordering: .sequentiallyConsistent)
+        defer { runningGroup.store(0, ordering: .sequentiallyConsistent) }
         var collected: [[UInt8]] = [[], []]
         var open = [out[0], err[0]]
         let deadline = Date().addingTimeInterval(timeout)
@@ -123,5 +157,28 @@ public struct Subprocess: Sendable {
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Subprocess(status: timedOut ? 124 : exit, stdout: String(decoding: collected[0], as: UTF8.self),
                           stderr: String(decoding: collected[1], as: UTF8.self), timedOut: timedOut)
+    }
+
+    /// Stops the program being waited for, and all it started (Ward is leaving: a git left running on its own
+    /// would go on rewriting the work tree with no lock held).
+    public static func stopRunning() {
+        let group = runningGroup.load(ordering: .sequentiallyConsistent)
+        if group > 0 { kill(-group, SIGTERM) }
+    }
+
+    /// Until the process ends, SIGINT, SIGTERM and SIGHUP (Ctrl-C, kill, a dropped SSH link) stop the program
+    /// being waited for before they end this process, as they would have without the process group of its own.
+    public static func forwardTerminationSignals() {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { received in
+                let group = runningGroup.load(ordering: .sequentiallyConsistent)
+                if group > 0 { kill(-group, SIGTERM) }
+                Glibc.signal(received, SIG_DFL)
+                raise(received)
+            }
+            sigemptyset(&action.sa_mask)
+            sigaction(signal, &action, nil)
+        }
     }
 }

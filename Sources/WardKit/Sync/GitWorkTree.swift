@@ -23,7 +23,8 @@ struct GitWorkTree {
     /// Runs git; throws only when git cannot be started at all.
     @discardableResult
     func run(_ arguments: [String], timeout: TimeInterval = GitWorkTree.localTimeout) throws -> Subprocess {
-        guard let finished = try Git.command(arguments, in: storeRoot, timeout: timeout) else {
+        // Dying with Ward: a sync's git that outlived it would rewrite the work tree with no lock held.
+        guard let finished = try Git.command(arguments, in: storeRoot, timeout: timeout, diesWithParent: true) else {
             throw WardError("git is not installed (or not on PATH)")
         }
         return finished

@@ -112,16 +112,23 @@ private struct SyncRun {
             return report
         }
 
-        raiseDescriptorLimit()
         let target = upstream(branch: branch)
         var tracking: String?
         var unreachable: Subprocess?
         if let target {
             report.remote = target.remote
             progress("fetching from \(target.remote)")
-            switch try fetch(target) {
-            case .success(let ref): tracking = ref
-            case .failure(let failed): unreachable = failed.process
+            do {
+                switch try fetch(target) {
+                case .success(let ref): tracking = ref
+                case .failure(let failed): unreachable = failed.process
+                }
+            } catch let other as OtherBranches {
+                report.outcome = .blocked
+                report.message = "\(target.remote) has no branch '\(target.branch)' but has \(other.names.map { "'\($0)'" }.joined(separator: ", ")): "
+                    + "pushing would start a second history beside the team's; nothing was committed, pulled or pushed"
+                report.advice = ["follow the team's branch: git -C \(store.root.path) fetch \(target.remote) && git -C \(store.root.path) switch \(other.names.first ?? "main") (or rename yours: git branch -m NAME), then 'ward sync'"]
+                return report
             }
         }
 
@@ -153,6 +160,13 @@ private struct SyncRun {
             let ahead = tracking.map { Int(tree.output(["rev-list", "--count", $0 + "..HEAD"]) ?? "") ?? 0 }
                 ?? Int(tree.output(["rev-list", "--count", "HEAD"]) ?? "") ?? 0
             if ahead == 0 && (target.hasUpstream || tree.output(["rev-parse", "--verify", "--quiet", "HEAD"]) == nil) { break }
+            if let outside = outsideTheStore(since: tracking) {
+                report.outcome = .blocked
+                report.message = "the commits to push also change files outside the store (\(outside.prefix(5).joined(separator: ", "))\(outside.count > 5 ? ", ..." : "")): "
+                    + "Ward pushes only the store's work; yours is committed here"
+                report.advice = ["push them yourself when they are ready ('git push'), then 'ward sync'"]
+                return report
+            }
             progress("pushing to \(remote)")
             let pushed = try tree.run(["push", "--quiet", "--porcelain"] + (target.hasUpstream ? [] : ["--set-upstream"])
                                       + [remote, "HEAD:refs/heads/\(target.branch)"], timeout: timeout)
@@ -198,25 +212,26 @@ private struct SyncRun {
         let fetched = try tree.run(["fetch", "--quiet", "--no-write-fetch-head", target.remote,
                                     "+refs/heads/\(target.branch):\(tracking)"], timeout: timeout)
         if fetched.succeeded { return .success(tree.output(["rev-parse", "--verify", "--quiet", tracking]) == nil ? nil : tracking) }
-        if !fetched.timedOut && fetched.stderr.contains("couldn't find remote ref") { return .success(nil) }
+        if !fetched.timedOut && fetched.stderr.contains("couldn't find remote ref") {
+            // A fresh remote has no branches at all; one with others would get a second, unrelated history.
+            let heads = try tree.run(["ls-remote", "--heads", target.remote], timeout: timeout)
+            if heads.succeeded, !heads.stdout.isEmpty { throw OtherBranches(names: heads.stdout.split(separator: "\n").compactMap {
+                $0.split(separator: "\t").last.map { String($0.dropFirst("refs/heads/".count)) } }) }
+            return .success(nil)
+        }
         return .failure(FetchFailure(process: fetched))
     }
 
     struct FetchFailure: Error { var process: Subprocess }
+    struct OtherBranches: Error { var names: [String] }
 
-    /// Commits (when `commitFirst`) and takes in `tracking`'s commits, holding the writers' locks of every
-    /// store file either may rewrite. Returns a report to stop with, or nil to go on.
+    /// Commits (when `commitFirst`) and takes in `tracking`'s commits, holding the work tree's lock: every
+    /// writer of the store waits meanwhile (see `StoreFiles.withWorkTreeLock`). Returns a report to stop with,
+    /// or nil to go on.
     private func takeIn(_ report: inout SyncReport, tracking: String?, remote: String?, commitFirst: Bool) throws -> SyncReport? {
-        var touched = Set(commitFirst ? try changedFiles() : [])
-        if let tracking, tree.output(["rev-parse", "--verify", "--quiet", "HEAD"]) != nil {
-            touched.formUnion(names(["diff", "--name-only", "--no-renames", "-z", "--relative", "HEAD", tracking]))
-            if let base = tree.output(["merge-base", "HEAD", tracking]) {
-                touched.formUnion(names(["diff", "--name-only", "--no-renames", "-z", "--relative", base, "HEAD"]))
-            }
-        }
         var stop: SyncReport?
         var result = report
-        try store.files.holdingWriters(of: Array(touched)) {
+        try store.files.withWorkTreeLock(exclusive: true) {
             if commitFirst { try commit(&result) }
             if let tracking, let remote { stop = try integrate(&result, tracking: tracking, remote: remote) }
         }
@@ -224,43 +239,12 @@ private struct SyncRun {
         return stop
     }
 
-    /// Paths (relative to the store) a git command lists, NUL-separated, inside the store only.
-    private func names(_ arguments: [String]) -> [String] {
-        guard let listed = try? tree.run(arguments + ["--", "."]), listed.succeeded else { return [] }
-        return listed.stdout.split(separator: "\0").map(String.init).filter { !$0.hasPrefix("../") && !$0.hasPrefix(".ward/") }
-    }
-
-    /// Every journal and record the sync touches is held open and locked at once: the soft limit on open
-    /// files (often 1,024) is raised to the hard one.
-    private func raiseDescriptorLimit() {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = limit.rlim_max
-        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    }
-
-    /// Undoes a rebase or merge an earlier, interrupted sync left; stops for one a person started.
+    /// Undoes a rebase or merge an earlier, interrupted sync left; stops for one a person started. The marker
+    /// names the operation and the commits it began from: a rebase a person started after an interrupted
+    /// sync (whose git then finished on its own) does not match it, and is left alone.
     private func recoverInterrupted(_ report: inout SyncReport) throws -> SyncReport? {
-        let marker = try store.files.read(Self.operationMarker)
-        if let operation = tree.operationInProgress {
-            guard marker != nil, operation == "rebase" || operation == "merge" else {
-                report.outcome = .blocked
-                report.message = "a \(operation) is in progress in this repository (not one Ward started): Ward leaves it alone"
-                report.advice = ["finish it ('git \(operation) --continue') or undo it ('git \(operation) --abort'), then run 'ward sync' again"]
-                return report
-            }
-            let aborted = try tree.run([operation, "--abort"])
-            guard aborted.succeeded else {
-                report.outcome = .blocked
-                report.message = "an interrupted sync left a \(operation) that git could not undo: \(aborted.reason)"
-                report.advice = ["look at 'git -C \(store.root.path) status'; 'git \(operation) --abort' undoes it"]
-                return report
-            }
-            report.recovered = "undid the \(operation) an interrupted sync had left (its commits are kept)"
-        }
-        if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
-        // A git command still running (or a killed one's lock): wait a little, then say so.
-        let deadline = Date().addingTimeInterval(5)
+        // A git command still running (a killed sync's git finishing on its own, or a person's): wait a little.
+        let deadline = Date().addingTimeInterval(10)
         while tree.has("index.lock") {
             if Date() > deadline {
                 report.outcome = .blocked
@@ -270,7 +254,43 @@ private struct SyncRun {
             }
             usleep(50_000)
         }
+        let marker = try store.files.read(Self.operationMarker)
+        let mine = marker.flatMap { try? JSONValue.parseObject($0.data) }
+        if let operation = tree.operationInProgress {
+            let started = startedFrom(operation)
+            guard let mine, mine["operation"]?.string == operation, operation == "rebase" || operation == "merge",
+                  started.head != nil, started.head == mine["head"]?.string, started.onto == mine["onto"]?.string else {
+                if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
+                report.outcome = .blocked
+                report.message = "a \(operation) is in progress in this repository (not one Ward started): Ward leaves it alone"
+                report.advice = ["finish it ('git \(operation) --continue') or undo it ('git \(operation) --abort'), then run 'ward sync' again"]
+                return report
+            }
+            let aborted = try tree.run([operation, "--abort"])
+            guard aborted.succeeded, tree.operationInProgress == nil else {
+                report.outcome = .blocked
+                report.message = "an interrupted sync left a \(operation) that git could not undo: \(aborted.reason)"
+                report.advice = ["look at 'git -C \(store.root.path) status'; 'git \(operation) --abort' undoes it"]
+                return report
+            }
+            report.recovered = "undid the \(operation) an interrupted sync had left (its commits are kept)"
+        }
+        if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
         return nil
+    }
+
+    /// The commits the operation in progress started from, as git keeps them: the branch's commit, and the
+    /// commit it goes onto (a rebase) or merges (a merge).
+    private func startedFrom(_ operation: String) -> (head: String?, onto: String?) {
+        func first(_ name: String) -> String? {
+            (try? String(contentsOfFile: tree.gitDirectory + "/" + name, encoding: .utf8))?
+                .split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if operation == "rebase" {
+            let folder = tree.has("rebase-merge") ? "rebase-merge/" : "rebase-apply/"
+            return (first(folder + "orig-head"), first(folder + "onto"))
+        }
+        return (first("ORIG_HEAD"), first("MERGE_HEAD"))
     }
 
     /// Stages the store's changed files and commits them, with a message made from what changed. A journal
@@ -294,7 +314,9 @@ private struct SyncRun {
         let journals = changes.map(\.path).filter { $0.hasSuffix(".jsonl") }
         var addedLines: [String: [String]] = [:]
         if !journals.isEmpty {
-            let diff = try tree.run(["diff", "--cached", "-U0", "--no-color", "--no-renames", "--no-ext-diff", "--relative", "--"] + journals)
+            // By pattern, not by name: thousands of journals would not fit on one command line.
+            let diff = try tree.run(["diff", "--cached", "-U0", "--no-color", "--no-renames", "--no-ext-diff", "--relative", "--",
+                                     ":(glob)**/*.jsonl"])
             addedLines = Self.addedLines(diff.stdout)
         }
         let message = SyncMessage(changes: changes, addedLines: addedLines, decisionsDirectory: store.decisionsDirectory) { path in
@@ -376,8 +398,9 @@ private struct SyncRun {
         // A rebase keeps the history a line; it needs a clean work tree (files outside the store, or a journal
         // left out above, may not be), and a merge does not.
         let clean = tree.output(["status", "--porcelain", "--untracked-files=no"])?.isEmpty == true
+        let head = tree.output(["rev-parse", "HEAD"]), onto = tree.output(["rev-parse", tracking])
         if clean {
-            try markOperation("rebase")
+            try markOperation("rebase", head: head, onto: onto)
             let rebased = try tree.run(identity() + ["rebase", "--quiet", tracking])
             if rebased.succeeded {
                 try clearOperation()
@@ -387,10 +410,9 @@ private struct SyncRun {
                 if report.commit != nil { report.commit = tree.output(["rev-parse", "--short", "HEAD"]) }
                 return nil
             }
-            if tree.operationInProgress == "rebase" { _ = try tree.run(["rebase", "--abort"]) }
-            try clearOperation()
+            if let stuck = try undo("rebase", &report) { return stuck }
         }
-        try markOperation("merge")
+        try markOperation("merge", head: head, onto: onto)
         let merged = try tree.run(identity() + ["merge", "--no-edit", "--quiet", "-m", "Ward sync: merge \(tracking.replacingOccurrences(of: "refs/remotes/", with: ""))", tracking])
         if merged.succeeded {
             try clearOperation()
@@ -400,8 +422,7 @@ private struct SyncRun {
         }
         let conflicts = (tree.output(["diff", "--name-only", "--diff-filter=U", "--relative"]) ?? "")
             .split(separator: "\n").map(String.init)
-        if tree.operationInProgress == "merge" { _ = try tree.run(["merge", "--abort"]) }
-        try clearOperation()
+        if let stuck = try undo("merge", &report) { return stuck }
         return stopped(&report, remote: remote, tracking: tracking, reason: merged.reason, conflicts: conflicts)
     }
 
@@ -412,7 +433,20 @@ private struct SyncRun {
         let kept = report.commit.map { "your changes are committed here (\($0)); " } ?? "your commits are kept here; "
         if conflicts.isEmpty {
             report.message = "git could not take in \(remote)'s commits: \(reason); " + kept + "nothing was merged"
-            report.advice = ["look at 'git -C \(store.root.path) status', then run 'ward sync' again"]
+            // What stands in the way: a journal left out of the commit (its last line cut short by a crash), or
+            // changes outside the store, which git will not merge over.
+            let inTheWay = (tree.output(["status", "--porcelain", "--untracked-files=no"]) ?? "")
+                .split(separator: "\n").map { String($0.dropFirst(3)) }
+            if !report.leftOut.isEmpty {
+                report.advice.append("a journal whose last line a crash cut short was left out of the commit and is in the way: "
+                                     + report.leftOut.joined(separator: ", ") + "; 'ward doctor --fix' moves the cut-off line aside, then 'ward sync'")
+            }
+            if !inTheWay.isEmpty {
+                report.advice.append("changes not committed that git will not merge over (git status): "
+                                     + inTheWay.prefix(10).joined(separator: ", ") + (inTheWay.count > 10 ? ", ..." : "")
+                                     + "; commit, stash or unstage those outside the store, then 'ward sync'")
+            }
+            if report.advice.isEmpty { report.advice = ["look at 'git -C \(store.root.path) status', then run 'ward sync' again"] }
         } else {
             report.message = "\(remote)'s commits change the same lines of \(conflicts.count) file\(conflicts.count == 1 ? "" : "s") as yours; "
                 + kept + "nothing was merged or pushed"
@@ -440,10 +474,42 @@ private struct SyncRun {
         return report
     }
 
-    private func markOperation(_ operation: String) throws {
+    /// Files outside the store that the commits to push change (the store is a folder of a larger repository
+    /// and the branch holds a person's own unpushed work); nil when there are none.
+    private func outsideTheStore(since tracking: String?) -> [String]? {
+        guard let prefix = tree.output(["rev-parse", "--show-prefix"]), !prefix.isEmpty else { return nil }
+        let range = tracking.map { [$0, "HEAD"] } ?? ["--root", "HEAD"]
+        let arguments = tracking == nil ? ["log", "--format=", "--name-only", "HEAD", "--", ":(top)", ":(exclude)."]
+            : ["diff", "--name-only"] + range + ["--", ":(top)", ":(exclude)."]
+        guard let listed = tree.output(arguments) else { return nil }
+        let files = Set(listed.split(separator: "\n").map(String.init)).sorted()
+        return files.isEmpty ? nil : files
+    }
+
+    /// Undoes Ward's own rebase or merge that did not go through. Nil when it is undone (the marker goes);
+    /// when git cannot undo it, the marker stays (the next sync tries again) and the report says so.
+    private func undo(_ operation: String, _ report: inout SyncReport) throws -> SyncReport? {
+        if tree.operationInProgress == operation {
+            let aborted = try tree.run([operation, "--abort"])
+            if !aborted.succeeded || tree.operationInProgress != nil {
+                report.outcome = .blocked
+                report.message = "git could not undo the \(operation) it started: \(aborted.reason); "
+                    + (report.commit.map { "your changes are committed here (\($0))" } ?? "your commits are kept here")
+                report.advice = ["look at 'git -C \(store.root.path) status': 'git \(operation) --abort' undoes it, or run 'ward sync' again"]
+                return report
+            }
+        }
+        try clearOperation()
+        return nil
+    }
+
+    /// Written before a rebase or merge: which, and the commits it starts from (see `recoverInterrupted`).
+    private func markOperation(_ operation: String, head: String?, onto: String?) throws {
         try store.files.makeDirectories(".ward/sync")
         let current = try store.files.read(Self.operationMarker)
-        try store.files.replace(Self.operationMarker, with: Data((operation + "\n").utf8),
+        let object: [String: JSONValue] = ["operation": .string(operation), "head": head.map(JSONValue.string) ?? .null,
+                                           "onto": onto.map(JSONValue.string) ?? .null, "pid": .number(Double(getpid()))]
+        try store.files.replace(Self.operationMarker, with: Data((JSONValue.object(object).jsonText + "\n").utf8),
                                 expecting: current.map { .content($0.hash) } ?? .absent)
     }
 

@@ -15,6 +15,8 @@ struct SyncMessage {
         var incidents: [String: IncidentChange] = [:]
         var incidentOrder: [String] = []
         var others = 0
+        var checklistRuns = 0
+        var checklistFiles: Set<String> = []
         for (status, path) in changes {
             let parts = path.split(separator: "/").map(String.init)
             if parts.count == 3, parts[0] == "incidents" {
@@ -33,13 +35,17 @@ struct SyncMessage {
                 let name = status == "D" ? nil : title(path)
                 items.append("ADR \(number) \(verb)" + (name.map { ": " + $0 } ?? ""))
             } else if path.hasPrefix("checklists/runs/") {
-                let runs = (addedLines[path] ?? []).count
-                items.append("checklist runs: \(runs == 0 ? "changed" : "\(runs) recorded") (\(parts.last ?? path))")
+                checklistRuns += (addedLines[path] ?? []).count
+                checklistFiles.insert(parts.last ?? path)
             } else if path.hasSuffix(Store.decisionJournalName) {
                 continue  // said by the decisions' own lines
             } else {
                 others += 1
             }
+        }
+        if !checklistFiles.isEmpty {
+            let names = checklistFiles.count <= 3 ? " (" + checklistFiles.sorted().joined(separator: ", ") + ")" : " in \(checklistFiles.count) files"
+            items.append("checklist runs: " + (checklistRuns == 0 ? "changed" : "\(checklistRuns) recorded") + names)
         }
         items = incidentOrder.map { "INC \($0): " + incidents[$0]!.phrase } + items
         if others > 0 { items.append("\(others) other file\(others == 1 ? "" : "s")") }
@@ -60,9 +66,15 @@ struct SyncMessage {
     }
 
     /// The body: every item on its own line (empty when the subject says it all).
+    /// The body: every item on its own line (empty when the subject says it all), at most `bodyLimit` of them.
     var body: String {
-        items.count > 1 || subject != items.first ? items.map { "- " + $0 }.joined(separator: "\n") : ""
+        guard items.count > 1 || subject != items.first else { return "" }
+        let shown = items.prefix(Self.bodyLimit).map { "- " + $0 }
+        return (shown + (items.count > Self.bodyLimit ? ["- and \(items.count - Self.bodyLimit) more"] : [])).joined(separator: "\n")
     }
+
+    /// A first sync of a large store changes thousands of records: its message names the first hundred.
+    static let bodyLimit = 100
 
     static func clip(_ text: String, to length: Int) -> String {
         text.count <= length ? text : String(text.prefix(length - 3)) + "..."

@@ -34,6 +34,8 @@ enum TUIRunner {
         terminal.start(noColor: environment["NO_COLOR"] != nil)
         var draftProblem: String?
         defer {
+            // A sync still running is stopped with Ward (its next run undoes what it left).
+            Subprocess.stopRunning()
             terminal.stop()
             if let draftProblem { Output.error("could not keep what you were typing: \(draftProblem)") }
         }
@@ -78,6 +80,7 @@ enum TUIRunner {
         // Git's view of the store (the status line's right end) and syncs run on their own thread; what they
         // find comes back through the mailbox, read once per turn of the loop.
         let mailbox = Mailbox()
+        Subprocess.trampoline = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let git = DispatchQueue(label: "ward.git")
         var gitAsked = Date.distantPast
         var gitWanted = false
