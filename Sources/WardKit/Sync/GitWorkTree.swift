@@ -122,7 +122,9 @@ extension Store {
     /// The store's sync state (one `git status`, no network); nil when the store is not in a git repository.
     public func syncStatus() -> SyncStatus? {
         guard let tree = GitWorkTree(storeRoot: root),
-              let text = try? tree.run(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]
+              // Without optional locks: a look from the terminal UI must never take git's index lock from
+              // a sync or a person's commit running meanwhile.
+              let text = try? tree.run(["--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]
                                         + GitWorkTree.storePathspecs(), timeout: 30),
               text.succeeded else { return nil }
         var status = SyncStatus()
