@@ -19,85 +19,22 @@ struct RunResult {
     var stderr: String
 }
 
-/// Runs a built program to completion (or until `timeout`, then kills it and records an issue).
-///
-/// posix_spawn, not Foundation's Process: many tests start programs at once from many threads, and
-/// Process.run crashed the test runner under that load (a bad pointer in its argument copying, and a fatal
-/// `try!` on EINTR while reading its pipes). Here every descriptor but the three is closed in the child, both
-/// pipes are read with poll until the child has exited, and EINTR is retried.
+/// Runs a built program to completion (or until `timeout`, then stops it and records an issue), through
+/// WardKit's own runner (posix_spawn, pipes read with poll; Foundation's Process crashed the test runner
+/// under many concurrent tests). It runs in the test runner's process group, with its own environment plus
+/// WARD_USER and TZ, less WARD_STORE.
 @discardableResult
 func run(_ arguments: [String], program: String = "ward", in directory: URL? = nil, environment extra: [String: String] = [:],
          timeout: TimeInterval = 60) throws -> RunResult {
-    var environment = ProcessInfo.processInfo.environment
-    environment["WARD_USER"] = "tester@ci"
-    environment["TZ"] = "UTC"
-    environment.removeValue(forKey: "WARD_STORE")
+    var environment = ["WARD_USER": "tester@ci", "TZ": "UTC"]
     for (key, value) in extra { environment[key] = value }
-
-    var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
-    guard pipe(&out) == 0 else { throw WardTestError("pipe failed") }
-    guard pipe(&err) == 0 else { close(out[0]); close(out[1]); throw WardTestError("pipe failed") }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-    closeInheritedDescriptors(&actions)
-    if let directory {
-        // glibc's posix_spawn_file_actions_addchdir_np (2.29 and later), which Swift's Glibc module does not import.
-        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
-            throw WardTestError("this libc cannot start a program in another directory")
-        }
-        _ = unsafeBitCast(symbol, to: AddChdir.self)(&actions, directory.path)
-    }
-    let path = buildDirectory.appending(path: program).path
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-    close(out[1])
-    close(err[1])
-    guard spawned == 0 else {
-        close(out[0])
-        close(err[0])
-        throw WardTestError("could not start \(path): \(String(cString: strerror(spawned)))")
-    }
-    var stdout = Data(), stderr = Data()
-    var open = [out[0], err[0]]
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    let deadline = Date().addingTimeInterval(timeout)
-    var killed = false
-    while !open.isEmpty {
-        if !killed && Date() > deadline {
-            kill(pid, SIGKILL)
-            killed = true
-            Issue.record("\(program) \(arguments) did not finish within \(timeout) s")
-        }
-        var polls = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        let ready = poll(&polls, nfds_t(polls.count), 100)
-        if ready < 0 && errno != EINTR { break }
-        for entry in polls where entry.revents != 0 {
-            let count = read(entry.fd, &buffer, buffer.count)
-            if count > 0 {
-                if entry.fd == out[0] { stdout.append(contentsOf: buffer[0..<count]) } else { stderr.append(contentsOf: buffer[0..<count]) }
-            } else if count == 0 || errno != EINTR {
-                close(entry.fd)
-                open.removeAll { $0 == entry.fd }
-            }
-        }
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+    let finished = try Subprocess.run(buildDirectory.appending(path: program).path, arguments,
+                                      in: (directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path,
+                                      environment: environment, removing: ["WARD_STORE"], timeout: timeout, ownProcessGroup: false)
+    if finished.timedOut { Issue.record("\(program) \(arguments) did not finish within \(timeout) s") }
     // As Foundation's Process said it: the signal's number when a signal ended it.
-    return RunResult(status: signaled ? status & 0x7f : (status >> 8) & 0xff, killed: signaled,
-                     stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    return RunResult(status: finished.signal ?? finished.status, killed: finished.signal != nil,
+                     stdout: finished.stdout, stderr: finished.stderr)
 }
 
 /// A fresh directory, removed afterwards.

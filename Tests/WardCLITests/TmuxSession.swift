@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardKit
 
 /// A program running in a private tmux server: keys in, screen text out. Polls instead of sleeping.
 final class TmuxSession {
@@ -77,7 +78,7 @@ func spawnAndRead(_ argv: [String], captureOutput: Bool) throws -> String {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     // Nothing else of ours goes with it: a tmux server lives on, and any pipe it inherited (the test
     // runner's own, another test's) would never see its end.
-    closeInheritedDescriptors(&actions)
+    Subprocess.closeInheritedDescriptors(&actions)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
@@ -105,17 +106,4 @@ func spawnAndRead(_ argv: [String], captureOutput: Bool) throws -> String {
 struct WardTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later), which Swift's Glibc module does not
-/// import; found at run time, with a fallback that closes every descriptor open now.
-func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
-    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
-        return
-    }
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
-        if let fd = Int32(name), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
-    }
 }

@@ -5,9 +5,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// The process group of the program `Subprocess.run` is waiting for (0: none), for `stopRunning` and the
-/// signal handlers `forwardTerminationSignals` installs.
-private let runningGroup = Atomic<Int32>(0)
+/// What to signal to stop the program `Subprocess.run` is waiting for (the latest, when several run at
+/// once): its process group (negative) or its pid; 0: none. For `stopRunning` and the signal handlers
+/// `forwardTerminationSignals` installs.
+private let runningTarget = Atomic<Int32>(0)
 
 /// Another program run to its end, bounded in time: its exit status and what it printed.
 ///
@@ -21,6 +22,8 @@ public struct Subprocess: Sendable {
     public var stderr: String
     /// Killed because `timeout` passed.
     public var timedOut: Bool
+    /// The signal that ended it, if one did (`status` is then 128 + its number).
+    public var signal: Int32?
 
     public var succeeded: Bool { status == 0 && !timedOut }
 
@@ -49,17 +52,19 @@ public struct Subprocess: Sendable {
         _exit(127)
     }
 
-    /// Runs `executable` with `arguments` in `directory`, with `environment` added to this process's own.
+    /// Runs `executable` with `arguments` in `directory`, with this process's environment less `removing`,
+    /// plus `environment`. `ownProcessGroup`: started in a group of its own, stopped whole on a timeout.
     /// With `diesWithParent` (and a `trampoline`), it is stopped when this process ends in any way, even
     /// kill -9: a git that rewrites the work tree must not outlive the Ward that holds the lock for it.
     public static func run(_ executable: String, _ arguments: [String], in directory: String,
-                           environment extra: [String: String] = [:], timeout: TimeInterval,
-                           diesWithParent: Bool = false) throws -> Subprocess {
+                           environment extra: [String: String] = [:], removing: Set<String> = [], timeout: TimeInterval,
+                           diesWithParent: Bool = false, ownProcessGroup: Bool = true) throws -> Subprocess {
         if diesWithParent, let trampoline {
             return try run(trampoline, [childArgument, String(getpid()), executable] + arguments, in: directory,
-                           environment: extra, timeout: timeout)
+                           environment: extra, removing: removing, timeout: timeout, ownProcessGroup: ownProcessGroup)
         }
         var environment = ProcessInfo.processInfo.environment
+        for key in removing { environment.removeValue(forKey: key) }
         for (key, value) in extra { environment[key] = value }
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { throw WardError("cannot run \(executable): \(String(cString: strerror(errno)))") }
@@ -73,7 +78,8 @@ public struct Subprocess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        for fd in [out[0], out[1], err[0], err[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Nothing else of this process goes with it (a lock, a pipe another thread reads).
+        closeInheritedDescriptors(&actions)
         // glibc's posix_spawn_file_actions_addchdir_np (2.29 and later), which Swift's Glibc module does not import.
         typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
         guard let chdirSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
@@ -84,8 +90,10 @@ public struct Subprocess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // A process group of its own (0: its pid), so the whole of it can be stopped.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
+        if ownProcessGroup {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -100,8 +108,10 @@ public struct Subprocess: Sendable {
             close(out[0]); close(err[0])
             throw WardError("cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
-        runningGroup.store(pid, ordering: .sequentiallyConsistent)
-        defer { runningGroup.store(0, ordering: .sequentiallyConsistent) }
+        // The whole group when it has one of its own; otherwise the program alone.
+        let target = ownProcessGroup ? -pid : pid
+        runningTarget.store(target, ordering: .sequentiallyConsistent)
+        defer { runningTarget.store(0, ordering: .sequentiallyConsistent) }
         var collected: [[UInt8]] = [[], []]
         var open = [out[0], err[0]]
         let deadline = Date().addingTimeInterval(timeout)
@@ -141,29 +151,44 @@ public struct Subprocess: Sendable {
         }
         if !reaped {
             // Politely, then not: a program that ignores the first signal is not waited for long.
-            kill(-pid, SIGTERM)
+            kill(target, SIGTERM)
             let grace = Date().addingTimeInterval(1)
             while !reaped {
                 let result = waitpid(pid, &status, WNOHANG)
                 if result == pid || (result < 0 && errno != EINTR) { reaped = true; break }
                 if Date() > grace {
-                    kill(-pid, SIGKILL)
+                    kill(target, SIGKILL)
                     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
                     reaped = true
                 }
                 usleep(20_000)
             }
         }
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+        let exit = signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
         return Subprocess(status: timedOut ? 124 : exit, stdout: String(decoding: collected[0], as: UTF8.self),
-                          stderr: String(decoding: collected[1], as: UTF8.self), timedOut: timedOut)
+                          stderr: String(decoding: collected[1], as: UTF8.self), timedOut: timedOut,
+                          signal: signaled ? status & 0x7f : nil)
+    }
+
+    /// Closes every descriptor above 2 in the child: glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and
+    /// later, which Swift's Glibc module does not import), found at run time, or else each descriptor open now.
+    public static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(name), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
     }
 
     /// Stops the program being waited for, and all it started (Ward is leaving: a git left running on its own
     /// would go on rewriting the work tree with no lock held).
     public static func stopRunning() {
-        let group = runningGroup.load(ordering: .sequentiallyConsistent)
-        if group > 0 { kill(-group, SIGTERM) }
+        let target = runningTarget.load(ordering: .sequentiallyConsistent)
+        if target != 0 { kill(target, SIGTERM) }
     }
 
     /// Until the process ends, SIGINT, SIGTERM and SIGHUP (Ctrl-C, kill, a dropped SSH link) stop the program
@@ -172,8 +197,8 @@ public struct Subprocess: Sendable {
         for signal in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { received in
-                let group = runningGroup.load(ordering: .sequentiallyConsistent)
-                if group > 0 { kill(-group, SIGTERM) }
+                let target = runningTarget.load(ordering: .sequentiallyConsistent)
+                if target != 0 { kill(target, SIGTERM) }
                 Glibc.signal(received, SIG_DFL)
                 raise(received)
             }
