@@ -23,6 +23,15 @@ import Testing
             try git(["clone", "--quiet", remote.path, b.path], in: scratch.url)
         }
 
+        /// An incident declared on `a`, synced to both clones; its id.
+        func sharedIncident(_ title: String) throws -> String {
+            let declared = try run(["incident", "declare", title, "--severity", "2"], in: a)
+            #expect(declared.status == 0, "\(declared.stderr)")
+            SyncTests.expectSuccess(try sync(a))
+            SyncTests.expectSuccess(try sync(b))
+            return declared.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
         func sync(_ clone: URL, _ extra: [String] = [], user: String = "tester@ci") throws -> RunResult {
             var environment = SyncTests.isolated
             environment["WARD_USER"] = user
@@ -55,10 +64,7 @@ import Testing
     @Test(arguments: [true, false])
     func twoClonesWorkingOneIncidentMergeWithoutConflicts(aFirst: Bool) throws {
         let team = try Team()
-        let declared = try run(["incident", "declare", "Checkout returns 500", "--severity", "2"], in: team.a)
-        let id = declared.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        Self.expectSuccess(try team.sync(team.a))
-        Self.expectSuccess(try team.sync(team.b))
+        let id = try team.sharedIncident("Checkout returns 500")
 
         // On each clone: 100 notes, one status change, 5 new decisions (the third superseding the second).
         for (clone, who, status) in [(team.a, "ana", "identified"), (team.b, "bob", "mitigated")] {
@@ -211,10 +217,7 @@ import Testing
 
     @Test func aSyncKilledAtRandomPointsLeavesAConsistentRepositoryAndLosesNothing() throws {
         let team = try Team()
-        let declared = try run(["incident", "declare", "Kill -9 drill", "--severity", "3"], in: team.a)
-        let id = declared.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        Self.expectSuccess(try team.sync(team.a))
-        Self.expectSuccess(try team.sync(team.b))
+        let id = try team.sharedIncident("Kill -9 drill")
         var written: [String] = []
         var kills = 0
         for round in 1...20 {
@@ -252,10 +255,7 @@ import Testing
 
     @Test func notesWrittenWhileASyncRewritesTheTimelineAreNeverLost() throws {
         let team = try Team()
-        let declared = try run(["incident", "declare", "Busy incident", "--severity", "2"], in: team.a)
-        let id = declared.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        Self.expectSuccess(try team.sync(team.a))
-        Self.expectSuccess(try team.sync(team.b))
+        let id = try team.sharedIncident("Busy incident")
         // A responder keeps logging on clone a while a's syncs take in b's notes (git rewrites the timeline).
         let writer = NoteWriter(store: try Store(root: team.a, author: "ana@a"), incident: id)
         let thread = Thread { writer.run() }
@@ -310,10 +310,7 @@ import Testing
 
     @Test func aConflictStopsWithTheFilesAndWhatToDoAndMergesNothing() throws {
         let team = try Team()
-        let id = try ward(in: team.a, ["incident", "declare", "Cache stampede", "--severity", "2"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        Self.expectSuccess(try team.sync(team.a))
-        Self.expectSuccess(try team.sync(team.b))
+        let id = try team.sharedIncident("Cache stampede")
         // Both responders rewrite the same line of the incident's prose.
         let path = "incidents/\(id)/incident.md"
         for (clone, words) in [(team.a, "Ana's summary"), (team.b, "Bob's summary")] {
@@ -364,29 +361,38 @@ import Testing
         return false
     }
 
-    @Test func aNoteLoggedWhileGitRebasesTheTimelineWaitsAndIsKept() throws {
-        let team = try Team()
-        let id = try ward(in: team.a, ["incident", "declare", "Slow checkout", "--severity", "2"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        Self.expectSuccess(try team.sync(team.a))
-        Self.expectSuccess(try team.sync(team.b))
+    /// One incident on both clones; b has pushed a note and a holds one of its own, not committed: a's next
+    /// sync rebases. Its git is held in its checkout for `seconds` (see `slowCheckoutHook`); the sync is
+    /// started on another thread, and this returns once the hook has started.
+    static func syncHeldMidRebase(_ team: Team, seconds: Int) throws -> (id: String, started: URL, done: DispatchSemaphore, result: SyncOutcome) {
+        let id = try team.sharedIncident("Held rebase")
         try ward(in: team.b, ["log", "--incident", id, "bob before"])
-        Self.expectSuccess(try team.sync(team.b))
+        expectSuccess(try team.sync(team.b))
         try ward(in: team.a, ["log", "--incident", id, "ana before"])
         let started = team.scratch.url.appending(path: "hook-started")
-        try Self.slowCheckoutHook(team.a, signal: started, seconds: 2)
-        let syncing = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var syncResult: RunResult?
+        try slowCheckoutHook(team.a, signal: started, seconds: seconds)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = SyncOutcome()
         DispatchQueue.global().async {
-            syncResult = try? team.sync(team.a)
-            syncing.signal()
+            outcome.result = try? team.sync(team.a)
+            done.signal()
         }
-        #expect(Self.waitForFile(started), "the rebase never checked out")
+        #expect(waitForFile(started), "the rebase never checked out")
+        return (id, started, done, outcome)
+    }
+
+    final class SyncOutcome: @unchecked Sendable {
+        var result: RunResult?
+    }
+
+    @Test func aNoteLoggedWhileGitRebasesTheTimelineWaitsAndIsKept() throws {
+        let team = try Team()
+        let (id, _, syncing, outcome) = try Self.syncHeldMidRebase(team, seconds: 2)
         // The note is typed while git has the remote's timeline checked out: it waits for git, then lands.
         let logged = try ward(in: team.a, ["log", "--incident", id, "ana during the rebase"])
         #expect(logged.status == 0)
         syncing.wait()
-        let result = try #require(syncResult)
+        let result = try #require(outcome.result)
         Self.expectSuccess(result)
         #expect(try Self.report(result)["integration"] as? String == "rebase")
         try FileManager.default.removeItem(at: team.a.appending(path: ".git/hooks/post-checkout"))
@@ -400,22 +406,8 @@ import Testing
 
     @Test func aSyncKilledMidRebaseIsUndoneByTheNextOneAndAPersonsOwnRebaseIsNot() throws {
         let team = try Team()
-        let id = try ward(in: team.a, ["incident", "declare", "Interrupted", "--severity", "3"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        Self.expectSuccess(try team.sync(team.a))
-        Self.expectSuccess(try team.sync(team.b))
-        try ward(in: team.b, ["log", "--incident", id, "bob"])
-        Self.expectSuccess(try team.sync(team.b))
-        try ward(in: team.a, ["log", "--incident", id, "ana"])
-        let started = team.scratch.url.appending(path: "hook-started")
-        try Self.slowCheckoutHook(team.a, signal: started, seconds: 30)
         // Ward and its git both killed while the rebase is under way (a host losing power looks the same).
-        let syncing = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            _ = try? team.sync(team.a)
-            syncing.signal()
-        }
-        #expect(Self.waitForFile(started))
+        let (id, started, syncing, _) = try Self.syncHeldMidRebase(team, seconds: 30)
         let pids = ((try? String(contentsOf: started, encoding: .utf8)) ?? "").split(separator: " ")
             .compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(pids.count == 2 && pids.allSatisfy { $0 > 1 }, "\(pids)")
@@ -432,7 +424,7 @@ import Testing
         Self.expectSuccess(next)
         #expect(try Self.git(["status", "--porcelain"], in: team.a).isEmpty)
         let notes = try Self.timeline(team.a, id).compactMap { $0["text"] as? String }
-        #expect(notes.contains("bob") && notes.contains("ana"), "\(notes)")
+        #expect(notes.contains("bob before") && notes.contains("ana before"), "\(notes)")
 
         // A stale marker (its sync's git finished on its own) does not make a person's later rebase Ward's.
         try ward(in: team.a, ["log", "--incident", id, "two"])
