@@ -53,7 +53,8 @@ struct SyncCommand: ParsableCommand {
             return
         }
         Subprocess.forwardTerminationSignals()
-        Subprocess.trampoline = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        // The running program itself, even if its file has since been replaced or removed (an upgrade).
+        Subprocess.trampoline = FileManager.default.isExecutableFile(atPath: "/proc/self/exe") ? "/proc/self/exe" : nil
         let report = try store.sync(timeout: timeout) { step in
             if !global.json { Output.note(step + "...") }
         }

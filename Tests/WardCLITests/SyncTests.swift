@@ -418,21 +418,29 @@ import Testing
         }
         syncing.wait()
         try FileManager.default.removeItem(at: team.a.appending(path: ".git/hooks/post-checkout"))
-        #expect(FileManager.default.fileExists(atPath: team.a.appending(path: ".git/rebase-merge").path)
-                || FileManager.default.fileExists(atPath: team.a.appending(path: ".ward/sync/operation").path))
+        #expect(FileManager.default.fileExists(atPath: team.a.appending(path: ".git/rebase-merge").path))
+        #expect(FileManager.default.fileExists(atPath: team.a.appending(path: ".ward/sync/operation").path))
+        // A responder logs on before anyone syncs again: the undo must not take the note with it.
+        try ward(in: team.a, ["log", "--incident", id, "logged while the rebase was left"])
         let next = try team.sync(team.a)
         Self.expectSuccess(next)
+        #expect((try Self.report(next)["recovered"] as? String)?.contains("undid the rebase") == true)
+        Self.expectSuccess(try team.sync(team.a))
         #expect(try Self.git(["status", "--porcelain"], in: team.a).isEmpty)
         let notes = try Self.timeline(team.a, id).compactMap { $0["text"] as? String }
-        #expect(notes.contains("bob before") && notes.contains("ana before"), "\(notes)")
+        #expect(notes.contains("bob before") && notes.contains("ana before") && notes.contains("logged while the rebase was left"), "\(notes)")
+        #expect(notes.filter { $0 == "logged while the rebase was left" }.count == 1)
 
-        // A stale marker (its sync's git finished on its own) does not make a person's later rebase Ward's.
+        // A stale marker (its sync's git finished on its own) does not make a person's later rebase Ward's,
+        // even one that starts from the very commits the marker names.
         try ward(in: team.a, ["log", "--incident", id, "two"])
         Self.expectSuccess(try team.sync(team.a))
         try ward(in: team.a, ["log", "--incident", id, "three"])
         Self.expectSuccess(try team.sync(team.a))
         try FileManager.default.createDirectory(at: team.a.appending(path: ".ward/sync"), withIntermediateDirectories: true)
-        try "{\"operation\":\"rebase\",\"head\":\"0000000000000000000000000000000000000000\",\"onto\":null}\n"
+        let head = try Self.git(["rev-parse", "HEAD"], in: team.a).trimmingCharacters(in: .whitespacesAndNewlines)
+        let onto = try Self.git(["rev-parse", "HEAD~2"], in: team.a).trimmingCharacters(in: .whitespacesAndNewlines)
+        try "{\"operation\":\"rebase\",\"head\":\"\(head)\",\"onto\":\"\(onto)\"}\n"
             .write(to: team.a.appending(path: ".ward/sync/operation"), atomically: true, encoding: .utf8)
         let editing = try #require(try Git.command(["-c", "sequence.editor=sed -i 1s/^pick/edit/", "rebase", "-i", "HEAD~2"],
                                                    in: team.a.path, timeout: 30))
@@ -442,6 +450,22 @@ import Testing
         #expect((try Self.report(blocked)["message"] as? String)?.contains("not one Ward started") == true)
         #expect(FileManager.default.fileExists(atPath: team.a.appending(path: ".git/rebase-merge").path), "the person's rebase is left alone")
         _ = try Git.command(["rebase", "--abort"], in: team.a.path, timeout: 30)
+    }
+
+    @Test func aGitHookThatWritesThroughWardIsRefusedAtOnceNotWaitedFor() throws {
+        let team = try Team()
+        let id = try team.sharedIncident("Hooked")
+        let hook = team.a.appending(path: ".git/hooks/post-commit")
+        let program = buildDirectory.appending(path: "ward").path
+        try "#!/bin/sh\n'\(program)' log --incident \(id) 'from the hook' 2> '\(team.scratch.path("hook.err"))'\nexit 0\n"
+            .write(to: hook, atomically: true, encoding: .utf8)
+        chmod(hook.path, 0o755)
+        try ward(in: team.a, ["log", "--incident", id, "before the hook"])
+        let started = Date()
+        Self.expectSuccess(try team.sync(team.a))
+        #expect(Date().timeIntervalSince(started) < 30, "the sync waited for its own hook")
+        #expect(team.scratch.read("hook.err")?.contains("cannot write to the store while the sync holds it") == true,
+                "\(team.scratch.read("hook.err") ?? "")")
     }
 
     @Test func thousandsOfChangedFilesSyncInOneGo() throws {

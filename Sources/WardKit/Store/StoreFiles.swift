@@ -162,6 +162,14 @@ public struct StoreFiles: Sendable {
         try sharingWorkTree(relative) { try appendHoldingWorkTree(relative, directory: directory, line: line, check: check) }
     }
 
+    /// `append` for the holder of the work tree's lock (a sync putting back lines its recovery kept).
+    func appendHoldingWorkTree(_ relative: String, line: Data) throws {
+        try refuseIfReadOnly()
+        let (directory, _) = split(relative)
+        try ensureNoSymlinks(directory)
+        try appendHoldingWorkTree(relative, directory: directory, line: line, check: nil)
+    }
+
     private func appendHoldingWorkTree(_ relative: String, directory: String, line: Data, check: ((Data) throws -> Void)?) throws {
         // Each try waits for the lock, so this does not spin; it only gives up when the journal is replaced
         // again and again while it waits (a repair loop, a checkout), and then says so.
@@ -322,6 +330,9 @@ public struct StoreFiles: Sendable {
     /// appended to a journal git is about to replace, and git never takes a file half written.
     static let workTreeLock = ".ward/locks/work-tree.lock"
 
+    /// Set in the environment of the git commands a sync runs (and so of their hooks).
+    public static let syncHookVariable = "WARD_SYNC_RUNNING"
+
     public func withWorkTreeLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
         let flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC
         var fd = sys.open(path(Self.workTreeLock), flags, 0o666)
@@ -336,7 +347,13 @@ public struct StoreFiles: Sendable {
             guard fd >= 0 else { throw failure("open it", Self.workTreeLock, first) }
         }
         defer { _ = sys.close(fd) }
-        while sys.flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+        // A git hook that 'ward sync' runs (while it holds the lock) and that writes through Ward would wait for
+        // the sync, which waits for the hook: it is refused at once instead.
+        let insideSync = !exclusive && getenv(Self.syncHookVariable) != nil
+        while sys.flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | (insideSync ? LOCK_NB : 0)) != 0 {
+            if insideSync && errno == EWOULDBLOCK {
+                throw WardError("a git hook run by 'ward sync' cannot write to the store while the sync holds it; write after the sync")
+            }
             if errno != EINTR { throw failure("take it", Self.workTreeLock, errno) }
         }
         return try body()

@@ -13,16 +13,16 @@ public enum Git {
     /// Runs `git ARGS` in `directory` as Ward always does: never asking anything (no terminal prompt, ssh in
     /// batch mode, bounded connection time), in the C locale so its words can be read; nil when git is missing.
     public static func command(_ arguments: [String], in directory: String, timeout: TimeInterval = 10,
-                               diesWithParent: Bool = false) throws -> Subprocess? {
+                               diesWithParent: Bool = false, environment extra: [String: String] = [:]) throws -> Subprocess? {
         guard let git = executable else { return nil }
         let connect = max(1, Int(timeout.rounded(.down)))
-        return try Subprocess.run(git, arguments, in: directory, environment: [
+        return try Subprocess.run(git, arguments, in: directory, environment: extra.merging([
             "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_ASKPASS": "/bin/true", "SSH_ASKPASS": "/bin/true",
             "GIT_SSH_COMMAND": ProcessInfo.processInfo.environment["GIT_SSH_COMMAND"]
                 ?? "ssh -o BatchMode=yes -o ConnectTimeout=\(connect)",
             // Slow transfers are cut off too (under 1 KB/s for the whole timeout).
             "GIT_HTTP_LOW_SPEED_LIMIT": "1024", "GIT_HTTP_LOW_SPEED_TIME": String(connect),
-        ], timeout: timeout, diesWithParent: diesWithParent)
+        ]) { mine, _ in mine }, timeout: timeout, diesWithParent: diesWithParent)
     }
 
     static let executable: String? = {

@@ -49,6 +49,8 @@ public struct Subprocess: Sendable {
         guard String(getppid()) == arguments[2] else { _exit(125) }
         let argv = arguments.dropFirst(3).map { strdup($0) } + [nil]
         execv(arguments[3], argv)
+        let message = "ward: cannot run \(arguments[3]): \(String(cString: strerror(errno)))\n"
+        _ = message.withCString { write(2, $0, strlen($0)) }
         _exit(127)
     }
 
@@ -90,10 +92,18 @@ public struct Subprocess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // A process group of its own (0: its pid), so the whole of it can be stopped.
+        // Signals this process ignores (a terminal's SIGHUP, a caller's SIGTERM) are the child's to handle
+        // again: the parent-death signal must reach it.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var flags = Int16(POSIX_SPAWN_SETSIGDEF)
         if ownProcessGroup {
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            flags |= Int16(POSIX_SPAWN_SETPGROUP)
             posix_spawnattr_setpgroup(&attributes, 0)
         }
+        posix_spawnattr_setflags(&attributes, flags)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

@@ -24,7 +24,8 @@ struct GitWorkTree {
     @discardableResult
     func run(_ arguments: [String], timeout: TimeInterval = GitWorkTree.localTimeout) throws -> Subprocess {
         // Dying with Ward: a sync's git that outlived it would rewrite the work tree with no lock held.
-        guard let finished = try Git.command(arguments, in: storeRoot, timeout: timeout, diesWithParent: true) else {
+        guard let finished = try Git.command(arguments, in: storeRoot, timeout: timeout, diesWithParent: true,
+                                             environment: [StoreFiles.syncHookVariable: "1"]) else {
             throw WardError("git is not installed (or not on PATH)")
         }
         return finished

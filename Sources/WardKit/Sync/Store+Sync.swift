@@ -104,7 +104,12 @@ private struct SyncRun {
 
     func run() throws -> SyncReport {
         var report = SyncReport(outcome: .upToDate, message: "")
-        if let blocked = try recoverInterrupted(&report) { return blocked }
+        // Recovery resets files: no writer may be part way through meanwhile.
+        var blocked: SyncReport?
+        var recovering = report
+        try store.files.withWorkTreeLock(exclusive: true) { blocked = try recoverInterrupted(&recovering) }
+        report = recovering
+        if let blocked { return blocked }
         guard let branch = tree.output(["symbolic-ref", "--quiet", "--short", "HEAD"]) else {
             report.outcome = .blocked
             report.message = "HEAD is detached (not on a branch): Ward does not know where to commit"
@@ -259,11 +264,22 @@ private struct SyncRun {
         if let operation = tree.operationInProgress {
             let started = startedFrom(operation)
             guard let mine, mine["operation"]?.string == operation, operation == "rebase" || operation == "merge",
-                  started.head != nil, started.head == mine["head"]?.string, started.onto == mine["onto"]?.string else {
+                  started.head != nil, started.head == mine["head"]?.string, started.onto == mine["onto"]?.string,
+                  startedByWard(operation) else {
                 if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
                 report.outcome = .blocked
                 report.message = "a \(operation) is in progress in this repository (not one Ward started): Ward leaves it alone"
                 report.advice = ["finish it ('git \(operation) --continue') or undo it ('git \(operation) --abort'), then run 'ward sync' again"]
+                return report
+            }
+            // Undoing it resets the work tree: what was written since the sync stopped (notes logged meanwhile)
+            // is kept first, and put back after. A changed record that is not a journal stops the undo.
+            let kept = try linesWrittenSince(commits: [started.head, started.onto].compactMap { $0 })
+            guard kept.others.isEmpty else {
+                report.outcome = .blocked
+                report.message = "an interrupted sync left a \(operation), and files were changed since: "
+                    + kept.others.joined(separator: ", ") + "; Ward does not undo it over them"
+                report.advice = ["copy what you changed aside, then 'git -C \(store.root.path) \(operation) --abort' and 'ward sync'"]
                 return report
             }
             let aborted = try tree.run([operation, "--abort"])
@@ -273,10 +289,50 @@ private struct SyncRun {
                 report.advice = ["look at 'git -C \(store.root.path) status'; 'git \(operation) --abort' undoes it"]
                 return report
             }
-            report.recovered = "undid the \(operation) an interrupted sync had left (its commits are kept)"
+            for (path, lines) in kept.journals.sorted(by: { $0.key < $1.key }) {
+                let now = Set(((try store.files.read(path))?.data).map { String(decoding: $0, as: UTF8.self) }?
+                    .split(separator: "\n").map(String.init) ?? [])
+                for line in lines where !now.contains(line) {
+                    try store.files.appendHoldingWorkTree(path, line: Data((line + "\n").utf8))
+                }
+            }
+            report.recovered = "undid the \(operation) an interrupted sync had left (its commits are kept"
+                + (kept.journals.isEmpty ? ")" : "; the lines written since were put back)")
         }
         if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
         return nil
+    }
+
+    /// Whether git's operation in progress bears Ward's own marks: a rebase started with
+    /// --reschedule-failed-exec (which Ward passes and people rarely do), a merge with Ward's message.
+    private func startedByWard(_ operation: String) -> Bool {
+        if operation == "rebase" { return tree.has("rebase-merge/reschedule-failed-exec") }
+        let message = (try? String(contentsOfFile: tree.gitDirectory + "/MERGE_MSG", encoding: .utf8)) ?? ""
+        return message.hasPrefix("Ward sync: merge ")
+    }
+
+    /// The store's files changed in the work tree since git's HEAD: for a journal, its lines HEAD lacks (in
+    /// order); any other file, by name, unless it holds what one of `commits` holds (git's own part-way work).
+    private func linesWrittenSince(commits: [String]) throws -> (journals: [String: [String]], others: [String]) {
+        let changed = (tree.output(["diff", "--name-only", "--no-renames", "--relative", "HEAD", "--", "."]) ?? "")
+            .split(separator: "\n").map(String.init)
+        var journals: [String: [String]] = [:], others: [String] = []
+        for path in changed {
+            guard path.hasSuffix(".jsonl") else {
+                let now = try store.files.read(path)?.data
+                let gits = commits.contains { commit in
+                    guard let shown = try? tree.run(["show", commit + ":./" + path]), shown.succeeded else { return now == nil }
+                    return now.map { String(decoding: $0, as: UTF8.self) } == shown.stdout
+                }
+                if !gits { others.append(path) }
+                continue
+            }
+            let before = Set((tree.output(["show", "HEAD:./" + path]) ?? "").split(separator: "\n").map(String.init))
+            let now = ((try store.files.read(path))?.data).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let added = now.split(separator: "\n").map(String.init).filter { !before.contains($0) && !$0.isEmpty }
+            if !added.isEmpty { journals[path] = added }
+        }
+        return (journals, others)
     }
 
     /// The commits the operation in progress started from, as git keeps them: the branch's commit, and the
@@ -299,11 +355,9 @@ private struct SyncRun {
         let changed = try changedFiles()
         guard !changed.isEmpty else { return }
         var leftOut: [String] = []
-        for path in changed where path.hasSuffix(".jsonl") && endsTorn(path) {
-            // A writer part way through its one write(): give it a moment.
-            usleep(200_000)
-            if endsTorn(path) { leftOut.append(path) }
-        }
+        // Every writer waits for the sync (the work tree's lock): a journal ending part way through a line was
+        // cut short by a crash.
+        for path in changed where path.hasSuffix(".jsonl") && endsTorn(path) { leftOut.append(path) }
         report.leftOut = leftOut
         let pathspecs = GitWorkTree.storePathspecs(excluding: leftOut)
         let added = try tree.run(["add", "--all"] + pathspecs)
@@ -401,7 +455,9 @@ private struct SyncRun {
         let head = tree.output(["rev-parse", "HEAD"]), onto = tree.output(["rev-parse", tracking])
         if clean {
             try markOperation("rebase", head: head, onto: onto)
-            let rebased = try tree.run(identity() + ["rebase", "--quiet", tracking])
+            // --reschedule-failed-exec changes nothing here (there are no exec lines); it marks the rebase as
+            // Ward's (see `startedByWard`).
+            let rebased = try tree.run(identity() + ["rebase", "--quiet", "--reschedule-failed-exec", tracking])
             if rebased.succeeded {
                 try clearOperation()
                 report.received += behind
@@ -435,7 +491,7 @@ private struct SyncRun {
             report.message = "git could not take in \(remote)'s commits: \(reason); " + kept + "nothing was merged"
             // What stands in the way: a journal left out of the commit (its last line cut short by a crash), or
             // changes outside the store, which git will not merge over.
-            let inTheWay = (tree.output(["status", "--porcelain", "--untracked-files=no"]) ?? "")
+            let inTheWay = (tree.output(["status", "--porcelain", "--untracked-files=normal"]) ?? "")
                 .split(separator: "\n").map { String($0.dropFirst(3)) }
             if !report.leftOut.isEmpty {
                 report.advice.append("a journal whose last line a crash cut short was left out of the commit and is in the way: "
