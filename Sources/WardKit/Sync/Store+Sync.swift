@@ -120,6 +120,7 @@ private struct SyncRun {
         let target = upstream(branch: branch)
         var tracking: String?
         var unreachable: Subprocess?
+        var otherBranches: [String]?
         if let target {
             report.remote = target.remote
             progress("fetching from \(target.remote)")
@@ -129,18 +130,23 @@ private struct SyncRun {
                 case .failure(let failed): unreachable = failed.process
                 }
             } catch let other as OtherBranches {
-                report.outcome = .blocked
-                report.message = "\(target.remote) has no branch '\(target.branch)' but has \(other.names.map { "'\($0)'" }.joined(separator: ", ")): "
-                    + "pushing would start a second history beside the team's; nothing was committed, pulled or pushed"
-                report.advice = ["follow the team's branch: git -C \(store.root.path) fetch \(target.remote) && git -C \(store.root.path) switch \(other.names.first ?? "main") (or rename yours: git branch -m NAME), then 'ward sync'"]
-                return report
+                otherBranches = other.names
             }
         }
 
-        // Committing and taking in happen holding the locks of every file they touch: no note is appended
-        // to a journal while git rewrites it.
+        // Committing and taking in hold the work tree's lock: no note is appended to a journal while git
+        // rewrites it.
         progress("committing the store's changes")
         if let stop = try takeIn(&report, tracking: tracking, remote: target?.remote, commitFirst: true) { return stop }
+
+        if let target, let otherBranches {
+            report.outcome = .blocked
+            report.message = "\(target.remote) has no branch '\(target.branch)' but has \(otherBranches.map { "'\($0)'" }.joined(separator: ", ")): "
+                + "pushing would start a second history beside the team's; "
+                + (report.commit.map { "your changes are committed here (\($0)), " } ?? "") + "nothing was pulled or pushed"
+            report.advice = ["follow the team's branch: git -C \(store.root.path) fetch \(target.remote) && git -C \(store.root.path) switch \(otherBranches.first ?? "main") (or rename yours: git branch -m NAME), then 'ward sync'"]
+            return report
+        }
 
         guard let target else {
             report.outcome = .localOnly
