@@ -53,8 +53,7 @@ struct SyncCommand: ParsableCommand {
             return
         }
         Subprocess.forwardTerminationSignals()
-        // The running program itself, even if its file has since been replaced or removed (an upgrade).
-        Subprocess.trampoline = FileManager.default.isExecutableFile(atPath: "/proc/self/exe") ? "/proc/self/exe" : nil
+        Subprocess.startChildrenThroughThisProgram()
         let report = try store.sync(timeout: timeout) { step in
             if !global.json { Output.note(step + "...") }
         }

@@ -452,6 +452,28 @@ import Testing
         _ = try Git.command(["rebase", "--abort"], in: team.a.path, timeout: 30)
     }
 
+    @Test func aRebaseStoppedWhileGitWasStillWritingItDownIsDropped() throws {
+        let team = try Team()
+        let id = try team.sharedIncident("Half begun")
+        try ward(in: team.a, ["log", "--incident", id, "ana"])
+        // What git has written when it is stopped in the first moments of a rebase: its folder and the commits
+        // it starts from, not yet its list of commits; and Ward's marker.
+        let head = try Self.git(["rev-parse", "HEAD"], in: team.a).trimmingCharacters(in: .whitespacesAndNewlines)
+        let folder = team.a.appending(path: ".git/rebase-merge")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "refs/heads/x\n".write(to: folder.appending(path: "head-name"), atomically: true, encoding: .utf8)
+        try (head + "\n").write(to: folder.appending(path: "orig-head"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: team.a.appending(path: ".ward/sync"), withIntermediateDirectories: true)
+        try "{\"operation\":\"rebase\",\"head\":\"\(head)\",\"onto\":\"\(head)\"}\n"
+            .write(to: team.a.appending(path: ".ward/sync/operation"), atomically: true, encoding: .utf8)
+        let result = try team.sync(team.a)
+        Self.expectSuccess(result)
+        #expect((try Self.report(result)["recovered"] as? String)?.contains("only begun") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+        #expect(try Self.git(["rev-parse", "HEAD"], in: team.a) == Self.git(["rev-parse", "@{u}"], in: team.a))
+        #expect(try Self.git(["show", "HEAD:incidents/\(id)/timeline.jsonl"], in: team.a).contains("\"ana\""))
+    }
+
     @Test func aGitHookThatWritesThroughWardIsRefusedAtOnceNotWaitedFor() throws {
         let team = try Team()
         let id = try team.sharedIncident("Hooked")

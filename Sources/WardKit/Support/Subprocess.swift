@@ -40,6 +40,12 @@ public struct Subprocess: Sendable {
     /// handles `childArgument` first thing (`becomeChild`). Nil: children are started directly.
     nonisolated(unsafe) public static var trampoline: String?
 
+    /// Makes the running program the trampoline (it must handle `childArgument` first thing): through
+    /// /proc/self/exe, the program itself even if its file has since been replaced or removed (an upgrade).
+    public static func startChildrenThroughThisProgram() {
+        trampoline = FileManager.default.isExecutableFile(atPath: "/proc/self/exe") ? "/proc/self/exe" : nil
+    }
+
     /// The child side of the trampoline: asks for SIGTERM when the parent goes (kill -9 included), then
     /// becomes the program. `arguments`: [self, childArgument, parent's pid, program, its arguments...].
     public static func becomeChild(_ arguments: [String]) -> Never {

@@ -92,15 +92,11 @@ extension Store {
 }
 
 /// One sync, step by step.
-private struct SyncRun {
+struct SyncRun {
     let store: Store
     let tree: GitWorkTree
     let timeout: TimeInterval
     let progress: (String) -> Void
-
-    /// Written before Ward starts a rebase or merge, removed when it is over: an interrupted sync's
-    /// operation is Ward's to undo (and only then: a person's own rebase is never touched).
-    static let operationMarker = ".ward/sync/operation"
 
     func run() throws -> SyncReport {
         var report = SyncReport(outcome: .upToDate, message: "")
@@ -250,183 +246,6 @@ private struct SyncRun {
         return stop
     }
 
-    /// Undoes a rebase or merge an earlier, interrupted sync left; stops for one a person started. The marker
-    /// names the operation and the commits it began from: a rebase a person started after an interrupted
-    /// sync (whose git then finished on its own) does not match it, and is left alone.
-    private func recoverInterrupted(_ report: inout SyncReport) throws -> SyncReport? {
-        // A git command still running (a killed sync's git finishing on its own, or a person's): wait a little.
-        let deadline = Date().addingTimeInterval(10)
-        while tree.has("index.lock") {
-            if Date() > deadline {
-                report.outcome = .blocked
-                report.message = "git's index is locked (\(tree.gitDirectory)/index.lock): another git command is running, or one was killed"
-                report.advice = ["if no git command is running, remove \(tree.gitDirectory)/index.lock, then run 'ward sync' again"]
-                return report
-            }
-            usleep(50_000)
-        }
-        let marker = try store.files.read(Self.operationMarker)
-        let mine = marker.flatMap { try? JSONValue.parseObject($0.data) }
-        if let operation = tree.operationInProgress {
-            let started = startedFrom(operation)
-            guard let mine, mine["operation"]?.string == operation, operation == "rebase" || operation == "merge",
-                  started.head != nil, started.head == mine["head"]?.string, started.onto == mine["onto"]?.string,
-                  startedByWard(operation) else {
-                if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
-                report.outcome = .blocked
-                report.message = "a \(operation) is in progress in this repository (not one Ward started): Ward leaves it alone"
-                report.advice = ["finish it ('git \(operation) --continue') or undo it ('git \(operation) --abort'), then run 'ward sync' again"]
-                return report
-            }
-            // Undoing it resets the work tree: what was written since the sync stopped (notes logged meanwhile)
-            // is kept first, and put back after. A changed record that is not a journal stops the undo.
-            let kept = try linesWrittenSince(commits: [started.head, started.onto].compactMap { $0 })
-            guard kept.others.isEmpty else {
-                report.outcome = .blocked
-                report.message = "an interrupted sync left a \(operation), and files were changed since: "
-                    + kept.others.joined(separator: ", ") + "; Ward does not undo it over them"
-                report.advice = ["copy what you changed aside, then 'git -C \(store.root.path) \(operation) --abort' and 'ward sync'"]
-                return report
-            }
-            let aborted = try tree.run([operation, "--abort"])
-            guard aborted.succeeded, tree.operationInProgress == nil else {
-                report.outcome = .blocked
-                report.message = "an interrupted sync left a \(operation) that git could not undo: \(aborted.reason)"
-                report.advice = ["look at 'git -C \(store.root.path) status'; 'git \(operation) --abort' undoes it"]
-                return report
-            }
-            for (path, lines) in kept.journals.sorted(by: { $0.key < $1.key }) {
-                let now = Set(((try store.files.read(path))?.data).map { String(decoding: $0, as: UTF8.self) }?
-                    .split(separator: "\n").map(String.init) ?? [])
-                for line in lines where !now.contains(line) {
-                    try store.files.appendHoldingWorkTree(path, line: Data((line + "\n").utf8))
-                }
-            }
-            report.recovered = "undid the \(operation) an interrupted sync had left (its commits are kept"
-                + (kept.journals.isEmpty ? ")" : "; the lines written since were put back)")
-        }
-        if let marker { try store.files.remove(Self.operationMarker, expecting: marker.hash, missingIsFine: true) }
-        return nil
-    }
-
-    /// Whether git's operation in progress bears Ward's own marks: a rebase started with
-    /// --reschedule-failed-exec (which Ward passes and people rarely do), a merge with Ward's message.
-    private func startedByWard(_ operation: String) -> Bool {
-        if operation == "rebase" { return tree.has("rebase-merge/reschedule-failed-exec") }
-        let message = (try? String(contentsOfFile: tree.gitDirectory + "/MERGE_MSG", encoding: .utf8)) ?? ""
-        return message.hasPrefix("Ward sync: merge ")
-    }
-
-    /// The store's files changed in the work tree since git's HEAD: for a journal, its lines HEAD lacks (in
-    /// order); any other file, by name, unless it holds what one of `commits` holds (git's own part-way work).
-    private func linesWrittenSince(commits: [String]) throws -> (journals: [String: [String]], others: [String]) {
-        let changed = (tree.output(["diff", "--name-only", "--no-renames", "--relative", "HEAD", "--", "."]) ?? "")
-            .split(separator: "\n").map(String.init)
-        var journals: [String: [String]] = [:], others: [String] = []
-        for path in changed {
-            guard path.hasSuffix(".jsonl") else {
-                let now = try store.files.read(path)?.data
-                let gits = commits.contains { commit in
-                    guard let shown = try? tree.run(["show", commit + ":./" + path]), shown.succeeded else { return now == nil }
-                    return now.map { String(decoding: $0, as: UTF8.self) } == shown.stdout
-                }
-                if !gits { others.append(path) }
-                continue
-            }
-            let before = Set((tree.output(["show", "HEAD:./" + path]) ?? "").split(separator: "\n").map(String.init))
-            let now = ((try store.files.read(path))?.data).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let added = now.split(separator: "\n").map(String.init).filter { !before.contains($0) && !$0.isEmpty }
-            if !added.isEmpty { journals[path] = added }
-        }
-        return (journals, others)
-    }
-
-    /// The commits the operation in progress started from, as git keeps them: the branch's commit, and the
-    /// commit it goes onto (a rebase) or merges (a merge).
-    private func startedFrom(_ operation: String) -> (head: String?, onto: String?) {
-        func first(_ name: String) -> String? {
-            (try? String(contentsOfFile: tree.gitDirectory + "/" + name, encoding: .utf8))?
-                .split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        if operation == "rebase" {
-            let folder = tree.has("rebase-merge") ? "rebase-merge/" : "rebase-apply/"
-            return (first(folder + "orig-head"), first(folder + "onto"))
-        }
-        return (first("ORIG_HEAD"), first("MERGE_HEAD"))
-    }
-
-    /// Stages the store's changed files and commits them, with a message made from what changed. A journal
-    /// whose last line is still being written (or was cut short by a crash) waits for the next sync.
-    func commit(_ report: inout SyncReport, subject: String? = nil) throws {
-        let changed = try changedFiles()
-        guard !changed.isEmpty else { return }
-        var leftOut: [String] = []
-        // Every writer waits for the sync (the work tree's lock): a journal ending part way through a line was
-        // cut short by a crash.
-        for path in changed where path.hasSuffix(".jsonl") && endsTorn(path) { leftOut.append(path) }
-        report.leftOut = leftOut
-        let pathspecs = GitWorkTree.storePathspecs(excluding: leftOut)
-        let added = try tree.run(["add", "--all"] + pathspecs)
-        guard added.succeeded else { throw WardError("git could not stage the store's changes: \(added.reason)", path: store.root.path) }
-        let names = try tree.run(["diff", "--cached", "--name-status", "--no-renames", "-z", "--relative"] + pathspecs)
-        let changes = Self.nameStatus(names.stdout)
-        guard !changes.isEmpty else { return }
-        let journals = changes.map(\.path).filter { $0.hasSuffix(".jsonl") }
-        var addedLines: [String: [String]] = [:]
-        if !journals.isEmpty {
-            // By pattern, not by name: thousands of journals would not fit on one command line.
-            let diff = try tree.run(["diff", "--cached", "-U0", "--no-color", "--no-renames", "--no-ext-diff", "--relative", "--",
-                                     ":(glob)**/*.jsonl"])
-            addedLines = Self.addedLines(diff.stdout)
-        }
-        let message = SyncMessage(changes: changes, addedLines: addedLines, decisionsDirectory: store.decisionsDirectory) { path in
-            (try? store.files.read(path)).flatMap { $0 }.flatMap { try? Decision(data: $0.data, path: path).title }
-        }
-        var arguments = ["commit", "--quiet", "--no-edit", "-m", subject ?? message.subject]
-        if !message.body.isEmpty { arguments += ["-m", message.body] }
-        // Only the store's paths: whatever else a person staged in the repository stays staged, uncommitted.
-        arguments += ["--only"] + pathspecs
-        let committed = try tree.run(identity() + arguments)
-        guard committed.succeeded else {
-            throw WardError("git could not commit the store's changes: \(committed.reason); they are still here, uncommitted", path: store.root.path)
-        }
-        report.commit = tree.output(["rev-parse", "--short", "HEAD"])
-        report.committed = message.items
-    }
-
-    /// The store's files git sees as changed, added or removed (paths relative to the store).
-    private func changedFiles() throws -> [String] {
-        let status = try tree.run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"] + GitWorkTree.storePathspecs())
-        guard status.succeeded else { throw WardError("git status failed: \(status.reason)", path: store.root.path) }
-        // Entries are "XY PATH" (relative to the repository's top); the store's own prefix is taken off.
-        let prefix = tree.output(["rev-parse", "--show-prefix"]) ?? ""
-        return status.stdout.split(separator: "\0").compactMap { entry in
-            guard entry.count > 3 else { return nil }
-            let path = String(entry.dropFirst(3))
-            return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        }
-    }
-
-    /// Whether a journal's last byte is not a newline (a line being written, or torn by a crash).
-    private func endsTorn(_ path: String) -> Bool {
-        let fd = open(store.files.path(path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let size = lseek(fd, 0, SEEK_END)
-        guard size > 0 else { return false }
-        var last: UInt8 = 0
-        guard pread(fd, &last, 1, size - 1) == 1 else { return false }
-        return last != UInt8(ascii: "\n")
-    }
-
-    /// `-c user.name=... -c user.email=...` from Ward's own identity when git has none configured (a bastion's
-    /// shared account): git refuses to commit without one.
-    private func identity() -> [String] {
-        if tree.output(["config", "user.email"]) != nil && tree.output(["config", "user.name"]) != nil { return [] }
-        let user = store.author.split(separator: "@").first.map(String.init) ?? store.author
-        return ["-c", "user.name=" + user, "-c", "user.email=" + store.author]
-    }
-
     /// The remote and branch to sync with: the branch's upstream, else the only remote or `origin` with the
     /// same branch name (pushed with --set-upstream). Nil when the repository has no remote.
     private func upstream(branch: String) -> (remote: String, branch: String, hasUpstream: Bool)? {
@@ -548,72 +367,11 @@ private struct SyncRun {
         return files.isEmpty ? nil : files
     }
 
-    /// Undoes Ward's own rebase or merge that did not go through. Nil when it is undone (the marker goes);
-    /// when git cannot undo it, the marker stays (the next sync tries again) and the report says so.
-    private func undo(_ operation: String, _ report: inout SyncReport) throws -> SyncReport? {
-        if tree.operationInProgress == operation {
-            let aborted = try tree.run([operation, "--abort"])
-            if !aborted.succeeded || tree.operationInProgress != nil {
-                report.outcome = .blocked
-                report.message = "git could not undo the \(operation) it started: \(aborted.reason); "
-                    + (report.commit.map { "your changes are committed here (\($0))" } ?? "your commits are kept here")
-                report.advice = ["look at 'git -C \(store.root.path) status': 'git \(operation) --abort' undoes it, or run 'ward sync' again"]
-                return report
-            }
-        }
-        try clearOperation()
-        return nil
-    }
-
-    /// Written before a rebase or merge: which, and the commits it starts from (see `recoverInterrupted`).
-    private func markOperation(_ operation: String, head: String?, onto: String?) throws {
-        try store.files.makeDirectories(".ward/sync")
-        let current = try store.files.read(Self.operationMarker)
-        let object: [String: JSONValue] = ["operation": .string(operation), "head": head.map(JSONValue.string) ?? .null,
-                                           "onto": onto.map(JSONValue.string) ?? .null, "pid": .number(Double(getpid()))]
-        try store.files.replace(Self.operationMarker, with: Data((JSONValue.object(object).jsonText + "\n").utf8),
-                                expecting: current.map { .content($0.hash) } ?? .absent)
-    }
-
-    private func clearOperation() throws {
-        if let current = try store.files.read(Self.operationMarker) {
-            try store.files.remove(Self.operationMarker, expecting: current.hash, missingIsFine: true)
-        }
-    }
-
     /// Decision file names that share a number.
     private func duplicateDecisionNumbers() -> [String] {
         let names = store.listDirectory(store.decisionsDirectory)
         let byNumber = Dictionary(grouping: names.filter { Decision.number(inFileName: $0).map { $0 <= Decision.largestNumber } ?? false },
                                   by: { Decision.number(inFileName: $0)! })
         return byNumber.filter { $0.value.count > 1 }.keys.sorted().map { String($0) }
-    }
-
-    // MARK: Reading git's output
-
-    /// `git diff --name-status -z`: status letter, NUL, path, NUL, repeated.
-    static func nameStatus(_ text: String) -> [(status: Character, path: String)] {
-        let fields = text.split(separator: "\0", omittingEmptySubsequences: false)
-        var changes: [(Character, String)] = []
-        var index = 0
-        while index + 1 < fields.count {
-            if let letter = fields[index].first { changes.append((letter, String(fields[index + 1]))) }
-            index += 2
-        }
-        return changes
-    }
-
-    /// The `+` lines of a unified diff, by the file they were added to.
-    static func addedLines(_ diff: String) -> [String: [String]] {
-        var lines: [String: [String]] = [:]
-        var current: String?
-        for line in diff.split(separator: "\n") {
-            if line.hasPrefix("+++ ") {
-                current = line.hasPrefix("+++ b/") ? String(line.dropFirst(6)) : nil
-            } else if line.hasPrefix("+"), let current {
-                lines[current, default: []].append(String(line.dropFirst()))
-            }
-        }
-        return lines
     }
 }

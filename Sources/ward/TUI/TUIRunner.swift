@@ -80,8 +80,7 @@ enum TUIRunner {
         // Git's view of the store (the status line's right end) and syncs run on their own thread; what they
         // find comes back through the mailbox, read once per turn of the loop.
         let mailbox = Mailbox()
-        // The running program itself, even if its file has since been replaced or removed (an upgrade).
-        Subprocess.trampoline = FileManager.default.isExecutableFile(atPath: "/proc/self/exe") ? "/proc/self/exe" : nil
+        Subprocess.startChildrenThroughThisProgram()
         let git = DispatchQueue(label: "ward.git")
         var gitAsked = Date.distantPast
         var gitWanted = false
