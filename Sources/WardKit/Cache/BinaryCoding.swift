@@ -25,6 +25,12 @@ struct ByteWriter {
         }
     }
 
+    /// A length-prefixed run of bytes, as `string` writes text (read back with `ByteReader.rawRange`).
+    mutating func rawBytes(_ value: [UInt8]) {
+        int(value.count)
+        bytes.append(contentsOf: value)
+    }
+
     mutating func optionalString(_ value: String?) {
         bool(value != nil)
         if let value { string(value) }
@@ -135,7 +141,6 @@ struct ByteReader {
         defer { offset += length }
         return offset..<(offset + length)
     }
-
 
     mutating func uint64() throws -> UInt64 {
         guard end - offset >= 8 else { throw CacheFormatError() }

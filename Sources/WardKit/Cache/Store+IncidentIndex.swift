@@ -46,14 +46,14 @@ extension Store {
     public func incidentListings() -> [IncidentListing] {
         @Sendable func listing(_ summary: IncidentSummary) -> IncidentListing {
             IncidentListing(id: summary.id, declared: summary.declared, isActive: summary.isActive,
-                            json: ArraySlice(summary.jsonText.utf8))
+                            json: ArraySlice(summary.jsonBytes))
         }
         return incidentIndex("incident-listings", files: ["/incident.md", "/timeline.jsonl"], build: { id in
             let summary = IncidentSummary(self.loadIncident(id))
             var writer = ByteWriter()
             writer.date(summary.declared)
             writer.bool(summary.isActive)
-            writer.string(summary.jsonText)
+            writer.rawBytes(summary.jsonBytes)
             return writer.bytes
         }, decode: { id, payload in
             payload.withUnsafeBytes { bytes -> IncidentListing? in

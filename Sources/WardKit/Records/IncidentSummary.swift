@@ -190,76 +190,78 @@ extension IncidentSummary {
 
     /// `json.jsonText`, written straight out, keys in their sorted order, without building the values first
     /// (`incident list` writes twenty thousand of them). `SummaryJSONTests` holds the two to the same text.
-    public var jsonText: String {
-        var out = ""
-        out.reserveCapacity(640 + 400 * actions.count)
-        func key(_ name: String) {
-            if out.utf8.last != UInt8(ascii: "{") { out += "," }
-            out += "\"" + name + "\":"
+    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// `jsonText` as UTF-8.
+    public var jsonBytes: [UInt8] {
+        let actions = self.actions
+        var out = JSONBytes(capacity: 640 + 400 * actions.count)
+        out.raw("{")
+        out.key("actions")
+        out.raw("[")
+        for action in actions {
+            out.separator()
+            out.raw("{")
+            out.key("by"); out.string(action.createdBy)
+            out.key("closed"); out.time(action.closed)
+            out.key("created"); out.time(action.created)
+            out.key("due"); out.string(action.due)
+            out.key("id"); out.string(action.id)
+            out.key("incident"); out.string(action.incident)
+            out.key("owner"); out.string(action.owner)
+            out.key("reason"); out.string(action.reason)
+            out.key("short_id"); out.string(action.shortID)
+            out.key("source"); out.string(action.source)
+            out.key("state"); out.string(action.state.rawValue)
+            out.key("title"); out.string(action.title)
+            out.key("type"); out.string(action.type?.rawValue)
+            out.raw("}")
         }
-        func text(_ value: String?) {
-            if let value { JSONValue.writeString(value, to: &out) } else { out += "null" }
+        out.raw("]")
+        out.key("active"); out.bool(isActive)
+        out.key("commander"); out.string(commander)
+        out.key("decisions"); out.raw("[")
+        for number in decisions {
+            out.separator()
+            out.int(number)
         }
-        func time(_ date: Date?) { text(date.map(Timestamps.format)) }
-        out += "{"
-        key("actions")
-        out += "["
-        for (index, action) in actions.enumerated() {
-            if index > 0 { out += "," }
-            out += "{"
-            key("by"); text(action.createdBy)
-            key("closed"); time(action.closed)
-            key("created"); time(action.created)
-            key("due"); text(action.due)
-            key("id"); text(action.id)
-            key("incident"); text(action.incident)
-            key("owner"); text(action.owner)
-            key("reason"); text(action.reason)
-            key("short_id"); text(action.shortID)
-            key("source"); text(action.source)
-            key("state"); text(action.state.rawValue)
-            key("title"); text(action.title)
-            key("type"); text(action.type?.rawValue)
-            out += "}"
-        }
-        out += "]"
-        key("active"); out += isActive ? "true" : "false"
-        key("commander"); text(commander)
-        key("decisions"); out += "[" + decisions.map { String($0) }.joined(separator: ",") + "]"
-        key("declared"); time(declared)
-        key("declared_by"); text(declaredBy)
-        key("id"); text(id)
-        key("key_events"); out += String(keyEventCount)
-        key("last_event"); time(lastEvent)
-        key("notes"); out += String(noteCount)
-        key("path"); text(path)
-        key("roles")
-        out += "{"
+        out.raw("]")
+        out.key("declared"); out.time(declared)
+        out.key("declared_by"); out.string(declaredBy)
+        out.key("id"); out.string(id)
+        out.key("key_events"); out.int(keyEventCount)
+        out.key("last_event"); out.time(lastEvent)
+        out.key("notes"); out.int(noteCount)
+        out.key("path"); out.string(path)
+        out.key("roles"); out.raw("{")
         for role in roles.keys.sorted() {
-            out += out.utf8.last == UInt8(ascii: "{") ? "" : ","
-            JSONValue.writeString(role, to: &out)
-            out += ":"
-            text(roles[role])
+            out.separator()
+            out.string(role)
+            out.raw(":")
+            out.string(roles[role])
         }
-        out += "}"
-        key("runbook"); text(run?.name)
-        key("runbook_phase"); text(run?.phase)
-        key("services"); out += "["
-        for (index, service) in services.enumerated() {
-            if index > 0 { out += "," }
-            text(service)
+        out.raw("}")
+        out.key("runbook"); out.string(run?.name)
+        out.key("runbook_phase"); out.string(run?.phase)
+        out.key("services"); out.raw("[")
+        for service in services {
+            out.separator()
+            out.string(service)
         }
-        out += "]"
-        key("severity"); text(severity)
-        key("status"); text(status.rawValue)
-        key("times"); out += "{"
+        out.raw("]")
+        out.key("severity"); out.string(severity)
+        out.key("status"); out.string(status.rawValue)
+        out.key("times"); out.raw("{")
         for milestone in [Milestone.acknowledged, .detected, .impactStarted, .mitigated, .resolved] {
-            key(milestone.rawValue); time(milestones[milestone])
+            out.separator()
+            out.string(milestone.rawValue)
+            out.raw(":")
+            out.time(milestones[milestone])
         }
-        out += "}"
-        key("title"); text(title)
-        out += "}"
-        return out
+        out.raw("}")
+        out.key("title"); out.string(title)
+        out.raw("}")
+        return out.bytes
     }
 }
 
@@ -359,22 +361,26 @@ public struct ActionDigest: Sendable, Equatable {
 /// asked for (one lock for all: they are asked for a screen at a time).
 final class LazyActions: @unchecked Sendable {
     private static let lock = NSLock()
+    /// The items when they were given, read without the lock (they never change).
+    private let given: [ActionItem]?
     private var decoded: [ActionItem]?
     private let payload: ArraySlice<UInt8>
     private let count: Int
 
     init(_ items: [ActionItem]) {
-        decoded = items
+        given = items
         payload = []
         count = items.count
     }
 
     init(_ payload: ArraySlice<UInt8>, count: Int) {
+        given = nil
         self.payload = payload
         self.count = count
     }
 
     func items(incident: String) -> [ActionItem] {
+        if let given { return given }
         Self.lock.lock()
         defer { Self.lock.unlock() }
         if let decoded { return decoded }

@@ -13,30 +13,40 @@ public enum Timestamps {
     public static let latest = Date(timeIntervalSince1970: 253_402_300_799)
 
     public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        write(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `format(date)`'s 20 bytes, appended to `bytes`.
+    static func write(_ date: Date, to bytes: inout [UInt8]) {
         // Clamped, so no date can make the conversion trap; callers refuse dates outside the range first.
         let clamped = min(max(date.timeIntervalSince1970, earliest.timeIntervalSince1970), latest.timeIntervalSince1970)
         var seconds = time_t(floor(clamped.isFinite ? clamped : 0))
         var parts = tm()
         gmtime_r(&seconds, &parts)
         // Digit by digit: String(format:) was a tenth of listing a large store.
-        var bytes = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int, at offset: Int, digits: Int) {
-            var value = value
-            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + value % 10)
-                value /= 10
+        func put(_ value: Int32, digits: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<digits { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (value / divisor) % 10))
+                divisor /= 10
             }
         }
-        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
-        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
-        put(Int(parts.tm_mday), at: 8, digits: 2)
-        put(Int(parts.tm_hour), at: 11, digits: 2)
-        put(Int(parts.tm_min), at: 14, digits: 2)
-        put(Int(parts.tm_sec), at: 17, digits: 2)
-        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Character)] {
-            bytes[offset] = character.asciiValue!
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        put(parts.tm_year + 1900, digits: 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(parts.tm_mon + 1, digits: 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(parts.tm_mday, digits: 2)
+        bytes.append(UInt8(ascii: "T"))
+        put(parts.tm_hour, digits: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(parts.tm_min, digits: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(parts.tm_sec, digits: 2)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// `2026-11-23`.
@@ -98,8 +108,11 @@ public enum Timestamps {
     }
 
     static func daysIn(_ month: Int, of year: Int) -> Int {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's days_from_civil),
