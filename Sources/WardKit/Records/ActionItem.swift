@@ -67,8 +67,11 @@ public struct ActionItem: Sendable, Equatable {
     public static func shortID(_ id: String) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
-        return String((0..<8).map { alphabet[Int((hash >> (UInt64($0) * 5)) & 31)] })
+        let alphabet: StaticString = "0123456789abcdefghjkmnpqrstvwxyz"
+        return String(unsafeUninitializedCapacity: 8) { buffer in
+            for index in 0..<8 { buffer[index] = alphabet.utf8Start[Int((hash >> (UInt64(index) * 5)) & 31)] }
+            return 8
+        }
     }
 
     /// Folds `action` events (sorted) into items, in the order they were created.

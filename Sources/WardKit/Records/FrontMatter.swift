@@ -165,10 +165,25 @@ public struct FrontMatterDocument {
         }
 
         public func requiredString(_ key: String) throws -> String {
-            guard let value = try string(key), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let value = try string(key), !Self.isBlank(value) else {
                 throw WardError("the required key '\(key)' is missing or empty", path: path, line: node(key) == nil ? 1 : line(key))
             }
             return value
+        }
+
+        /// Whether `value` is empty once `CharacterSet.whitespaces` is trimmed. ASCII text, the usual, is
+        /// looked at byte by byte (Foundation's trimming was a tenth of reading an incident.md); other text
+        /// is left to Foundation, whose set of spaces is its own (it counts U+200B).
+        static func isBlank(_ value: String) -> Bool {
+            var ascii = true
+            for byte in value.utf8 {
+                if byte >= 0x80 {
+                    ascii = false
+                    break
+                }
+                if byte != 0x20 && byte != 0x09 { return false }
+            }
+            return ascii || value.trimmingCharacters(in: .whitespaces).isEmpty
         }
 
         /// A list of text; a single value is read as a list of one, an empty or absent key as an empty list.
