@@ -98,4 +98,24 @@ import Testing
         }
         #expect(read > 1000, "mutations read: \(read)")
     }
+
+    /// Long tails are shared by a digest of a few samples of their bytes: two that differ only between the
+    /// samples must still be read as what each holds.
+    @Test func longTailsThatDifferOnlyBetweenTheSamplesAreReadApart() throws {
+        let core = #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"runbook","#
+        func line(_ middle: Character) -> [UInt8] {
+            let text = String(repeating: "a", count: 300) + String(middle) + String(repeating: "b", count: 600)
+            return Array((core + #""guidance":""# + text + #"","runbook":"recovery"}"#).utf8)
+        }
+        let first = line("x"), second = line("y")
+        #expect(first.count == second.count && first != second)
+        for bytes in [first, second, first] {
+            Self.check(bytes)
+            let event = try #require(bytes.withUnsafeBufferPointer { EventLine.event($0) })
+            let expected = try Event(parsingJSON: bytes)
+            #expect(event["guidance"] == expected["guidance"])
+        }
+        #expect(first.withUnsafeBufferPointer { EventLine.event($0) }?["guidance"]?.contains("x") == true)
+        #expect(second.withUnsafeBufferPointer { EventLine.event($0) }?["guidance"]?.contains("y") == true)
+    }
 }

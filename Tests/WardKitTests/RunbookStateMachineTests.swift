@@ -433,3 +433,26 @@ extension RunbookStateMachineTests {
         #expect(IncidentState.fold([start], record: nil).runs.isEmpty)
     }
 }
+
+extension RunbookStateMachineTests {
+    /// Definitions are read once per list of phases a start shares with others; starts that share one, and
+    /// starts with definitions of their own, each get their own definition's phases, in any order.
+    @Test func sharedAndOwnDefinitionsEachGiveTheirOwnPhases() throws {
+        func phases(_ names: [String]) -> JSONValue {
+            // Step ids are unique across the whole runbook.
+            .array(names.map { .object(["name": .string($0), "steps": .array([.object(["id": .string("s-\($0)"), "text": .string("t")])])]) })
+        }
+        func start(_ phases: JSONValue) -> Event {
+            Event(at: fixedNow, recorded: fixedNow, by: "ana@b", kind: "runbook",
+                  fields: ["runbook": .string("r"), "title": .string("R"), "phases": phases])
+        }
+        let shared = phases(["assess", "recover"])
+        for round in 0..<40 {
+            let own = phases(["p\(round)", "q\(round)"])
+            #expect(try #require(RunbookRun(start: start(shared))).phases.map(\.name) == ["assess", "recover"])
+            #expect(try #require(RunbookRun(start: start(own))).phases.map(\.name) == ["p\(round)", "q\(round)"])
+            // The same names in a new list of its own: read from that list.
+            #expect(try #require(RunbookRun(start: start(phases(["assess", "recover", "x\(round)"])))).phases.count == 3)
+        }
+    }
+}

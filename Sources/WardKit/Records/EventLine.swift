@@ -40,6 +40,8 @@ struct EventLine {
         var id: String?, by: String?, kind: String?
         var at: Date?, recorded: Date?
         var fields: [String: JSONValue] = [:]
+        // Room for the members most events have, made once rather than grown two or three times.
+        fields.reserveCapacity(6)
         while index < end {
             // The core members read, the rest of a long line comes from the memo (or the general parser).
             if id != nil, at != nil, recorded != nil, by != nil, kind != nil, end - index > Self.sharedTail {
@@ -103,36 +105,51 @@ struct EventLine {
 
     /// The members of `{` + tail + `}` as the general parser reads them, by the tail's bytes.
     final class TailMemo: @unchecked Sendable {
-        private struct Key: Hashable {
+        private struct Entry {
             let bytes: [UInt8]
-            /// A quick hash of the bytes (kilobytes each), eight at a time, so the dictionary hashes a word.
-            let digest: UInt64
-
-            init(_ bytes: [UInt8]) {
-                self.bytes = bytes
-                digest = bytes.withUnsafeBytes { cacheChecksum($0) }
-            }
-
-            func hash(into hasher: inout Hasher) { hasher.combine(digest) }
-            static func == (lhs: Key, rhs: Key) -> Bool { lhs.digest == rhs.digest && lhs.bytes == rhs.bytes }
+            let fields: [String: JSONValue]
         }
 
         private let lock = NSLock()
-        private var parsed: [Key: [String: JSONValue]] = [:]
+        /// By a quick hash of the bytes (kilobytes each, eight at a time); the bytes themselves decide.
+        private var parsed: [UInt64: [Entry]] = [:]
+        private var count = 0
 
         /// Nil when the tail is not members the general parser reads, or holds a core key (then the whole
-        /// line goes to the general parser, which decides).
+        /// line goes to the general parser, which decides). A tail seen before is found without copying it.
         func fields(_ tail: UnsafeBufferPointer<UInt8>) -> [String: JSONValue]? {
-            let key = Key(Array(tail))
-            if let found = lock.withLock({ parsed[key] }) { return found }
-            guard let members = try? JSONValue.parseObject([UInt8(ascii: "{")] + key.bytes + [UInt8(ascii: "}")]),
+            let digest = Self.digest(tail)
+            let found = lock.withLock {
+                parsed[digest]?.first { entry in
+                    entry.bytes.count == tail.count
+                        && entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, tail.baseAddress!, tail.count) == 0 }
+                }
+            }
+            if let found { return found.fields }
+            let bytes = Array(tail)
+            guard let members = try? JSONValue.parseObject([UInt8(ascii: "{")] + bytes + [UInt8(ascii: "}")]),
                   !members.keys.contains(where: Event.coreKeys.contains) else { return nil }
             lock.withLock {
                 // A handful of runbooks are the usual; a store with many more only keeps the latest.
-                if parsed.count >= 64 { parsed.removeAll() }
-                parsed[key] = members
+                if count >= 64 {
+                    parsed.removeAll()
+                    count = 0
+                }
+                parsed[digest, default: []].append(Entry(bytes: bytes, fields: members))
+                count += 1
             }
             return members
+        }
+
+        /// A hash of the tail's length and three samples of its bytes: enough to tell a handful of
+        /// definitions apart without reading kilobytes twice (the comparison reads them once).
+        static func digest(_ tail: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            let sample = 64
+            guard tail.count > 3 * sample else { return cacheChecksum(UnsafeRawBufferPointer(tail)) }
+            func part(_ start: Int) -> UInt64 { cacheChecksum(UnsafeRawBufferPointer(start: tail.baseAddress! + start, count: sample)) }
+            let middle = tail.count / 2
+            return ((part(0) ^ part(middle)) &* 0x9E37_79B9_7F4A_7C15 ^ part(tail.count - sample)) &* 0x9E37_79B9_7F4A_7C15
+                ^ UInt64(tail.count)
         }
     }
 

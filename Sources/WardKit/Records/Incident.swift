@@ -139,7 +139,8 @@ public struct IncidentState: Sendable, Equatable {
         func inOrder(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
         // Events read from a journal come sorted already (see `Store.loadIncident`).
         var sorted = zip(events, events.dropFirst()).allSatisfy { !inOrder($1, $0) } ? events : events.sorted(by: inOrder)
-        if let first = sorted.firstIndex(where: { $0.kind == "declared" }) {
+        // (Moved only when it is not first already: a move copies the whole list, which the caller shares.)
+        if let first = sorted.firstIndex(where: { $0.kind == "declared" }), first > 0 {
             sorted.insert(sorted.remove(at: first), at: 0)
         }
         let declaredEvent = sorted.first { $0.kind == "declared" }

@@ -150,7 +150,14 @@ public struct RunbookRun: Sendable, Equatable {
     /// The run a `runbook` event starts, or nil when the event does not hold a usable definition.
     public init?(start event: Event) {
         guard event.kind == "runbook", let name = event["runbook"], !name.isEmpty,
-              case let .array(phaseValues)? = event.fields["phases"] else { return nil }
+              case let .array(phaseValues)? = event.fields["phases"],
+              let phases = Self.definitions.phases(phaseValues, Self.phases) else { return nil }
+        self.init(name: name, title: event["title"] ?? name, phases: phases, started: event.at, startedBy: event.by)
+        documentPhase = event["document-phase"].flatMap { name in phases.contains { $0.name == name } ? name : nil }
+    }
+
+    /// The phases a `runbook` event's definition holds, or nil when it is not a usable one.
+    private static func phases(_ phaseValues: [JSONValue]) -> [Runbook.Phase]? {
         var phases: [Runbook.Phase] = []
         var seen: Set<String> = []
         for value in phaseValues {
@@ -183,7 +190,32 @@ public struct RunbookRun: Sendable, Equatable {
             phases.append(Runbook.Phase(name: phaseName, guidance: phase["guidance"]?.string ?? "", steps: steps))
         }
         guard !phases.isEmpty, Set(phases.map(\.name)).count == phases.count else { return nil }
-        self.init(name: name, title: event["title"] ?? name, phases: phases, started: event.at, startedBy: event.by)
-        documentPhase = event["document-phase"].flatMap { name in phases.contains { $0.name == name } ? name : nil }
+        return phases
+    }
+
+    /// Definitions read once per process: the journal reader shares one parsed copy of a runbook's
+    /// definition among the incidents that started it (`EventLine`), so each is read here once too.
+    private static let definitions = SharedDefinitions()
+
+    /// What `phases(_:)` made of each definition lately, by the storage of the list it was given: the list is
+    /// kept, so its storage cannot be freed and reused for another while it is looked up by it.
+    final class SharedDefinitions: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: [(values: [JSONValue], phases: [Runbook.Phase]?)] = []
+
+        func phases(_ values: [JSONValue], _ make: ([JSONValue]) -> [Runbook.Phase]?) -> [Runbook.Phase]? {
+            func storage(_ list: [JSONValue]) -> UnsafeRawPointer? { list.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+            let key = storage(values)
+            if key != nil, let found = lock.withLock({ made.first { storage($0.values) == key && $0.values.count == values.count } }) {
+                return found.phases
+            }
+            let phases = make(values)
+            guard key != nil else { return phases }
+            lock.withLock {
+                if made.count >= 16 { made.removeFirst() }
+                made.append((values, phases))
+            }
+            return phases
+        }
     }
 }
