@@ -139,14 +139,14 @@ final class DerivedCache: @unchecked Sendable {
                 kept[shard][entry] = true
             }
         }
-        var wrote = false
-        for shard in 0..<Self.shardCount {
-            let keptCount = kept[shard].reduce(0) { $0 + ($1 ? 1 : 0) }
-            guard !built[shard].isEmpty || keptCount < shards[shard].count else { continue }
-            write(Self.encode(shards[shard], keeping: kept[shard], adding: built[shard]), shard: shard)
-            wrote = true
+        let changed = (0..<Self.shardCount).filter { shard in
+            !built[shard].isEmpty || kept[shard].reduce(0) { $0 + ($1 ? 1 : 0) } < shards[shard].count
         }
-        if wrote {
+        // Each shard is its own file: encoded and written side by side (after a clone, all of them are).
+        _ = changed.concurrentMap { [built, kept] shard in
+            self.write(Self.encode(shards[shard], keeping: kept[shard], adding: built[shard]), shard: shard)
+        }
+        if !changed.isEmpty {
             sweepAbandonedTemporaries()
             sweepOtherBuilds()
         }

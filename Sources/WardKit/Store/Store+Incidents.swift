@@ -20,8 +20,10 @@ extension Store {
         let directory = Self.incidentsDirectory + "/" + id
         var problems: [Problem] = []
         var record: IncidentRecord?
+        // Both files read at once, so the directory is checked for links once.
+        let read = files.read([("incident.md", RecordText.sizeLimit + 1), ("timeline.jsonl", StoreFiles.readLimit)], in: directory)
         do {
-            if let contents = try files.read(directory + "/incident.md", limit: RecordText.sizeLimit + 1) {
+            if let contents = try read[0].get() {
                 record = try IncidentRecord(data: contents.data, path: directory + "/incident.md")
                 problems += record?.warnings ?? []
             } else {
@@ -36,11 +38,13 @@ extension Store {
         var checklistEvents: [(line: Int, event: Event)] = []
         let timeline = directory + "/timeline.jsonl"
         do {
-            if let contents = try files.read(timeline) {
+            if let contents = try read[1].get() {
                 let journal = Journal(data: contents.data, path: timeline)
                 events = journal.events
                 problems += journal.problems
-                checklistEvents = zip(journal.lines, journal.events).filter { $0.1.kind == "checklist" }.map { ($0.0, $0.1) }
+                // By index: only the checklist events are copied out.
+                checklistEvents = journal.events.indices.filter { journal.events[$0].kind == "checklist" }
+                    .map { (journal.lines[$0], journal.events[$0]) }
             } else {
                 problems.append(Problem(path: timeline, "is missing"))
             }

@@ -45,9 +45,28 @@ public struct StoreFiles: Sendable {
     // MARK: Reading
 
     /// Reads a file without following a symlink at its name. Returns nil when it does not exist.
-    public func read(_ relative: String, limit: Int = 64 << 20) throws -> FileContents? {
-        let full = path(relative)
+    /// The most `read` takes of a file unless told otherwise.
+    public static let readLimit = 64 << 20
+
+    public func read(_ relative: String, limit: Int = readLimit) throws -> FileContents? {
         try ensureNoSymlinks(split(relative).directory)
+        return try readChecked(relative, limit: limit)
+    }
+
+    /// `read` of several files of one directory, which is checked for links once: what each read gave,
+    /// or the error it threw, in the order of `names`.
+    public func read(_ names: [(name: String, limit: Int)], in directory: String) -> [Result<FileContents?, Error>] {
+        do {
+            try ensureNoSymlinks(directory)
+        } catch {
+            return names.map { _ in .failure(error) }
+        }
+        return names.map { file in Result { try readChecked(directory + "/" + file.name, limit: file.limit) } }
+    }
+
+    /// `read` once the directories on the way are known not to be links.
+    private func readChecked(_ relative: String, limit: Int) throws -> FileContents? {
+        let full = path(relative)
         // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (it is refused below).
         let fd = sys.open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
         if fd < 0 {
