@@ -89,8 +89,8 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func count(_ value: JSONValue?, _ noun: String) -> String {
-        guard case let .number(number)? = value else { return "0 \(noun)s" }
-        return "\(Int(number)) \(noun)\(number == 1 ? "" : "s")"
+        guard let number = value?.int else { return "0 \(noun)s" }
+        return "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }
 

@@ -38,3 +38,19 @@ import Testing
         #expect(out.text == expected)
     }
 }
+
+extension FastPathTextTests {
+    /// Numbers in the decision journal are read as whole numbers an Int holds, or not at all: a hand-written
+    /// 1e300 in `by_record` or `target` used to stop the program when the history was shown.
+    @Test func journalNumbersOutOfRangeAreShownAsUnknown() {
+        func event(_ kind: String, _ fields: [String: JSONValue]) -> Event {
+            Event(at: Date(timeIntervalSince1970: 0), recorded: Date(timeIntervalSince1970: 0), by: "x@y", kind: kind, fields: fields)
+        }
+        #expect(Store.describe(event("status", ["from": .string("proposed"), "to": .string("superseded"),
+                                                          "by_record": .number(1e300)])) == "status proposed → superseded")
+        #expect(Store.describe(event("status", ["from": .string("a"), "to": .string("b"), "by_record": .number(7)])) == "status a → b by 7")
+        #expect(Store.describe(event("linked", ["link": .string("amends"), "target": .number(-1e19)])) == "linked: amends ?")
+        #expect(JSONValue.number(2.5).int == nil && JSONValue.number(.nan).int == nil && JSONValue.number(-4).int == -4)
+        #expect(JSONValue.number(.infinity).int == nil && JSONValue.string("3").int == nil)
+    }
+}

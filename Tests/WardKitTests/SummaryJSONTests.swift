@@ -24,4 +24,25 @@ import Testing
         }
         #expect(summaries.contains { !$0.actions.isEmpty && $0.run != nil && !$0.decisions.isEmpty })
     }
+
+    /// A decision number anyone can write into a timeline: only whole numbers in range count, and none stops
+    /// the program (`Int(1e19)` would) or makes the written text differ from the JSON values' (1e15 and up).
+    @Test func handWrittenDecisionNumbersOutOfRangeAreLeftOut() throws {
+        let directory = TemporaryDirectory()
+        let store = try DerivedCacheTests.populated(directory, count: 1)
+        let id = store.incidentIDs()[0]
+        var lines = ""
+        for (index, number) in ["1e19", "-1e300", "2.5", "-3", "0", "1e15", "123456789012345", "42", "1e300"].enumerated() {
+            lines += #"{"id":"01KHOSTILE\#(index)","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"x@y","kind":"decision","number":\#(number)}"# + "\n"
+        }
+        let path = directory.path("incidents/\(id)/timeline.jsonl")
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(lines.utf8))
+        try handle.close()
+        let summary = IncidentSummary(store.loadIncident(id))
+        #expect(summary.decisions == [42])
+        #expect(summary.jsonText == summary.json.jsonText)
+        #expect(store.incidentListings().count == 1)
+    }
 }

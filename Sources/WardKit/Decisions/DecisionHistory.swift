@@ -51,9 +51,9 @@ extension Store {
         switch event.kind {
         case "created": return "created, \(event["status"] ?? "proposed")"
         case "status":
-            let by = event.fields["by_record"]?.double.map { " by \(Int($0))" } ?? ""
+            let by = event.fields["by_record"]?.int.map { " by \($0)" } ?? ""
             return "status \(event["from"] ?? "?") → \(event["to"] ?? "?")\(by)"
-        case "linked": return "linked: \(event["link"] ?? "") \(event.fields["target"]?.double.map { String(Int($0)) } ?? "?")"
+        case "linked": return "linked: \(event["link"] ?? "") \(event.fields["target"]?.int.map { String($0) } ?? "?")"
         case "incident": return "linked to incident \(event["incident"] ?? "?")"
         case "renumbered": return "renumbered from \(event["from_file"] ?? "?")"
         default: return event.kind

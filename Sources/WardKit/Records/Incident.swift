@@ -192,8 +192,10 @@ public struct IncidentState: Sendable, Equatable {
                 guard let index = state.runs.firstIndex(where: { $0.name == event["runbook"] }) else { continue }
                 state.runs[index].apply(event)
             case "decision":
-                if case let .number(number)? = event.fields["number"], !state.decisions.contains(Int(number)) {
-                    state.decisions.append(Int(number))
+                // A record's number: a whole number in a sane range (a hand-written 1e19 would not fit an Int).
+                if let number = event.fields["number"]?.int, number >= 1, number < 1_000_000_000,
+                   !state.decisions.contains(number) {
+                    state.decisions.append(number)
                 }
             default:
                 break

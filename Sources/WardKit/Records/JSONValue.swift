@@ -46,6 +46,11 @@ public enum JSONValue: Equatable, Hashable, Sendable, Codable {
     public var string: String? { if case let .string(value) = self { value } else { nil } }
     public var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
     public var double: Double? { if case let .number(value) = self { value } else { nil } }
+    /// A whole number that an Int holds exactly; nil for any other value, such as a hand-written 1e300 or
+    /// 2.5 (`Int(_:)` of a Double out of range stops the program).
+    public var int: Int? {
+        if case let .number(value) = self, value.rounded() == value, abs(value) < 9e15 { Int(value) } else { nil }
+    }
     public var strings: [String]? {
         guard case let .array(values) = self else { return nil }
         let strings = values.compactMap(\.string)

@@ -151,9 +151,9 @@ enum Keys {
         case let .incident(id):
             // Enter on a decision in the timeline opens it; elsewhere, the incident's post-mortem, if it has one.
             if (state.pane[route] ?? 0) == 0, let events = state.snapshot.incident(id)?.events, events.indices.contains(selected),
-               events[selected].kind == "decision", case let .number(number)? = events[selected].fields["number"],
-               state.snapshot.decision(Int(number)) != nil {
-                App.push(&state, .decision(Int(number)))
+               events[selected].kind == "decision", let number = events[selected].fields["number"]?.int,
+               state.snapshot.decision(number) != nil {
+                App.push(&state, .decision(number))
             } else if state.snapshot.postmortem(id) != nil {
                 App.push(&state, .postmortem(id))
             }
