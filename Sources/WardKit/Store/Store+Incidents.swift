@@ -59,6 +59,14 @@ extension Store {
         return Incident(id: id, record: record, events: events, state: state, problems: problems, checklistEvents: checklistEvents)
     }
 
+    /// An incident's record alone, as `loadIncident(id).record` gives it (nil when incident.md cannot be
+    /// read as one), without reading the timeline.
+    public func loadIncidentRecord(_ id: String) -> IncidentRecord? {
+        let path = Self.incidentsDirectory + "/" + id + "/incident.md"
+        guard let contents = try? files.read(path, limit: RecordText.sizeLimit + 1) else { return nil }
+        return try? IncidentRecord(data: contents.data, path: path)
+    }
+
     public func loadIncidents() -> [Incident] {
         let ids = incidentIDs()
         return ids.concurrentMap { self.loadIncident($0) }

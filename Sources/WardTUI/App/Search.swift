@@ -25,7 +25,11 @@ public enum SearchEngine {
     public static let groups = ["Incidents", "Timeline", "Decisions", "Post-mortems", "Checklists and runbooks", "Checklist runs"]
     public static let limit = 300
 
-    public static func search(_ query: String, in snapshot: Snapshot) -> [SearchResult] {
+    /// The first `limit` results, group by group in the order of `groups`. Each group's results come in the
+    /// order of what they were found in, so the work stops once `limit` are certain: incident titles and
+    /// bodies first (each body read from incident.md alone), then timelines, read only while results are
+    /// still missing. A common word in a large store no longer reads every matching timeline on each key.
+    public static func search(_ query: String, in snapshot: Snapshot, limit: Int = limit) -> [SearchResult] {
         let words = query.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
         guard !words.isEmpty else { return [] }
         let matcher = LineMatcher(words: words)
@@ -37,15 +41,22 @@ public enum SearchEngine {
         let readsBodies = possible != nil || snapshot.incidents.count <= snapshot.titlesOnlyAbove
         func isCandidate(_ id: String) -> Bool { readsBodies && (possible?.contains(id) ?? true) }
         for summary in snapshot.incidents {
+            if results.count >= limit { break }
             let route = Route.incident(summary.id)
             if matches(summary.title) || matches(summary.id) {
                 results.append(SearchResult(group: "Incidents", title: summary.title, text: summary.id, route: route))
             }
-            guard isCandidate(summary.id), let incident = snapshot.incident(summary.id) else { continue }
-            for (offset, line) in bodyLines(incident.record?.body ?? "") where matches(line) {
-                results.append(SearchResult(group: "Incidents", title: incident.state.title, text: line, route: route,
+            // An incident's title is its record's (IncidentState.fold), so the record alone gives both.
+            guard isCandidate(summary.id), let record = snapshot.incidentRecord(summary.id) else { continue }
+            for (offset, line) in bodyLines(record.body) where matches(line) {
+                results.append(SearchResult(group: "Incidents", title: record.title, text: line, route: route,
                                             focus: .sourceLine(offset)))
             }
+        }
+        for summary in snapshot.incidents where isCandidate(summary.id) {
+            if results.count >= limit { break }
+            guard let incident = snapshot.incident(summary.id) else { continue }
+            let route = Route.incident(summary.id)
             for event in incident.events {
                 let text = TimelineText.describe(event)
                 if matches(text) || matches(event.by) {
@@ -54,6 +65,7 @@ public enum SearchEngine {
                 }
             }
         }
+        guard results.count < limit else { return Array(results.prefix(limit)) }
         for decision in snapshot.decisions {
             let route = Route.decision(decision.number)
             if matches(decision.title) || decision.tags.contains(where: matches) {
@@ -101,8 +113,8 @@ public enum SearchEngine {
                 results.append(SearchResult(group: "Checklist runs", title: title, text: "by \(run.by): \(run.verdict.summary)", route: route))
             }
         }
-        let ordered = groups.flatMap { group in results.filter { $0.group == group } }
-        return Array(ordered.prefix(limit))
+        // Every loop above adds to one group, in the order of `groups`: the results are in order already.
+        return Array(results.prefix(limit))
     }
 
     /// Non-blank lines of a body with their 1-based line numbers within the body.

@@ -148,6 +148,13 @@ public struct Snapshot: Sendable {
         return loader.incident(id)
     }
 
+    /// An incident's record (incident.md) alone: the loaded incident's when it is loaded, else read from the
+    /// store without its timeline. Nil where `incident(id)` would hold none.
+    public func incidentRecord(_ id: String) -> IncidentRecord? {
+        guard incidentIndex[id] != nil else { return nil }
+        return loader.record(id)
+    }
+
     /// The incidents whose records may hold every word (from the store's search index, read once per
     /// snapshot), or nil when any may: the words are too short for the index, or there is no store.
     public func incidentsPossiblyHolding(_ words: [String]) -> Set<String>? {
@@ -244,6 +251,13 @@ final class IncidentLoader: @unchecked Sendable {
         var all = Array(loaded.values.filter { $0.id != incident.id })
         all.append(incident)
         return IncidentLoader(store: store, loaded: all, postmortems: store == nil ? Array(postmortems.values) : [])
+    }
+
+    /// The record `incident(id)` would give, without reading the timeline when it is not loaded.
+    func record(_ id: String) -> IncidentRecord? {
+        let found: Incident?? = lock.withLock { loaded[id].map { .some($0) } ?? (store == nil ? .some(nil) : nil) }
+        if let found { return found?.record }
+        return store?.loadIncidentRecord(id)
     }
 
     func incident(_ id: String) -> Incident? {
