@@ -235,9 +235,7 @@ extension IncidentSummary {
         out.key("path"); out.string(path)
         out.key("roles"); out.raw("{")
         for role in roles.keys.sorted() {
-            out.separator()
-            out.string(role)
-            out.raw(":")
+            out.key(text: role)
             out.string(roles[role])
         }
         out.raw("}")
@@ -253,9 +251,7 @@ extension IncidentSummary {
         out.key("status"); out.string(status.rawValue)
         out.key("times"); out.raw("{")
         for milestone in [Milestone.acknowledged, .detected, .impactStarted, .mitigated, .resolved] {
-            out.separator()
-            out.string(milestone.rawValue)
-            out.raw(":")
+            out.key(text: milestone.rawValue)
             out.time(milestones[milestone])
         }
         out.raw("}")

@@ -28,6 +28,13 @@ struct JSONBytes {
         raw("\":")
     }
 
+    /// `"name":` after a separator, for a key that is data (escaped as any string is).
+    mutating func key(text name: String) {
+        separator()
+        string(name)
+        byte(UInt8(ascii: ":"))
+    }
+
     /// A string as `JSONValue.writeString` writes it, or null.
     mutating func string(_ value: String?) {
         guard var value else { return raw("null") }
