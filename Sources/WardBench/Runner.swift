@@ -76,29 +76,29 @@ struct Runner {
         say("wrote \(out)")
     }
 
-    /// The figures of one store size.
+    /// The figures of one store size. Each row's peer is timed in the same rounds as Ward, one run of each in
+    /// turn, so a machine that slows down for a while slows both.
     func measure(size: Int, store: String, report: inout Report) throws {
-        var peer: Double?
+        let rgArguments = [rg, "-l", "-i", "kafka", store]
         if !only.isDisjoint(with: ["search", "list-cached", "list-uncached", "first-frame"]) {
-            let rgRun = try time([rg, "-l", "-i", "kafka", store], accept: [0, 1])
+            let rgRun = try time(rgArguments, accept: [0, 1])
             report.add(Report.Row(name: "rg", size: size, ward: rgRun, peer: nil, wardCommand: "rg -l -i kafka \(store)", peerCommand: nil))
-            peer = rgRun
         }
         let rgCommand = "rg -l -i kafka \(store)"
         if only.contains("search") {
-            let run = try time([ward, "--store", store, "search", "kafka", "--json"])
+            let (run, peer) = try timeInTurn([ward, "--store", store, "search", "kafka", "--json"], against: rgArguments)
             report.add(Report.Row(name: "search", size: size, ward: run, peer: peer,
                                   wardCommand: "ward --store \(store) search kafka --json", peerCommand: rgCommand))
         }
         let list = [ward, "--store", store, "incident", "list", "--all", "--json"]
         let listCommand = "ward --store \(store) incident list --all --json"
         if only.contains("list-cached") {
-            let run = try time(list)
+            let (run, peer) = try timeInTurn(list, against: rgArguments)
             report.add(Report.Row(name: "list-cached", size: size, ward: run, peer: peer, wardCommand: listCommand, peerCommand: rgCommand))
         }
         if only.contains("list-uncached") {
             let cache = store + "/" + Self.cacheDirectory
-            let run = try time(list) { try? FileManager.default.removeItem(atPath: cache) }
+            let (run, peer) = try timeInTurn(list, against: rgArguments) { try? FileManager.default.removeItem(atPath: cache) }
             report.add(Report.Row(name: "list-uncached", size: size, ward: run, peer: peer,
                                   wardCommand: "rm -rf \(cache); " + listCommand, peerCommand: rgCommand))
         }
@@ -106,7 +106,7 @@ struct Runner {
             try measureLog(size: size, store: store, report: &report)
         }
         if only.contains("first-frame") {
-            let run = try timeFirstFrame(store)
+            let (run, peer) = try timeFirstFrame(store, against: rgArguments)
             report.add(Report.Row(name: "first-frame", size: size, ward: run, peer: peer,
                                   wardCommand: "ward-bench first-frame \(store)", peerCommand: rgCommand))
         }
@@ -139,8 +139,9 @@ struct Runner {
         let original = try Data(contentsOf: URL(fileURLWithPath: timeline))
         defer { try? original.write(to: URL(fileURLWithPath: timeline)) }
         let text = "benchmark note: replica lag back under one second"
-        let wardRun = try time([ward, "--store", store, "log", "--incident", id, text])
-        let appendRun = try time([benchAppend, timeline, text])
+        // A run is a few milliseconds, where a moment's noise weighs most: four times the rounds.
+        let (wardRun, appendRun) = try timeInTurn([ward, "--store", store, "log", "--incident", id, text],
+                                                  against: [benchAppend, timeline, text], repeats: repeats * 4)
         report.add(Report.Row(name: "log", size: size, ward: wardRun, peer: appendRun,
                               wardCommand: "ward --store \(store) log --incident \(id) \"\(text)\"",
                               peerCommand: "bench-append \(timeline) \"\(text)\""))
@@ -149,9 +150,13 @@ struct Runner {
     /// The TUI's first frame: the median, over `repeats` runs after one warm-up, of the time from the spawn of
     /// `ward-bench first-frame` until its frame is drawn (what it reports; its exit, which frees what it read,
     /// comes after the frame and is not counted).
-    func timeFirstFrame(_ store: String) throws -> Double {
+    func timeFirstFrame(_ store: String, against peer: [String]) throws -> (Double, Double) {
         var times: [Double] = []
+        var peerTimes: [Double] = []
         for round in 0...repeats {
+            let peerRun = try Spawn.run(peer)
+            guard peerRun.status == 0 || peerRun.status == 1 else { throw BenchError("\(peer.joined(separator: " ")) failed: \(peerRun.stderr.prefix(2000))") }
+            if round > 0 { peerTimes.append(peerRun.milliseconds) }
             let finished = try Spawn.run([bench, "first-frame", store])
             guard finished.status == 0, let line = finished.stderr.split(separator: "\n").last(where: { $0.hasPrefix("first frame after ") }),
                   let milliseconds = Double(line.dropFirst("first frame after ".count).split(separator: " ").first ?? "") else {
@@ -159,7 +164,31 @@ struct Runner {
             }
             if round > 0 { times.append(milliseconds) }
         }
-        return median(times)
+        return (median(times), median(peerTimes))
+    }
+
+    /// The medians of `arguments` and of `peer` (exit 0 or 1), run in turn: a warm-up of each, then `repeats`
+    /// rounds of one run each; `before` runs (untimed) before each of Ward's.
+    func timeInTurn(_ arguments: [String], against peer: [String], repeats: Int? = nil,
+                    before: () -> Void = {}) throws -> (Double, Double) {
+        var times: [Double] = []
+        var peerTimes: [Double] = []
+        for round in 0...(repeats ?? self.repeats) {
+            before()
+            let finished = try Spawn.run(arguments)
+            guard finished.status == 0 else {
+                throw BenchError("\(arguments.joined(separator: " ")) exited with \(finished.status): \(finished.stderr.prefix(2000))")
+            }
+            let peerRun = try Spawn.run(peer)
+            guard peerRun.status == 0 || peerRun.status == 1 else {
+                throw BenchError("\(peer.joined(separator: " ")) exited with \(peerRun.status): \(peerRun.stderr.prefix(2000))")
+            }
+            if round > 0 {
+                times.append(finished.milliseconds)
+                peerTimes.append(peerRun.milliseconds)
+            }
+        }
+        return (median(times), median(peerTimes))
     }
 
     /// The median of `repeats` runs after one warm-up, in ms; `before` runs (untimed) before each.
