@@ -213,6 +213,15 @@ import Testing
         #expect(throws: WardError.self) { try MetricsTarget.parse(["mttr": "five minutes"]) }
         #expect(throws: WardError.self) { try MetricsTarget.parse(["mtbf": "1d"]) }
         #expect(throws: WardError.self) { try MetricsTarget.parse(["mttd": "0s"]) }
+        // Huge targets are refused, not turned into numbers no Int holds (which stopped `ward metrics`).
+        #expect(throws: WardError.self) { try MetricsTarget.parse(["mttr": "9223372036854775807"]) }
+        #expect(throws: WardError.self) { try MetricsTarget.parse(["mttr": String(repeating: "999999999d", count: 50)]) }
+        #expect(try MetricsTarget.parse(["mttr": "366d"]) == [.ttd: 60, .ttr: 366 * 86_400])
+        for seconds in [Double.infinity, -.infinity, .nan, 9.3e18, -9.3e18, 1e300] {
+            _ = Durations.short(seconds)
+            _ = Durations.precise(seconds)
+        }
+        #expect(Durations.short(.infinity) == Durations.short(1e15) && Durations.precise(.nan) == "0s")
 
         // TTD 6 minutes each, TTR 105 minutes each.
         let incidents = [Self.resolvedIncident("a"), Self.resolvedIncident("b")]

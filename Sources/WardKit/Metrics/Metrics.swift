@@ -226,12 +226,17 @@ public struct MetricsTarget: Sendable, Equatable {
             guard let seconds = Int(text).map(TimeInterval.init) ?? Timestamps.parseOffset(Substring(text)), seconds > 0 else {
                 throw WardError("targets: \(key) '\(text)' is not a duration: use 90s, 5m, 1h30m or 1d", path: path)
             }
+            guard seconds <= maximumTarget else {
+                throw WardError("targets: \(key) '\(text)' is longer than a year; use 90s, 5m, 1h30m or 1d", path: path)
+            }
             result[measure] = seconds
         }
         return result
     }
 
     public static let defaults: [Measure: TimeInterval] = [.ttd: 60, .ttr: 300]
+    /// No target is longer than a year (a longer one is a typing slip, and huge ones overflowed).
+    static let maximumTarget: TimeInterval = 366 * 86_400
 }
 
 /// A group of incidents (a severity, a month) and its summaries.
