@@ -44,7 +44,8 @@ import Testing
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try Store.create(at: root, name: "t")
         let store = try Store(root: root, author: "ana@bastion")
-        for index in 0..<14 {
+        // More incidents than the loader keeps (64), so the search reads records from disk, not from memory.
+        for index in 0..<70 {
             let incident = try store.declare(title: index % 5 == 0 ? "Kafka lag \(index)" : "Checkout errors \(index)",
                                              severity: "SEV2", services: ["api"], commander: "ana")
             if index % 3 == 0 {
@@ -57,14 +58,27 @@ import Testing
             }
         }
         _ = try store.newDecision(title: "Keep Kafka topics per team")
-        let snapshot = Snapshot.load(store)
-        for query in ["kafka", "kafka shard", "checkout", "ana", "nothing", "zzz", "ka"] {
-            let full = Self.everything(query, in: snapshot)
-            for limit in [1, 2, 3, 5, 8, 13, 21, 34, 300] {
-                #expect(SearchEngine.search(query, in: snapshot, limit: limit) == Array(full.prefix(limit)), "\(query) limit \(limit)")
+        // An incident.md that no longer reads as a record: no body hits, its timeline still searched.
+        let broken = store.incidentIDs()[3]
+        try "no front matter, kafka in the text\n".write(to: root.appending(path: "incidents/\(broken)/incident.md"), atomically: true, encoding: .utf8)
+        try store.record("note", ["text": .string("kafka on the broken one")], in: broken)
+        for titlesOnlyAbove in [2_000, 10] {
+            for query in ["kafka", "kafka shard", "checkout", "ana", "nothing", "zzz", "ka", "broken"] {
+                var reference = Snapshot.load(store)
+                reference.titlesOnlyAbove = titlesOnlyAbove
+                let full = Self.everything(query, in: reference)
+                for limit in [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 300] {
+                    // A snapshot of its own each time: nothing loaded by the reference or an earlier search.
+                    var snapshot = Snapshot.load(store)
+                    snapshot.titlesOnlyAbove = titlesOnlyAbove
+                    #expect(SearchEngine.search(query, in: snapshot, limit: limit) == Array(full.prefix(limit)),
+                            "\(query) limit \(limit) titles only above \(titlesOnlyAbove)")
+                }
             }
         }
-        #expect(Self.everything("kafka", in: snapshot).count > 30)
+        let snapshot = Snapshot.load(store)
+        #expect(Self.everything("kafka", in: snapshot).count > 100)
         #expect(Set(Self.everything("kafka", in: snapshot).map(\.group)) == ["Incidents", "Timeline", "Decisions"])
+        #expect(Self.everything("broken", in: snapshot).contains { $0.group == "Timeline" && $0.route == .incident(broken) })
     }
 }
