@@ -30,4 +30,38 @@ import Testing
         #expect(other.problems == snapshot.problems)
         #expect(other.postmortem(first.id)?.body.contains("Body.") == true)
     }
+
+    /// The search index takes seconds to read after a clone; the prefetch reads it on another thread, and an
+    /// incident opened meanwhile must not wait for it.
+    @Test func anIncidentOpensWhileTheSearchIndexIsRead() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "ward-snapshot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Store.create(at: root, name: "t")
+        let store = try Store(root: root, author: "ana@bastion-1")
+        let incident = try store.declare(title: "Checkout down", severity: "SEV2", services: ["api"], commander: "ana")
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let loader = IncidentLoader(store: store, loaded: [], indexer: {
+            started.signal()
+            release.wait()
+            return store.incidentSearchIndex()
+        })
+        let indexed = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = loader.searchIndex()
+            indexed.signal()
+        }
+        started.wait()
+        let opened = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = loader.incident(incident.id)
+            _ = loader.record(incident.id)
+            opened.signal()
+        }
+        let openedWhileIndexing = opened.wait(timeout: .now() + 10) == .success
+        release.signal()
+        #expect(openedWhileIndexing)
+        #expect(indexed.wait(timeout: .now() + 10) == .success)
+        // Read once: a second ask is answered from memory, without the indexer.
+        #expect(loader.searchIndex() != nil)
+    }
 }

@@ -209,8 +209,13 @@ final class IncidentLoader: @unchecked Sendable {
     private var postmortems: [String: Postmortem]
     private static let kept = 64
 
-    init(store: Store?, loaded incidents: [Incident], postmortems: [Postmortem] = []) {
+    /// How the search index is read (the store's, unless a test gives another).
+    private let indexer: @Sendable () -> IncidentSearchIndex?
+
+    init(store: Store?, loaded incidents: [Incident], postmortems: [Postmortem] = [],
+         indexer: (@Sendable () -> IncidentSearchIndex?)? = nil) {
         self.store = store
+        self.indexer = indexer ?? { store?.incidentSearchIndex() }
         loaded = Dictionary(incidents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         order = []
         given = Set(loaded.keys)
@@ -218,14 +223,19 @@ final class IncidentLoader: @unchecked Sendable {
     }
 
     private var index: IncidentSearchIndex?
+    /// Held while the index is read or built: a first read after a clone takes seconds, and it must not keep
+    /// `lock` (an incident opened meanwhile would wait for the whole index).
+    private let indexing = NSLock()
 
-    /// The store's incident search index, read the first time a search asks.
+    /// The store's incident search index, read the first time a search asks (or the prefetch does).
     func searchIndex() -> IncidentSearchIndex? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let index { return index }
-        index = store?.incidentSearchIndex()
-        return index
+        if let index = lock.withLock({ index }) { return index }
+        return indexing.withLock {
+            if let index = lock.withLock({ index }) { return index }
+            let built = indexer()
+            lock.withLock { index = built }
+            return built
+        }
     }
 
     /// A post-mortem with its body: as given, or read from the store (only the last one read is kept). When
@@ -250,7 +260,7 @@ final class IncidentLoader: @unchecked Sendable {
         defer { lock.unlock() }
         var all = Array(loaded.values.filter { $0.id != incident.id })
         all.append(incident)
-        return IncidentLoader(store: store, loaded: all, postmortems: store == nil ? Array(postmortems.values) : [])
+        return IncidentLoader(store: store, loaded: all, postmortems: store == nil ? Array(postmortems.values) : [], indexer: indexer)
     }
 
     /// The record `incident(id)` would give, without reading the timeline when it is not loaded.
