@@ -265,8 +265,7 @@ final class IncidentLoader: @unchecked Sendable {
 
     /// The record `incident(id)` would give, without reading the timeline when it is not loaded.
     func record(_ id: String) -> IncidentRecord? {
-        let found: Incident?? = lock.withLock { loaded[id].map { .some($0) } ?? (store == nil ? .some(nil) : nil) }
-        if let found { return found?.record }
+        if let loaded = lock.withLock({ loaded[id] }) { return loaded.record }
         return store?.loadIncidentRecord(id)
     }
 
