@@ -44,10 +44,10 @@ public struct StoreFiles: Sendable {
 
     // MARK: Reading
 
-    /// Reads a file without following a symlink at its name. Returns nil when it does not exist.
     /// The most `read` takes of a file unless told otherwise.
     public static let readLimit = 64 << 20
 
+    /// Reads a file without following a symlink at its name. Returns nil when it does not exist.
     public func read(_ relative: String, limit: Int = readLimit) throws -> FileContents? {
         try ensureNoSymlinks(split(relative).directory)
         return try readChecked(relative, limit: limit)
