@@ -191,12 +191,10 @@ struct Runner {
         return (median(times), median(peerTimes))
     }
 
-    /// The median of `repeats` runs after one warm-up, in ms; `before` runs (untimed) before each.
-    func time(_ arguments: [String], in directory: String? = nil, repeats: Int? = nil, accept: Set<Int32> = [0],
-              before: () -> Void = {}) throws -> Double {
+    /// The median of `repeats` runs after one warm-up, in ms.
+    func time(_ arguments: [String], in directory: String? = nil, repeats: Int? = nil, accept: Set<Int32> = [0]) throws -> Double {
         var times: [Double] = []
         for round in 0...(repeats ?? self.repeats) {
-            before()
             let finished = try Spawn.run(arguments, in: directory)
             guard accept.contains(finished.status) else {
                 throw BenchError("\(arguments.joined(separator: " ")) exited with \(finished.status): \(finished.stderr.prefix(2000))")

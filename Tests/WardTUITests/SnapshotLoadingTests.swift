@@ -7,11 +7,15 @@ import Testing
 /// decision history, the search index) is read on first use or by `prefetch` just after, and changes nothing
 /// once read.
 @Suite struct SnapshotLoadingTests {
+    static func newStore(at root: URL) throws -> Store {
+        try Store.create(at: root, name: "t")
+        return try Store(root: root, author: "ana@bastion-1")
+    }
+
     @Test func postMortemsAndTheirProblemsArriveWhenRead() throws {
         let root = FileManager.default.temporaryDirectory.appending(path: "ward-snapshot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        try Store.create(at: root, name: "t")
-        let store = try Store(root: root, author: "ana@bastion-1")
+        let store = try Self.newStore(at: root)
         let first = try store.declare(title: "Checkout down", severity: "SEV2", services: ["api"], commander: "ana")
         let second = try store.declare(title: "Queue stalled", severity: "SEV3", services: ["kafka"], commander: "bo")
         try Data("---\ntitle: Checkout post-mortem\nstatus: draft\n---\n\nBody.\n".utf8)
@@ -36,8 +40,7 @@ import Testing
     @Test func anIncidentOpensWhileTheSearchIndexIsRead() throws {
         let root = FileManager.default.temporaryDirectory.appending(path: "ward-snapshot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        try Store.create(at: root, name: "t")
-        let store = try Store(root: root, author: "ana@bastion-1")
+        let store = try Self.newStore(at: root)
         let incident = try store.declare(title: "Checkout down", severity: "SEV2", services: ["api"], commander: "ana")
         let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let loader = IncidentLoader(store: store, loaded: [], indexer: {

@@ -198,9 +198,7 @@ extension IncidentSummary {
         var out = JSONBytes(capacity: 640 + 400 * actions.count)
         out.raw("{")
         out.key("actions")
-        out.raw("[")
-        for action in actions {
-            out.separator()
+        out.list(actions) { out, action in
             out.raw("{")
             out.key("by"); out.string(action.createdBy)
             out.key("closed"); out.time(action.closed)
@@ -217,15 +215,9 @@ extension IncidentSummary {
             out.key("type"); out.string(action.type?.rawValue)
             out.raw("}")
         }
-        out.raw("]")
         out.key("active"); out.bool(isActive)
         out.key("commander"); out.string(commander)
-        out.key("decisions"); out.raw("[")
-        for number in decisions {
-            out.separator()
-            out.int(number)
-        }
-        out.raw("]")
+        out.key("decisions"); out.list(decisions) { $0.int($1) }
         out.key("declared"); out.time(declared)
         out.key("declared_by"); out.string(declaredBy)
         out.key("id"); out.string(id)
@@ -241,12 +233,7 @@ extension IncidentSummary {
         out.raw("}")
         out.key("runbook"); out.string(run?.name)
         out.key("runbook_phase"); out.string(run?.phase)
-        out.key("services"); out.raw("[")
-        for service in services {
-            out.separator()
-            out.string(service)
-        }
-        out.raw("]")
+        out.key("services"); out.list(services) { $0.string($1) }
         out.key("severity"); out.string(severity)
         out.key("status"); out.string(status.rawValue)
         out.key("times"); out.raw("{")

@@ -35,6 +35,16 @@ struct JSONBytes {
         byte(UInt8(ascii: ":"))
     }
 
+    /// `[a,b,...]`, each item written by `item`.
+    mutating func list<Item>(_ items: [Item], _ item: (inout JSONBytes, Item) -> Void) {
+        raw("[")
+        for element in items {
+            separator()
+            item(&self, element)
+        }
+        raw("]")
+    }
+
     /// A string as `JSONValue.writeString` writes it, or null.
     mutating func string(_ value: String?) {
         guard var value else { return raw("null") }
