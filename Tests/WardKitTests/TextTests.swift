@@ -79,6 +79,19 @@ import Testing
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
+    /// Every digit position refuses a byte that is not a digit, just below and above the digits too.
+    @Test func canonicalTimesWithAnythingButDigitsAreRefused() {
+        let good = Array("2026-11-23T03:14:07Z".utf8)
+        #expect(good.withUnsafeBufferPointer { Timestamps.parseCanonical($0) } != nil)
+        for position in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] {
+            for byte: UInt8 in [0x2F, 0x3A, 0x20, 0x00, 0x41, 0xC3, 0xFF] {
+                var bad = good
+                bad[position] = byte
+                #expect(bad.withUnsafeBufferPointer { Timestamps.parseCanonical($0) } == nil, "\(String(decoding: bad, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func agreesWithTimegm() {
         var random = SeededGenerator(seed: 5)
         var cases: [(Int, Int, Int, Int, Int, Int)] = [

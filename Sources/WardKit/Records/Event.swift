@@ -162,14 +162,15 @@ public struct Journal: Sendable {
                     let event = try Event(jsonBytes: lineBytes)
                     // The same event may arrive twice after a git merge; it counts once. Two different events
                     // with one id are a real problem: both are kept, and it is reported.
-                    if let earlier = seen[event.id] {
+                    // One hash of the id for the usual case, a new one (the rare repeat puts the first back).
+                    if let earlier = seen.updateValue(events.count, forKey: event.id) {
+                        seen[event.id] = earlier
                         if events[earlier] != event {
                             problems.append(Problem(path: path, line: index + 1, "a different event with the id \(event.id) is already in this timeline"))
                             events.append(event)
                             lines.append(index + 1)
                         }
                     } else {
-                        seen[event.id] = events.count
                         events.append(event)
                         lines.append(index + 1)
                     }

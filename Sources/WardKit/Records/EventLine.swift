@@ -15,6 +15,8 @@ struct EventLine {
     /// The index of the closing brace.
     private let end: Int
     private var index = 1
+    /// Whether the string `stringBytes` read last is all ASCII (worked out as it was scanned).
+    private var stringIsASCII = false
 
     private init(base: UnsafePointer<UInt8>, end: Int) {
         self.base = base
@@ -52,7 +54,7 @@ struct EventLine {
                 }
                 break
             }
-            guard let keyBytes = stringBytes(), !keyBytes.isEmpty, isASCII(keyBytes),
+            guard let keyBytes = stringBytes(), !keyBytes.isEmpty, stringIsASCII,
                   index < end, base[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             let coreKey = Self.core(keyBytes)
@@ -173,25 +175,35 @@ struct EventLine {
         let start = index + 1
         guard let found = memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) else { return nil }
         let stop = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+        // Eight bytes at a time: whether any is a backslash or a control character (exact for "any": the
+        // borrows of these tests only ever mark bytes above one that matched), and whether any is beyond ASCII.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var special: UInt64 = 0
+        var seen: UInt64 = 0
         var position = start
+        while stop - position >= 8 {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            special |= ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
+            seen |= word
+            position += 8
+        }
+        guard special & highs == 0 else { return nil }
         while position < stop {
             let byte = base[position]
             if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            seen |= UInt64(byte)
             position += 1
         }
+        stringIsASCII = seen & highs == 0
         index = stop + 1
         return UnsafeBufferPointer(start: base + start, count: stop - start)
     }
 
-    private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var seen: UInt8 = 0
-        for byte in bytes { seen |= byte }
-        return seen < 0x80
-    }
-
-    /// The text of `bytes`, or nil when they are not valid UTF-8 (the general parser says so then).
+    /// The text of `bytes`, the string `stringBytes` read last, or nil when they are not valid UTF-8 (the
+    /// general parser says so then).
     private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        if stringIsASCII { return String(decoding: bytes, as: UTF8.self) }
         var decoded = String(decoding: bytes, as: UTF8.self)
         let same = decoded.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
         return same ? decoded : nil
