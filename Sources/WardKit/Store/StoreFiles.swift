@@ -94,8 +94,13 @@ public struct StoreFiles: Sendable {
                 throw WardError("cannot read: \(errnoDescription(errno))", path: relative)
             }
             if got == 0 { break }
+            let asked = data.count - filled
             filled += got
             if filled > limit { throw WardError("is too large (over \(limit) bytes)", path: relative) }
+            // Short of what was asked, at exactly the size fstat gave: the whole file as it was then (a regular
+            // file reads short only at its end), without one more read to find the end. A listing after a
+            // clone reads forty thousand files. A file that grew since fstat reads on, as before.
+            if got < asked, filled == size { break }
         }
         data.count = filled
         return FileContents(data: data, mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid)
