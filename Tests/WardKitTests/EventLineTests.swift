@@ -118,4 +118,38 @@ import Testing
         #expect(first.withUnsafeBufferPointer { EventLine.event($0) }?["guidance"]?.contains("x") == true)
         #expect(second.withUnsafeBufferPointer { EventLine.event($0) }?["guidance"]?.contains("y") == true)
     }
+
+    /// A journal passes each line's `by` on to the next, which takes it as it is when its own is the same.
+    /// Lines by several people in turn, lines EventLine leaves to the general parser, and names that differ
+    /// only in length or in one byte must each keep their own.
+    @Test func eachLineKeepsItsOwnByWhenAJournalPassesThePreviousOneOn() {
+        let names = ["ana@bastion-1.example.net", "ana@bastion-1.example.net", "ana@bastion-2.example.net",
+                     "ana@bastion-2.example.net.", "bo@laptop", "ana@bastion-1.example.net", "naïve@hôte-ü",
+                     "naïve@hôte-ü", "ana@bastion-1.example.net", "ana@bastion-1.example.net"]
+        var lines: [String] = []
+        for (index, name) in names.enumerated() {
+            let id = String(format: "01KAAAAAAAAAAAAAAAAAAAAA%02d", index)
+            // The fourth is written with a space and the eighth with an escape: the general parser reads them.
+            let space = index == 3 ? " " : ""
+            let text = index == 7 ? #"a \"quoted\" word"# : "note \(index)"
+            lines.append(#"{"id":"\#(id)",\#(space)"at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"\#(name)","kind":"note","text":"\#(text)"}"#)
+        }
+        let journal = Journal(data: Data((lines.joined(separator: "\n") + "\n").utf8), path: "timeline.jsonl")
+        #expect(journal.problems.isEmpty, "\(journal.problems)")
+        #expect(journal.events.map(\.by) == names)
+        for (line, event) in zip(lines, journal.events) {
+            #expect(event == (try? Event(parsingJSON: Array(line.utf8))))
+        }
+    }
+
+    /// Words Ward writes are taken from a list rather than made from their bytes; a word one byte or one
+    /// letter away from one of them, as a key, a kind or a value, must still be read as itself.
+    @Test func wordsNextToTheListedOnesAreReadAsThemselves() {
+        for word in ["note", "nots", "notes", "Note", "resolved", "resolvee", "text", "texT", "wont-do", "wont_do", "done\u{7F}"] {
+            let line = #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"\#(word)","\#(word)":"\#(word)"}"#
+            Self.check(Array(line.utf8))
+            let event = Array(line.utf8).withUnsafeBufferPointer { EventLine.event($0) }
+            #expect(event?.kind == word && event?[word] == word, "\(word)")
+        }
+    }
 }

@@ -122,6 +122,8 @@ public struct Journal: Sendable {
         guard !data.isEmpty else { return }
         /// Where each event id was first seen, in `events`.
         var seen: [String: Int] = [:]
+        /// The `by` of the last line read the quick way (see `EventLine`).
+        var previousBy = ""
         // Each line is read where it lies in `data`, without copying it out (unless it is not ASCII, for the
         // UTF-8 check), and parsed from its bytes.
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -159,7 +161,7 @@ public struct Journal: Sendable {
                 }
                 do {
                     // The bytes are valid UTF-8, so they are the line's text as it is.
-                    let event = try Event(jsonBytes: lineBytes)
+                    let event = try EventLine.event(lineBytes, previousBy: &previousBy) ?? Event(parsingJSON: lineBytes)
                     // The same event may arrive twice after a git merge; it counts once. Two different events
                     // with one id are a real problem: both are kept, and it is reported.
                     // One hash of the id for the usual case, a new one (the rare repeat puts the first back).

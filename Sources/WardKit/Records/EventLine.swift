@@ -17,18 +17,31 @@ struct EventLine {
     private var index = 1
     /// Whether the string `stringBytes` read last is all ASCII (worked out as it was scanned).
     private var stringIsASCII = false
+    /// The `by` of the line before, taken as it is when this line's is the same.
+    private var previousBy: String
 
-    private init(base: UnsafePointer<UInt8>, end: Int) {
+    private init(base: UnsafePointer<UInt8>, end: Int, previousBy: String) {
         self.base = base
         self.end = end
+        self.previousBy = previousBy
     }
 
     static func event(_ line: UnsafeBufferPointer<UInt8>) -> Event? {
+        var by = ""
+        return event(line, previousBy: &by)
+    }
+
+    /// `event(_:)` for a journal read line after line: `previousBy` is the `by` of the line before, and
+    /// becomes this one's. Most lines of a timeline are by one or two people, and a `user@host` is usually
+    /// too long for a String without an allocation of its own.
+    static func event(_ line: UnsafeBufferPointer<UInt8>, previousBy: inout String) -> Event? {
         guard let base = line.baseAddress, line.count >= 2, base[0] == UInt8(ascii: "{"), base[line.count - 1] == UInt8(ascii: "}") else {
             return nil
         }
-        var reader = EventLine(base: base, end: line.count - 1)
-        return reader.read()
+        var reader = EventLine(base: base, end: line.count - 1, previousBy: previousBy)
+        guard let event = reader.read() else { return nil }
+        previousBy = reader.previousBy
+        return event
     }
 
     /// The members after the core ones of a long line, parsed by the general parser once per process and
@@ -41,9 +54,8 @@ struct EventLine {
     private mutating func read() -> Event? {
         var id: String?, by: String?, kind: String?
         var at: Date?, recorded: Date?
-        var fields: [String: JSONValue] = [:]
         // Room for the members most events have, made once rather than grown two or three times.
-        fields.reserveCapacity(6)
+        var fields = [String: JSONValue](minimumCapacity: 6)
         while index < end {
             // The core members read, the rest of a long line comes from the memo (or the general parser).
             if id != nil, at != nil, recorded != nil, by != nil, kind != nil, end - index > Self.sharedTail {
@@ -73,21 +85,19 @@ struct EventLine {
                         guard recorded == nil else { return nil }
                         recorded = date
                     }
-                case .id?, .by?, .kind?:
-                    guard !bytes.isEmpty, let string = text(bytes) else { return nil }
-                    switch coreKey {
-                    case .id?:
-                        guard id == nil else { return nil }
-                        id = string
-                    case .by?:
-                        guard by == nil else { return nil }
-                        by = string
-                    default:
-                        guard kind == nil else { return nil }
-                        kind = string
-                    }
+                case .id?:
+                    guard id == nil, !bytes.isEmpty, let string = text(bytes) else { return nil }
+                    id = string
+                case .by?:
+                    guard by == nil, !bytes.isEmpty, let string = sameAsPreviousBy(bytes) ? previousBy : text(bytes) else { return nil }
+                    by = string
+                    previousBy = string
+                case .kind?:
+                    guard kind == nil, !bytes.isEmpty, let string = Self.word(bytes) ?? text(bytes) else { return nil }
+                    kind = string
                 case nil:
-                    guard let string = text(bytes), fields.updateValue(.string(string), forKey: Self.key(keyBytes)) == nil else { return nil }
+                    guard let string = Self.word(bytes) ?? text(bytes),
+                          fields.updateValue(.string(string), forKey: Self.key(keyBytes)) == nil else { return nil }
                 }
             case UInt8(ascii: "["):
                 guard coreKey == nil, let strings = stringList(),
@@ -103,7 +113,62 @@ struct EventLine {
         return Event(parsed: id, at: at, recorded: recorded, by: by, kind: kind, fields: fields)
     }
 
-    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String { word(bytes) ?? String(decoding: bytes, as: UTF8.self) }
+
+    /// `bytes` as one of the words Ward writes on most lines (keys, kinds, statuses, milestones, states), or
+    /// nil: finding one here costs a fraction of making a String of its bytes, for the same String.
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = bytes.baseAddress, bytes.count >= 2 else { return nil }
+        func spells(_ word: StaticString) -> Bool { memcmp(base, word.utf8Start, bytes.count) == 0 }
+        switch (bytes.count, base[0]) {
+        case (2, UInt8(ascii: "t")): return spells("to") ? "to" : nil
+        case (3, UInt8(ascii: "d")): return spells("due") ? "due" : nil
+        case (3, UInt8(ascii: "k")): return spells("key") ? "key" : nil
+        case (4, UInt8(ascii: "b")): return spells("back") ? "back" : nil
+        case (4, UInt8(ascii: "d")): return spells("done") ? "done" : nil
+        case (4, UInt8(ascii: "f")): return spells("from") ? "from" : nil
+        case (4, UInt8(ascii: "n")): return spells("name") ? "name" : spells("note") ? "note" : spells("next") ? "next" : nil
+        case (4, UInt8(ascii: "o")): return spells("open") ? "open" : nil
+        case (4, UInt8(ascii: "p")): return spells("path") ? "path" : nil
+        case (4, UInt8(ascii: "r")): return spells("role") ? "role" : nil
+        case (4, UInt8(ascii: "s")): return spells("step") ? "step" : nil
+        case (4, UInt8(ascii: "t")): return spells("text") ? "text" : spells("type") ? "type" : nil
+        case (5, UInt8(ascii: "a")): return spells("added") ? "added" : nil
+        case (5, UInt8(ascii: "c")): return spells("comms") ? "comms" : nil
+        case (5, UInt8(ascii: "o")): return spells("owner") ? "owner" : nil
+        case (5, UInt8(ascii: "p")): return spells("phase") ? "phase" : nil
+        case (5, UInt8(ascii: "s")): return spells("state") ? "state" : nil
+        case (5, UInt8(ascii: "t")): return spells("title") ? "title" : nil
+        case (6, UInt8(ascii: "a")): return spells("action") ? "action" : nil
+        case (6, UInt8(ascii: "d")): return spells("detect") ? "detect" : nil
+        case (6, UInt8(ascii: "f")): return spells("failed") ? "failed" : nil
+        case (6, UInt8(ascii: "n")): return spells("number") ? "number" : nil
+        case (6, UInt8(ascii: "p")): return spells("phases") ? "phases" : nil
+        case (6, UInt8(ascii: "r")): return spells("reason") ? "reason" : spells("result") ? "result" : nil
+        case (6, UInt8(ascii: "s")): return spells("status") ? "status" : spells("source") ? "source" : spells("scribe") ? "scribe" : nil
+        case (7, UInt8(ascii: "a")): return spells("answers") ? "answers" : nil
+        case (7, UInt8(ascii: "p")): return spells("prevent") ? "prevent" : spells("process") ? "process" : nil
+        case (7, UInt8(ascii: "r")): return spells("runbook") ? "runbook" : nil
+        case (7, UInt8(ascii: "s")): return spells("skipped") ? "skipped" : nil
+        case (7, UInt8(ascii: "w")): return spells("wont-do") ? "wont-do" : nil
+        case (8, UInt8(ascii: "d")): return spells("declared") ? "declared" : spells("decision") ? "decision" : spells("detected") ? "detected" : nil
+        case (8, UInt8(ascii: "m")): return spells("mitigate") ? "mitigate" : nil
+        case (8, UInt8(ascii: "r")): return spells("resolved") ? "resolved" : spells("recovery") ? "recovery" : nil
+        case (8, UInt8(ascii: "s")): return spells("severity") ? "severity" : spells("services") ? "services" : nil
+        case (9, UInt8(ascii: "c")): return spells("commander") ? "commander" : spells("checklist") ? "checklist" : nil
+        case (9, UInt8(ascii: "d")): return spells("direction") ? "direction" : spells("data-loss") ? "data-loss" : nil
+        case (9, UInt8(ascii: "m")): return spells("milestone") ? "milestone" : spells("mitigated") ? "mitigated" : nil
+        case (9, UInt8(ascii: "r")): return spells("reviewers") ? "reviewers" : spells("red_flags") ? "red_flags" : nil
+        case (10, UInt8(ascii: "d")): return spells("definition") ? "definition" : nil
+        case (10, UInt8(ascii: "i")): return spells("identified") ? "identified" : nil
+        case (10, UInt8(ascii: "m")): return spells("monitoring") ? "monitoring" : nil
+        case (10, UInt8(ascii: "p")): return spells("postmortem") ? "postmortem" : nil
+        case (12, UInt8(ascii: "a")): return spells("acknowledged") ? "acknowledged" : nil
+        case (13, UInt8(ascii: "i")): return spells("investigating") ? "investigating" : nil
+        case (14, UInt8(ascii: "i")): return spells("impact_started") ? "impact_started" : nil
+        default: return nil
+        }
+    }
 
     /// The members of `{` + tail + `}` as the general parser reads them, by the tail's bytes.
     final class TailMemo: @unchecked Sendable {
@@ -181,12 +246,26 @@ struct EventLine {
         var special: UInt64 = 0
         var seen: UInt64 = 0
         var position = start
-        while stop - position >= 8 {
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+        @inline(__always) func check(_ word: UInt64) {
             let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
             special |= ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
             seen |= word
+        }
+        while stop - position >= 8 {
+            check(UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
             position += 8
+        }
+        let rest = stop - position
+        if rest > 0, stop - start >= 8 {
+            // The last eight bytes, some of them checked already.
+            check(UnsafeRawPointer(base + stop - 8).loadUnaligned(as: UInt64.self))
+            position = stop
+        } else if rest > 0, position + 8 <= end {
+            // A short string with eight bytes of the line from its start: the bytes past its end count as 'A'.
+            let kept: UInt64 = (1 << UInt64(rest * 8)) - 1
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            check((word & kept) | (ones &* UInt64(UInt8(ascii: "A")) & ~kept))
+            position = stop
         }
         guard special & highs == 0 else { return nil }
         while position < stop {
@@ -198,6 +277,12 @@ struct EventLine {
         stringIsASCII = seen & highs == 0
         index = stop + 1
         return UnsafeBufferPointer(start: base + start, count: stop - start)
+    }
+
+    private func sameAsPreviousBy(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous = previousBy
+        return previous.utf8.count == bytes.count
+            && previous.withUTF8 { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     /// The text of `bytes`, the string `stringBytes` read last, or nil when they are not valid UTF-8 (the
