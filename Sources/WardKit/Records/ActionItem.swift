@@ -78,7 +78,9 @@ public struct ActionItem: Sendable, Equatable {
     static func fold(_ events: [Event], incident: String = "") -> [ActionItem] {
         var items: [ActionItem] = []
         var index: [String: Int] = [:]
-        for event in events where event.kind == "action" {
+        // By index, so that the other events (most of a timeline) are looked at without being copied.
+        for position in events.indices where events[position].kind == "action" {
+            let event = events[position]
             if let target = event["action"] {
                 guard let position = index[target] else { continue }
                 if let state = event["state"].flatMap(State.parse) {

@@ -137,13 +137,15 @@ public struct IncidentState: Sendable, Equatable {
     /// events in any order give the same state.
     public static func fold(_ events: [Event], record: IncidentRecord?) -> IncidentState {
         func inOrder(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
-        // Events read from a journal come sorted already (see `Store.loadIncident`).
-        var sorted = zip(events, events.dropFirst()).allSatisfy { !inOrder($1, $0) } ? events : events.sorted(by: inOrder)
-        // (Moved only when it is not first already: a move copies the whole list, which the caller shares.)
-        if let first = sorted.firstIndex(where: { $0.kind == "declared" }), first > 0 {
-            sorted.insert(sorted.remove(at: first), at: 0)
+        // Events read from a journal come sorted already (see `Store.loadIncident`). Checked by their fields
+        // in place: a loop over whole events would copy each one, twice.
+        let isSorted = events.indices.dropFirst().allSatisfy { index in
+            events[index].at > events[index - 1].at || (events[index].at == events[index - 1].at && events[index].id >= events[index - 1].id)
         }
-        let declaredEvent = sorted.first { $0.kind == "declared" }
+        let sorted = isSorted ? events : events.sorted(by: inOrder)
+        // The first declaration is folded first, then the rest in order (without moving it in a copy of the list).
+        let first = sorted.firstIndex { $0.kind == "declared" }
+        let declaredEvent = first.map { sorted[$0] }
         var state = IncidentState(
             title: record?.title ?? declaredEvent?["title"] ?? "(untitled)",
             severity: record?.severity ?? declaredEvent?["severity"] ?? "?",
@@ -151,7 +153,10 @@ public struct IncidentState: Sendable, Equatable {
             declared: declaredEvent?.at ?? record?.declared ?? Date(timeIntervalSince1970: 0)
         )
         var explicit: Set<Milestone> = []
-        for event in sorted {
+        for position in sorted.indices {
+            // The declaration's place is taken by the events before it, each one along.
+            let event = first.map { first in position == 0 ? sorted[first] : position <= first ? sorted[position - 1] : sorted[position] }
+                ?? sorted[position]
             state.lastEvent = max(state.lastEvent ?? event.at, event.at)
             switch event.kind {
             case "declared":
