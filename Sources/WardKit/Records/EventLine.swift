@@ -235,45 +235,52 @@ struct EventLine {
 
     /// The bytes of the string whose opening quote is at `index`, which then moves past its closing quote;
     /// nil for an escape, a control character or no closing quote.
+    ///
+    /// Eight bytes at a time: where the first quote is, whether a backslash or a control character comes
+    /// before it, and whether any byte before it is beyond ASCII. These tests are exact for the first byte
+    /// that matches and for whether any does (a borrow only ever marks a byte above one that matched).
     private mutating func stringBytes() -> UnsafeBufferPointer<UInt8>? {
         guard index < end, base[index] == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
-        guard let found = memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) else { return nil }
-        let stop = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-        // Eight bytes at a time: whether any is a backslash or a control character (exact for "any": the
-        // borrows of these tests only ever mark bytes above one that matched), and whether any is beyond ASCII.
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var special: UInt64 = 0
         var seen: UInt64 = 0
-        var position = start
         @inline(__always) func check(_ word: UInt64) {
             let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
             special |= ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
             seen |= word
         }
-        while stop - position >= 8 {
-            check(UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+        var position = start
+        var stop: Int?
+        // The closing brace is at `end`, so every byte below it may be loaded.
+        while end - position >= 8 {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let found = (quotes &- ones) & ~quotes & highs
+            if found != 0 {
+                // The bytes before the quote are checked; the ones after it count as 'A'.
+                let before = found.trailingZeroBitCount / 8
+                let kept: UInt64 = before == 0 ? 0 : (1 << UInt64(before * 8)) - 1
+                check((word & kept) | (ones &* UInt64(UInt8(ascii: "A")) & ~kept))
+                stop = position + before
+                break
+            }
+            check(word)
             position += 8
         }
-        let rest = stop - position
-        if rest > 0, stop - start >= 8 {
-            // The last eight bytes, some of them checked already.
-            check(UnsafeRawPointer(base + stop - 8).loadUnaligned(as: UInt64.self))
-            position = stop
-        } else if rest > 0, position + 8 <= end {
-            // A short string with eight bytes of the line from its start: the bytes past its end count as 'A'.
-            let kept: UInt64 = (1 << UInt64(rest * 8)) - 1
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-            check((word & kept) | (ones &* UInt64(UInt8(ascii: "A")) & ~kept))
-            position = stop
+        if stop == nil {
+            while position < end {
+                let byte = base[position]
+                if byte == UInt8(ascii: "\"") {
+                    stop = position
+                    break
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                seen |= UInt64(byte)
+                position += 1
+            }
         }
-        guard special & highs == 0 else { return nil }
-        while position < stop {
-            let byte = base[position]
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-            seen |= UInt64(byte)
-            position += 1
-        }
+        guard let stop, special & highs == 0 else { return nil }
         stringIsASCII = seen & highs == 0
         index = stop + 1
         return UnsafeBufferPointer(start: base + start, count: stop - start)

@@ -15,6 +15,11 @@ public struct FrontMatterDocument {
         let utf8 = text.utf8
         func lineEnd(from start: String.Index) -> String.Index { utf8[start...].firstIndex(of: 0x0A) ?? utf8.endIndex }
         func isMarker(_ line: Substring, _ markers: [String]) -> Bool {
+            // Most lines start with an ASCII byte that no marker line can start with (a marker may follow
+            // spaces, but no other ASCII byte is a space), and are told apart by that byte alone.
+            if let first = line.utf8.first, first < 0x80, first != 0x20, first != 0x09, first != 0x2D, first != 0x2E {
+                return false
+            }
             // Spaces and tabs around it are fine (other Unicode spaces too, through Foundation).
             guard line.utf8.allSatisfy({ $0 < 0x80 }) else { return markers.contains(line.trimmingCharacters(in: .whitespaces)) }
             var bytes = line.utf8[...]

@@ -25,10 +25,13 @@ public struct RecordText: Sendable {
             throw WardError("is too large (\(data.count) bytes; records are at most \(limit) bytes)", path: path, line: 1)
         }
         let bytes = [UInt8](data)
-        if let nul = bytes.firstIndex(of: 0) {
+        // One look at every byte, eight at a time, for what the checks below look for: most records are all
+        // ASCII, without a NUL or a carriage return, and then have nothing more to check.
+        let (hasNUL, hasCR, isASCII) = Self.scan(bytes)
+        if hasNUL, let nul = bytes.firstIndex(of: 0) {
             throw WardError("is a binary file (NUL byte); Ward reads only text", path: path, line: Self.line(at: nul, in: bytes))
         }
-        if let bad = Self.firstInvalidUTF8(bytes) {
+        if !isASCII, let bad = Self.firstInvalidUTF8(bytes) {
             throw WardError("is not valid UTF-8 (byte \(bad + 1))", path: path, line: Self.line(at: bad, in: bytes))
         }
         var text = String(decoding: bytes, as: UTF8.self)
@@ -38,7 +41,7 @@ public struct RecordText: Sendable {
             text.removeFirst()
             warnings.append(Problem(path: path, line: 1, "starts with a byte-order mark; Ward reads it, other tools may not", level: .warning))
         }
-        usesCRLF = bytes.contains(13)
+        usesCRLF = hasCR
         if usesCRLF {
             // Swift treats "\r\n" as one Character, so replace on scalars.
             var scalars = String.UnicodeScalarView()
@@ -55,6 +58,35 @@ public struct RecordText: Sendable {
         }
         self.text = text
         self.warnings = warnings
+    }
+
+    /// Whether `bytes` hold a NUL, a carriage return, and whether they are all ASCII.
+    static func scan(_ bytes: [UInt8]) -> (hasNUL: Bool, hasCR: Bool, isASCII: Bool) {
+        bytes.withUnsafeBufferPointer { buffer in
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            var zero: UInt64 = 0, carriage: UInt64 = 0, seen: UInt64 = 0
+            var index = 0
+            if let base = buffer.baseAddress {
+                while buffer.count - index >= 8 {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    let returns = word ^ (ones &* 13)
+                    // Exact for "is there any": a borrow only ever marks a byte above one that matched.
+                    zero |= (word &- ones) & ~word
+                    carriage |= (returns &- ones) & ~returns
+                    seen |= word
+                    index += 8
+                }
+            }
+            var hasNUL = zero & highs != 0, hasCR = carriage & highs != 0
+            while index < buffer.count {
+                let byte = buffer[index]
+                hasNUL = hasNUL || byte == 0
+                hasCR = hasCR || byte == 13
+                seen |= UInt64(byte)
+                index += 1
+            }
+            return (hasNUL, hasCR, seen & highs == 0)
+        }
     }
 
     static func line(at offset: Int, in bytes: [UInt8]) -> Int {
