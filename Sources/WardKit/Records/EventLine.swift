@@ -254,7 +254,8 @@ struct EventLine {
         var stop: Int?
         // The closing brace is at `end`, so every byte below it may be loaded.
         while end - position >= 8 {
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            // In memory order (the first byte lowest) on any machine: the first quote is found by its place.
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
             let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
             let found = (quotes &- ones) & ~quotes & highs
             if found != 0 {

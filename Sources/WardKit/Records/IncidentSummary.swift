@@ -118,21 +118,28 @@ public final class IncidentSummary: Sendable, Equatable {
             ? RunSummary(name: try reader.string(), title: try reader.string(), phase: try reader.optionalString(),
                          settled: try reader.int(), steps: try reader.int())
             : nil
+        let phaseCount = try reader.count()
         var phaseTimes: [PhaseTime] = []
-        for _ in 0..<(try reader.count()) {
+        phaseTimes.reserveCapacity(phaseCount)
+        for _ in 0..<phaseCount {
             phaseTimes.append(PhaseTime(phase: try reader.string(), seconds: try reader.double()))
         }
         self.phaseTimes = phaseTimes
+        // Made at their size: grown one element at a time, the digests alone were a twentieth of a first frame.
+        let digestCount = try reader.count()
         var digests: [ActionDigest] = []
-        for _ in 0..<(try reader.count()) {
+        digests.reserveCapacity(digestCount)
+        for _ in 0..<digestCount {
             digests.append(ActionDigest(isOpen: try reader.bool(), due: try reader.optionalString(), created: try reader.date()))
         }
         actionDigests = digests
         let items = try reader.rawRange()
         let start = payload.startIndex
         actionItems = LazyActions(payload[(start + items.lowerBound)..<(start + items.upperBound)], count: digests.count)
+        let decisionCount = try reader.count()
         var decisions: [Int] = []
-        for _ in 0..<(try reader.count()) { decisions.append(try reader.int()) }
+        decisions.reserveCapacity(decisionCount)
+        for _ in 0..<decisionCount { decisions.append(try reader.int()) }
         self.decisions = decisions
         var problems: [Problem] = []
         for _ in 0..<(try reader.count()) { problems.append(try Problem(from: &reader)) }
