@@ -152,4 +152,18 @@ import Testing
             #expect(event?.kind == word && event?[word] == word, "\(word)")
         }
     }
+
+    /// Every word of EventLine's switch returns the String it spells, and a line holding it as a key, a
+    /// kind and a value reads as the general parser reads it (the switch is written by hand: a typo in one
+    /// of its literals would turn a word into another).
+    @Test func everyWordOfTheSwitchIsTheStringItSpells() throws {
+        let source = try String(contentsOf: Self.root.appending(path: "Sources/WardKit/Records/EventLine.swift"), encoding: .utf8)
+        let pairs = source.matches(of: #/spells\("([^"]*)"\) \? "([^"]*)"/#).map { (String($0.output.1), String($0.output.2)) }
+        #expect(pairs.count > 50, "words found: \(pairs.count)")
+        for (spelt, returned) in pairs {
+            #expect(spelt == returned)
+            let line = #"{"id":"A","at":"2026-11-23T03:14:07Z","recorded":"2026-11-23T03:14:07Z","by":"a@b","kind":"\#(spelt)","\#(spelt)":"\#(spelt)"}"#
+            #expect(Self.check(Array(line.utf8)), "\(spelt) was not read the quick way")
+        }
+    }
 }
