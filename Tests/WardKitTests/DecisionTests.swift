@@ -114,4 +114,24 @@ import Testing
         #expect(messages.contains { $0.contains("decision 5, which does not exist") })
         #expect(messages.contains { $0.contains("decision 9, which does not exist") })
     }
+
+    /// A record's number read from its file name by bytes, held to the Character-based reading it replaced
+    /// on names with combining marks, other digits, long and empty numbers.
+    @Test func numbersInFileNamesAreReadAsTheCharacterBasedReadingReadThem() {
+        func byCharacters(_ name: String) -> Int? {
+            guard name.hasSuffix(".md") else { return nil }
+            let digits = name.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 8, name.dropFirst(digits.count).first == "-" else { return nil }
+            return Int(digits)
+        }
+        let names = [
+            "0001-record-architecture-decisions.md", "42-x.md", "0042-.md", "00000001-a.md", "123456789-a.md", "12345678-a.md",
+            "0042.md", "-0042-a.md", "x0042-a.md", "0042-a.txt", "0042-a.md.bak", "", ".md", "-.md", "0042_a.md",
+            "0042-\u{301}a.md", "0042\u{301}-a.md", "1\u{301}-a.md", "12\u{FE0F}-a.md", "١٢-a.md", "１２-a.md",
+            "0042-é.md", "0042--a.md", "0042 -a.md", "0042-a.m\u{301}d", "0042-a.md\u{301}", "99999999-a.md",
+        ]
+        for name in names {
+            #expect(Decision.number(inFileName: name) == byCharacters(name), "\(name)")
+        }
+    }
 }

@@ -65,9 +65,20 @@ public struct Decision: Sendable, Equatable {
     /// or nil for other files.
     public static func number(inFileName name: String) -> Int? {
         guard name.hasSuffix(".md") else { return nil }
-        let digits = name.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count <= 8, name.dropFirst(digits.count).first == "-" else { return nil }
-        return Int(digits)
+        // The digits by their bytes (a listing of thousands of records reads every name); only the dash
+        // after them is looked at as a Character, so that a dash with a combining mark is not one.
+        let utf8 = name.utf8
+        var index = utf8.startIndex
+        var value = 0
+        var count = 0
+        while index != utf8.endIndex, utf8[index] >= UInt8(ascii: "0"), utf8[index] <= UInt8(ascii: "9") {
+            count += 1
+            guard count <= 8 else { return nil }
+            value = value * 10 + Int(utf8[index] - UInt8(ascii: "0"))
+            index = utf8.index(after: index)
+        }
+        guard count >= 1, index != utf8.endIndex, utf8[index] == UInt8(ascii: "-"), name[index...].first == "-" else { return nil }
+        return value
     }
 
     /// An empty record for the derived cache to fill in (see `Store+DecisionIndex`).
