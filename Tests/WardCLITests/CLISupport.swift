@@ -86,6 +86,19 @@ func ward(in directory: URL, _ arguments: [String], expect status: Int32 = 0, so
 
 /// Starts a process and kills it with SIGKILL after a random delay; returns whether it was killed
 /// before it finished, and its exit status otherwise.
+/// The longest wait before `killAtRandom` kills a run of `arguments`, so that kills land across a command's
+/// whole life: 1.2 times the fastest of three runs. One run timed while the machine was busy (the suites run
+/// in parallel) could be many times the usual, and most kills would then come after the command exited.
+func killSpan(_ arguments: [String], in directory: URL) throws -> UInt32 {
+    var fastest = Double.infinity
+    for _ in 0..<3 {
+        let start = Date()
+        _ = try run(arguments, in: directory)
+        fastest = min(fastest, Date().timeIntervalSince(start))
+    }
+    return UInt32(max(2000, fastest * 1_000_000 * 1.2))
+}
+
 func killAtRandom(_ program: String, _ arguments: [String], in directory: URL, within microseconds: ClosedRange<UInt32>,
                   environment extra: [String: String] = [:]) throws -> (killed: Bool, status: Int32, stdout: String) {
     let process = Process()

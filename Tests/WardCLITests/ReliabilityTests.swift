@@ -117,9 +117,7 @@ import Testing
         let id = try storeWithIncident(scratch)
         var kills = 0, acknowledged: [String] = [], attempts = 0
         // Calibrate: how long one `ward log` takes here, so kills land across its whole life.
-        let start = Date()
-        try run(["log", "--incident", id, "calibration"], in: scratch.url)
-        let span = UInt32(max(2000, Date().timeIntervalSince(start) * 1_000_000 * 1.2))
+        let span = try killSpan(["log", "--incident", id, "calibration"], in: scratch.url)
         let target = Self.full ? 400 : 200
         while kills < target && attempts < target * 15 {
             attempts += 1
@@ -145,11 +143,7 @@ import Testing
         let answers = ["backup-verified", "staging-tested", "rollback-written", "peer-reviewed", "row-counts-checked"]
             .flatMap { ["--answer", "\($0)=yes"] }
         let target = Self.full ? 150 : 60
-        func span(_ arguments: [String]) throws -> UInt32 {
-            let start = Date()
-            try run(arguments, in: scratch.url)
-            return UInt32(max(2000, Date().timeIntervalSince(start) * 1_000_000 * 1.2))
-        }
+        func span(_ arguments: [String]) throws -> UInt32 { try killSpan(arguments, in: scratch.url) }
         // Checklist runs.
         let runSpan = try span(["check", "run", "schema-change", "--json"] + answers)
         var kills = 0, attempts = 0
@@ -207,9 +201,7 @@ import Testing
         ]
         var report: [String] = []
         for path in paths {
-            let start = Date()
-            try run(path.arguments(1_000_000), in: scratch.url)
-            let span = UInt32(max(2000, Date().timeIntervalSince(start) * 1_000_000 * 1.2))
+            let span = try killSpan(path.arguments(1_000_000), in: scratch.url)
             var kills = 0, attempts = 0, acknowledged = 0
             let before = try intactEvents(scratch, id).filter { $0.kind == path.kind }.count
             while kills < target && attempts < target * 15 {
