@@ -165,4 +165,16 @@ import Testing
         #expect(rendered[column + 1, row].text == "")
         #expect(rendered[column + 2, row].text == "据")
     }
+
+    /// At 120 columns the incident list has an ID column: an id longer than it (the demo's are) is cut with
+    /// an ellipsis and a space still parts it from the title, as in the header.
+    @Test func longIncidentIdsAreCutAndKeptApartFromTheTitle() {
+        var state = demoState(width: 120, height: 40)
+        press(&state, .character("2"), .character("a"))
+        let text = screen(state)
+        let row = lines(text, containing: "Production database deleted")
+        // 39 characters of the id, the ellipsis (the column is 40 wide), one space, the title.
+        #expect(row.count == 1 && row[0].contains("2026-03-17-production-database-deleted-… Production database deleted"), "\(row)")
+        #expect(fits(text, width: 120, height: 40))
+    }
 }
