@@ -189,15 +189,15 @@ public struct Journal: Sendable {
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var index = 0
-        var seen: UInt64 = 0
+        var beyond: UInt64 = 0
         while bytes.count - index >= 8 {
-            seen |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            beyond |= ByteWords.beyondASCII(ByteWords.load(base + index))
             index += 8
         }
         while index < bytes.count {
-            seen |= UInt64(base[index])
+            beyond |= UInt64(base[index] & 0x80)
             index += 1
         }
-        return seen & 0x8080_8080_8080_8080 == 0
+        return beyond == 0
     }
 }

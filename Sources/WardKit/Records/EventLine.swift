@@ -236,33 +236,28 @@ struct EventLine {
     /// The bytes of the string whose opening quote is at `index`, which then moves past its closing quote;
     /// nil for an escape, a control character or no closing quote.
     ///
-    /// Eight bytes at a time: where the first quote is, whether a backslash or a control character comes
-    /// before it, and whether any byte before it is beyond ASCII. These tests are exact for the first byte
-    /// that matches and for whether any does (a borrow only ever marks a byte above one that matched).
+    /// Eight bytes at a time (see `ByteWords`): where the first quote is, whether a backslash or a control
+    /// character comes before it, and whether any byte before it is beyond ASCII.
     private mutating func stringBytes() -> UnsafeBufferPointer<UInt8>? {
         guard index < end, base[index] == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var special: UInt64 = 0
-        var seen: UInt64 = 0
+        var beyond: UInt64 = 0
         @inline(__always) func check(_ word: UInt64) {
-            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-            special |= ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
-            seen |= word
+            special |= ByteWords.equal(word, UInt8(ascii: "\\")) | ByteWords.below(word, 0x20)
+            beyond |= ByteWords.beyondASCII(word)
         }
         var position = start
         var stop: Int?
         // The closing brace is at `end`, so every byte below it may be loaded.
         while end - position >= 8 {
-            // In memory order (the first byte lowest) on any machine: the first quote is found by its place.
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-            let found = (quotes &- ones) & ~quotes & highs
+            let word = ByteWords.load(base + position)
+            let found = ByteWords.equal(word, UInt8(ascii: "\""))
             if found != 0 {
                 // The bytes before the quote are checked; the ones after it count as 'A'.
                 let before = found.trailingZeroBitCount / 8
                 let kept: UInt64 = before == 0 ? 0 : (1 << UInt64(before * 8)) - 1
-                check((word & kept) | (ones &* UInt64(UInt8(ascii: "A")) & ~kept))
+                check((word & kept) | (ByteWords.ones &* UInt64(UInt8(ascii: "A")) & ~kept))
                 stop = position + before
                 break
             }
@@ -277,12 +272,12 @@ struct EventLine {
                     break
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-                seen |= UInt64(byte)
+                beyond |= UInt64(byte & 0x80)
                 position += 1
             }
         }
-        guard let stop, special & highs == 0 else { return nil }
-        stringIsASCII = seen & highs == 0
+        guard let stop, special == 0 else { return nil }
+        stringIsASCII = beyond == 0
         index = stop + 1
         return UnsafeBufferPointer(start: base + start, count: stop - start)
     }

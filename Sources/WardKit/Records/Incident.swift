@@ -143,9 +143,10 @@ public struct IncidentState: Sendable, Equatable {
             events[index].at > events[index - 1].at || (events[index].at == events[index - 1].at && events[index].id >= events[index - 1].id)
         }
         let sorted = isSorted ? events : events.sorted(by: inOrder)
-        // The first declaration is folded first, then the rest in order (without moving it in a copy of the list).
+        // The first declaration is folded first, then the rest in order (by index: moving it would copy the list).
         let first = sorted.firstIndex { $0.kind == "declared" }
         let declaredEvent = first.map { sorted[$0] }
+        let order = first.map { first in [first] + sorted.indices.filter { $0 != first } } ?? Array(sorted.indices)
         var state = IncidentState(
             title: record?.title ?? declaredEvent?["title"] ?? "(untitled)",
             severity: record?.severity ?? declaredEvent?["severity"] ?? "?",
@@ -153,10 +154,8 @@ public struct IncidentState: Sendable, Equatable {
             declared: declaredEvent?.at ?? record?.declared ?? Date(timeIntervalSince1970: 0)
         )
         var explicit: Set<Milestone> = []
-        for position in sorted.indices {
-            // The declaration's place is taken by the events before it, each one along.
-            let event = first.map { first in position == 0 ? sorted[first] : position <= first ? sorted[position - 1] : sorted[position] }
-                ?? sorted[position]
+        for position in order {
+            let event = sorted[position]
             state.lastEvent = max(state.lastEvent ?? event.at, event.at)
             switch event.kind {
             case "declared":

@@ -63,29 +63,26 @@ public struct RecordText: Sendable {
     /// Whether `bytes` hold a NUL, a carriage return, and whether they are all ASCII.
     static func scan(_ bytes: [UInt8]) -> (hasNUL: Bool, hasCR: Bool, isASCII: Bool) {
         bytes.withUnsafeBufferPointer { buffer in
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            var zero: UInt64 = 0, carriage: UInt64 = 0, seen: UInt64 = 0
+            var zero: UInt64 = 0, carriage: UInt64 = 0, beyond: UInt64 = 0
             var index = 0
             if let base = buffer.baseAddress {
                 while buffer.count - index >= 8 {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    let returns = word ^ (ones &* 13)
-                    // Exact for "is there any": a borrow only ever marks a byte above one that matched.
-                    zero |= (word &- ones) & ~word
-                    carriage |= (returns &- ones) & ~returns
-                    seen |= word
+                    let word = ByteWords.load(base + index)
+                    zero |= ByteWords.equal(word, 0)
+                    carriage |= ByteWords.equal(word, 13)
+                    beyond |= ByteWords.beyondASCII(word)
                     index += 8
                 }
             }
-            var hasNUL = zero & highs != 0, hasCR = carriage & highs != 0
+            var hasNUL = zero != 0, hasCR = carriage != 0
             while index < buffer.count {
                 let byte = buffer[index]
                 hasNUL = hasNUL || byte == 0
                 hasCR = hasCR || byte == 13
-                seen |= UInt64(byte)
+                beyond |= UInt64(byte & 0x80)
                 index += 1
             }
-            return (hasNUL, hasCR, seen & highs == 0)
+            return (hasNUL, hasCR, beyond == 0)
         }
     }
 

@@ -30,8 +30,8 @@ enum ChecklistHistoryView {
             var spans = [
                 Span(ChecklistHistory.when(run.at) + "  ", .dim),
                 Span(run.result.rawValue.padded(to: 8), ChecklistHistory.resultStyle(run.result)),
-                Span(fit(run.title, titleWidth) + " "),
-                Span(fit(wide ? run.by : ChecklistHistory.who(run.by), byWidth) + " ", Style(foreground: .cyan)),
+                Span(Views.fit(run.title, titleWidth) + " "),
+                Span(Views.fit(wide ? run.by : ChecklistHistory.who(run.by), byWidth) + " ", Style(foreground: .cyan)),
             ]
             if !run.redFlags.isEmpty {
                 spans.append(Span("⚑ " + run.redFlags.joined(separator: ", ") + " ", Style(foreground: .red, bold: true)))
@@ -43,16 +43,6 @@ enum ChecklistHistoryView {
             }
             return spans
         }
-    }
-
-    /// `text` in exactly `width` cells: cut with an ellipsis, or padded.
-    static func fit(_ text: String, _ width: Int) -> String {
-        var text = TerminalSafe.clean(text, singleLine: true)
-        if DisplayWidth.of(text) > width {
-            while DisplayWidth.of(text) > width - 1, !text.isEmpty { text.removeLast() }
-            text += "…"
-        }
-        return text + String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
     }
 }
 

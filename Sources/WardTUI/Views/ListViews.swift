@@ -84,12 +84,8 @@ enum IncidentListView {
                 Span(incident.status.rawValue.padded(to: 15), Views.incidentStatusStyle(incident.status)),
                 Span(Durations.short(end.timeIntervalSince(incident.declared)).padded(to: 10)),
             ]
-            if titleWidth > 0 {
-                // An id longer than its column is cut with an ellipsis, and a space always parts it from the title.
-                let id = incident.id
-                let shown = id.count > titleWidth ? String(id.prefix(titleWidth - 1)) + "…" : id.padded(to: titleWidth)
-                spans.append(Span(shown + " ", .dim))
-            }
+            // An id longer than its column is cut with an ellipsis, and a space always parts it from the title.
+            if titleWidth > 0 { spans.append(Span(Views.fit(incident.id, titleWidth) + " ", .dim)) }
             spans.append(Span(incident.title))
             return spans
         }

@@ -85,6 +85,16 @@ public enum Views {
         }
     }
 
+    /// `text` in exactly `width` cells: cut with an ellipsis, or padded.
+    static func fit(_ text: String, _ width: Int) -> String {
+        var text = TerminalSafe.clean(text, singleLine: true)
+        if DisplayWidth.of(text) > width {
+            while DisplayWidth.of(text) > width - 1, !text.isEmpty { text.removeLast() }
+            text += "…"
+        }
+        return text + String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
+    }
+
     /// Rows of a list with the selected one highlighted; `rows` gives each row's spans.
     static func list(_ screen: inout Screen, y: Int, height: Int, x: Int = 0, width: Int? = nil, cursor: Cursor,
                      focused: Bool = true, count: Int, row: (Int) -> [Span]) {
