@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
         .plugin(name: "EmbedPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"],
                 path: "Plugins/EmbedPlugin"),
-        // The one C call Swift cannot make (prctl is variadic): a sync's git dies with Ward.
+        // The C calls Swift cannot make (prctl and syscall are variadic): a sync's git dies with Ward; openat2.
         .target(name: "CWardSupport", path: "Sources/CWardSupport"),
         .target(
             name: "WardKit",

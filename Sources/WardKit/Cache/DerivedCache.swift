@@ -81,10 +81,25 @@ final class DerivedCache: @unchecked Sendable {
     /// does not decode. Both closures run on several threads at once.
     func values<Value: Sendable>(for keys: [String], build: @Sendable (String) -> [UInt8],
                        decode: @Sendable (String, ArraySlice<UInt8>) -> Value?) -> [Value?] {
+        let files = self.files
+        return values(for: keys, signedBuild: { key, directory in
+            let signatures = files.map { FileSignature.of(key, $0, in: directory) }
+            return (build(key), signatures)
+        }, decode: decode)
+    }
+
+    /// `values(for:build:decode:)` with a `build` that gives the signatures of the files it read, in the order
+    /// of `files`, each taken before that file was read (`fstat` of the open file, say): a change while it
+    /// reads then shows up as stale next time, and no file is looked at twice. `build` is given the open folder
+    /// `base` that signatures are relative to. A nil signature (nothing could be said) makes the entry one never
+    /// to trust again.
+    func values<Value: Sendable>(for keys: [String],
+                                 signedBuild build: @Sendable (String, Int32) -> (payload: [UInt8], signatures: [FileSignature?]),
+                                 decode: @Sendable (String, ArraySlice<UInt8>) -> Value?) -> [Value?] {
         let rootFD = open(base.isEmpty ? root : root + "/" + base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if rootFD >= 0 { close(rootFD) } }
         // Without the folder (out of file descriptors, say) no signature can be trusted: build everything.
-        guard rootFD >= 0 else { return keys.concurrentMap { decode($0, ArraySlice(build($0))) } }
+        guard rootFD >= 0 else { return keys.concurrentMap { decode($0, ArraySlice(build($0, rootFD).payload)) } }
         // A link anywhere on the way to the cache (planted in a clone, say) turns the cache off altogether.
         let usable = Self.noLinks(root, below: [".ward", "cache", (directory as NSString).lastPathComponent])
         let shards = usable ? loadShards() : Array(repeating: Shard.empty, count: Self.shardCount)
@@ -100,11 +115,10 @@ final class DerivedCache: @unchecked Sendable {
                 progress?.advance(read: false)
                 return Outcome(value: value, found: found, built: nil)
             }
-            let taken = files.map { FileSignature.of(key, $0, in: rootFD) }
+            let (payload, taken) = build(key, rootFD)
             // A file `stat` could say nothing about makes the entry one never to trust again.
-            let unknown = taken.contains { $0 == nil }
-            let signatures = taken.map { $0 ?? .absent }
-            let payload = build(key)
+            let unknown = taken.count != files.count || taken.contains { $0 == nil }
+            let signatures = taken.count == files.count ? taken.map { $0 ?? .absent } : files.map { _ in .absent }
             progress?.advance(read: true)
             let built = Built(key: key, signatures: signatures,
                               recent: unknown || signatures.contains { $0.isRecent(now: now) }, payload: payload)

@@ -49,12 +49,16 @@ struct FileSignature: Equatable, Sendable {
         guard fstatat(directory, path, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             return errno == ENOENT || errno == ENOTDIR ? .absent : nil
         }
+        return FileSignature(info)
+    }
+
+    /// The signature of what `stat` (or `fstat` of an open file) said.
+    init(_ info: stat) {
         // Wrapping arithmetic: a time past 2262 (touch -d, an archive) must not trap; it only has to differ.
-        return FileSignature(
-            inode: UInt64(info.st_ino), size: Int64(info.st_size),
-            modified: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec),
-            changed: Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec),
-            type: UInt32(info.st_mode) & UInt32(S_IFMT))
+        self.init(inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                  modified: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec),
+                  changed: Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec),
+                  type: UInt32(info.st_mode) & UInt32(S_IFMT))
     }
 
     static func nowNanoseconds() -> Int64 {

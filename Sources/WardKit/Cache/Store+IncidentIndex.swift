@@ -14,16 +14,26 @@ public struct IncidentListing: Sendable {
 
 extension Store {
     /// A derived index of incidents under `.ward/cache/NAME-BUILD/`, one entry per incident, built from the
-    /// files `files` names: what `decode` makes of each entry, in `incidentIDs()` order, and from the files
-    /// where an entry cannot be had.
-    private func incidentIndex<Value: Sendable>(_ name: String, files: [String], progress: LoadProgress? = nil,
-                                                build: @escaping @Sendable (String) -> [UInt8],
+    /// incident's files: what `decode` makes of each entry, in `incidentIDs()` order, and from the files where
+    /// an entry cannot be had. The files are read below `incidents/` held open, and their signatures taken by
+    /// `fstat` as they are read.
+    private func incidentIndex<Value: Sendable>(_ name: String, progress: LoadProgress? = nil,
+                                                build: @escaping @Sendable (Incident) -> [UInt8],
                                                 decode: @escaping @Sendable (String, ArraySlice<UInt8>) -> Value?,
                                                 direct: (String) -> Value) -> [Value] {
         let ids = incidentIDs()
-        let cache = DerivedCache(root: root.path, name: name, base: Self.incidentsDirectory, files: files,
+        let suffixes = Self.incidentFiles.map { "/" + $0 }
+        let cache = DerivedCache(root: root.path, name: name, base: Self.incidentsDirectory, files: suffixes,
                                  writable: !isReadOnly, progress: progress)
-        let values = cache.values(for: ids, build: build, decode: decode)
+        let incidents = files.recordDirectory(Self.incidentsDirectory)
+        let values = cache.values(for: ids, signedBuild: { id, directory in
+            if let incidents {
+                let (incident, signatures) = self.loadIncident(id, from: incidents)
+                return (build(incident), signatures)
+            }
+            let signatures = suffixes.map { FileSignature.of(id, $0, in: directory) }
+            return (build(self.loadIncident(id)), signatures)
+        }, decode: decode)
         // Nil only if an entry just built does not decode, which would be a bug; the files still answer.
         return zip(ids, values).map { id, value in value ?? direct(id) }
     }
@@ -31,9 +41,7 @@ extension Store {
     /// Every incident's summary, in `incidentIDs()` order: from the derived cache where it still holds, else
     /// from the files (and the cache is brought up to date).
     public func incidentSummaries(progress: LoadProgress? = nil) -> [IncidentSummary] {
-        incidentIndex("incidents", files: ["/incident.md", "/timeline.jsonl"], progress: progress, build: { id in
-            IncidentSummary(self.loadIncident(id)).encoded()
-        }, decode: { id, payload in
+        incidentIndex("incidents", progress: progress, build: { IncidentSummary($0).encoded() }, decode: { id, payload in
             payload.withUnsafeBytes { bytes in
                 var reader = ByteReader(bytes)
                 guard let summary = try? IncidentSummary(from: &reader, id: id, payload: payload), reader.isAtEnd else { return nil }
@@ -48,8 +56,8 @@ extension Store {
             IncidentListing(id: summary.id, declared: summary.declared, isActive: summary.isActive,
                             json: ArraySlice(summary.jsonBytes))
         }
-        return incidentIndex("incident-listings", files: ["/incident.md", "/timeline.jsonl"], build: { id in
-            let summary = IncidentSummary(self.loadIncident(id))
+        return incidentIndex("incident-listings", build: { incident in
+            let summary = IncidentSummary(incident)
             var writer = ByteWriter()
             writer.date(summary.declared)
             writer.bool(summary.isActive)

@@ -15,13 +15,37 @@ extension Store {
         }.map(\.name)
     }
 
+    /// The files an incident is read from, in the order `loadIncident` reads them.
+    static let incidentFiles = ["incident.md", "timeline.jsonl"]
+    private static let incidentFileLimits = [RecordText.sizeLimit + 1, StoreFiles.readLimit]
+
     /// Reads one incident. Problems with its files are collected, never thrown: the rest stays usable.
     public func loadIncident(_ id: String) -> Incident {
+        // Both files read at once, so the directory is checked for links once.
+        loadIncident(id, read: files.read(Array(zip(Self.incidentFiles, Self.incidentFileLimits)),
+                                          in: Self.incidentsDirectory + "/" + id))
+    }
+
+    /// `loadIncident(id)` with its files opened below `incidents`, held open while many are read; with what
+    /// `fstat` said of each file before it was read, for the derived cache (nil where the file could not be
+    /// opened or was refused; `.absent` where it does not exist).
+    func loadIncident(_ id: String, from incidents: RecordDirectory) -> (incident: Incident, signatures: [FileSignature?]) {
+        let read = files.read(Array(zip(Self.incidentFiles, Self.incidentFileLimits)), inRecord: id, of: incidents)
+        let signatures = read.map { result -> FileSignature? in
+            switch result {
+            case let .success(contents?): return contents.signature
+            case .success(nil): return .absent
+            case .failure: return nil
+            }
+        }
+        return (loadIncident(id, read: read), signatures)
+    }
+
+    /// The incident from what reading `incidentFiles` gave.
+    private func loadIncident(_ id: String, read: [Result<FileContents?, Error>]) -> Incident {
         let directory = Self.incidentsDirectory + "/" + id
         var problems: [Problem] = []
         var record: IncidentRecord?
-        // Both files read at once, so the directory is checked for links once.
-        let read = files.read([("incident.md", RecordText.sizeLimit + 1), ("timeline.jsonl", StoreFiles.readLimit)], in: directory)
         do {
             if let contents = try read[0].get() {
                 record = try IncidentRecord(data: contents.data, path: directory + "/incident.md")
@@ -69,7 +93,8 @@ extension Store {
 
     public func loadIncidents() -> [Incident] {
         let ids = incidentIDs()
-        return ids.concurrentMap { self.loadIncident($0) }
+        guard let incidents = files.recordDirectory(Self.incidentsDirectory) else { return ids.concurrentMap { self.loadIncident($0) } }
+        return ids.concurrentMap { self.loadIncident($0, from: incidents).incident }
     }
 
     /// The incident a person named: its id or any unique part of it; with no name, the only active one.

@@ -11,6 +11,8 @@ public struct FileContents: Sendable {
     public let mode: mode_t
     public let owner: uid_t
     public let group: gid_t
+    /// What `fstat` said of the file before it was read, as the derived cache keeps it.
+    let signature: FileSignature
     public var hash: ContentHash { ContentHash(data) }
 }
 
@@ -66,15 +68,19 @@ public struct StoreFiles: Sendable {
 
     /// `read` once the directories on the way are known not to be links.
     private func readChecked(_ relative: String, limit: Int) throws -> FileContents? {
-        let full = path(relative)
         // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (it is refused below).
-        let fd = sys.open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
+        let fd = sys.open(path(relative), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
             if code == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
             throw WardError("cannot open: \(errnoDescription(code))", path: relative)
         }
+        return try readOpen(fd, relative, limit: limit)
+    }
+
+    /// The rest of a read, once `fd` is open (it is closed here): a regular file of at most `limit` bytes.
+    func readOpen(_ fd: Int32, _ relative: String, limit: Int) throws -> FileContents {
         defer { _ = sys.close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw WardError("cannot stat: \(errnoDescription(errno))", path: relative) }
@@ -83,27 +89,46 @@ public struct StoreFiles: Sendable {
         if size > limit {
             throw WardError("is too large (\(size) bytes; the limit is \(limit) bytes)", path: relative, line: 1)
         }
-        // One byte more than the size, so the read that finds the end needs no larger buffer.
-        var data = Data(count: max(size, 0) + 1)
+        // One byte more than the size, so the read that finds the end needs no larger buffer. Not zeroed first:
+        // the read fills what is kept, and a listing after a clone reads forty thousand files.
+        var capacity = max(size, 0) + 1
+        guard var buffer = malloc(capacity) else { throw WardError("cannot read: out of memory", path: relative) }
         var filled = 0
-        while true {
-            if filled == data.count { data.count += max(4096, data.count / 2) }
-            let got = data.withUnsafeMutableBytes { sys.read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw WardError("cannot read: \(errnoDescription(errno))", path: relative)
+        do {
+            while true {
+                if filled == capacity {
+                    let larger = capacity + max(4096, capacity / 2)
+                    guard let grown = realloc(buffer, larger) else { throw WardError("cannot read: out of memory", path: relative) }
+                    buffer = grown
+                    capacity = larger
+                }
+                let got = sys.read(fd, buffer + filled, capacity - filled)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw WardError("cannot read: \(errnoDescription(errno))", path: relative)
+                }
+                if got == 0 { break }
+                let asked = capacity - filled
+                filled += got
+                if filled > limit { throw WardError("is too large (over \(limit) bytes)", path: relative) }
+                // Short of what was asked, at exactly the size fstat gave: the whole file as it was then (a regular
+                // file reads short only at its end), without one more read to find the end. A file that grew
+                // since fstat reads on, as before.
+                if got < asked, filled == size { break }
             }
-            if got == 0 { break }
-            let asked = data.count - filled
-            filled += got
-            if filled > limit { throw WardError("is too large (over \(limit) bytes)", path: relative) }
-            // Short of what was asked, at exactly the size fstat gave: the whole file as it was then (a regular
-            // file reads short only at its end), without one more read to find the end. A listing after a
-            // clone reads forty thousand files. A file that grew since fstat reads on, as before.
-            if got < asked, filled == size { break }
+        } catch {
+            free(buffer)
+            throw error
         }
-        data.count = filled
-        return FileContents(data: data, mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid)
+        let data: Data
+        if filled == 0 {
+            free(buffer)
+            data = Data()
+        } else {
+            data = Data(bytesNoCopy: buffer, count: filled, deallocator: .free)
+        }
+        return FileContents(data: data, mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid,
+                            signature: FileSignature(info))
     }
 
     // MARK: Replacing a file
@@ -394,7 +419,7 @@ public struct StoreFiles: Sendable {
     }
 
     /// Refuses to write below a directory reached through a symlink planted inside the store.
-    private func ensureNoSymlinks(_ directory: String) throws {
+    func ensureNoSymlinks(_ directory: String) throws {
         var built = ""
         for component in directory.split(separator: "/") {
             built = built.isEmpty ? String(component) : built + "/" + component

@@ -1,0 +1,85 @@
+import CWardSupport
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A folder of records (`incidents/`) held open while many of its records are read. Each file is then opened
+/// below it by one call that refuses a link anywhere on the way, where reading by path took a `lstat` of every
+/// folder on the way first, and a walk of the whole path. A listing after a clone reads two files for each of
+/// tens of thousands of records.
+final class RecordDirectory: Sendable {
+    /// The folder, below the store's root.
+    let relative: String
+    let fd: Int32
+    /// Whether the kernel opens files below a folder without following links (openat2, Linux 5.6 and later;
+    /// a sandbox may refuse it). Without it, each record's folder is checked for a link, then its files
+    /// opened without following one at their names.
+    let opensBeneath: Bool
+
+    /// `opensBeneath`, when given, is taken as it is (tests read both ways); else the kernel is asked.
+    fileprivate init(relative: String, fd: Int32, opensBeneath: Bool?) {
+        self.relative = relative
+        self.fd = fd
+        if let opensBeneath {
+            self.opensBeneath = opensBeneath
+        } else {
+            let probe = ward_open_beneath(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if probe >= 0 { close(probe) }
+            self.opensBeneath = probe >= 0
+        }
+    }
+
+    deinit { close(fd) }
+}
+
+extension StoreFiles {
+    /// `relative` (a folder below the root) held open for `read(_:inRecord:of:)`. Nil where the records must be
+    /// read by path: the folder is missing or reached through a link, or the system calls are a test's (whose
+    /// faults and counts are by path).
+    func recordDirectory(_ relative: String, opensBeneath: Bool? = nil) -> RecordDirectory? {
+        guard sys is POSIXSyscalls, (try? ensureNoSymlinks(relative)) != nil else { return nil }
+        let fd = open(path(relative), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        return fd >= 0 ? RecordDirectory(relative: relative, fd: fd, opensBeneath: opensBeneath) : nil
+    }
+
+    /// What `read(names, in: directory.relative + "/" + record)` gives, each file opened below the open folder.
+    func read(_ names: [(name: String, limit: Int)], inRecord record: String,
+              of directory: RecordDirectory) -> [Result<FileContents?, Error>] {
+        let folder = directory.relative + "/" + record
+        // Only one folder's name is opened below it (record names come from listing the folder).
+        guard !record.isEmpty, record != ".", record != "..", !record.utf8.contains(UInt8(ascii: "/")) else {
+            return read(names, in: folder)
+        }
+        let linked = WardError("is a symbolic link; Ward does not follow links inside the store", path: folder)
+        if !directory.opensBeneath && folderIsLink(record, in: directory) { return names.map { _ in .failure(linked) } }
+        return names.map { file in
+            let relative = folder + "/" + file.name
+            return Result {
+                let inside = record + "/" + file.name
+                // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (readOpen refuses it).
+                let fd = directory.opensBeneath
+                    ? ward_open_beneath(directory.fd, inside, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                    : openat(directory.fd, inside, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                if fd < 0 {
+                    let code = errno
+                    if code == ENOENT { return nil }
+                    if code == ELOOP {
+                        // The link is the record's folder or the file; `read(_:in:)` names whichever it is.
+                        if folderIsLink(record, in: directory) { throw linked }
+                        throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative)
+                    }
+                    throw WardError("cannot open: \(errnoDescription(code))", path: relative)
+                }
+                return try readOpen(fd, relative, limit: file.limit)
+            }
+        }
+    }
+
+    private func folderIsLink(_ record: String, in directory: RecordDirectory) -> Bool {
+        var info = stat()
+        return fstatat(directory.fd, record, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+}
