@@ -65,6 +65,8 @@ final class DerivedCache: @unchecked Sendable {
     /// What looking up one key came to.
     private struct Outcome<Value> {
         var value: Value?
+        /// The shard of the key.
+        var shard: Int
         /// The entry of the key in its shard, valid or not (so that it is not taken for a key that is gone).
         var found: Int?
         var built: Built?
@@ -108,12 +110,13 @@ final class DerivedCache: @unchecked Sendable {
         let slots = ConcurrentSlots<Outcome<Value>>(count: keys.count)
         slots.fill { index in
             let key = keys[index]
-            let shard = shards[Self.shard(of: key)]
+            let number = Self.shard(of: key)
+            let shard = shards[number]
             let found = shard.find(key)
             if let found, shard.isValid(found, key: key, files: files, in: rootFD),
                let value = decode(key, shard.payload(found)) {
                 progress?.advance(read: false)
-                return Outcome(value: value, found: found, built: nil)
+                return Outcome(value: value, shard: number, found: found, built: nil)
             }
             let (payload, taken) = build(key, rootFD)
             // A file `stat` could say nothing about makes the entry one never to trust again.
@@ -122,48 +125,42 @@ final class DerivedCache: @unchecked Sendable {
             progress?.advance(read: true)
             let built = Built(key: key, signatures: signatures,
                               recent: unknown || signatures.contains { $0.isRecent(now: now) }, payload: payload)
-            return Outcome(value: decode(key, ArraySlice(payload)), found: found, built: built)
+            return Outcome(value: decode(key, ArraySlice(payload)), shard: number, found: found, built: built)
         }
-        // The values are moved out, not copied (each may hold many references).
+        // The values are moved out, not copied (each may hold many references); each entry goes to the shard
+        // the fill found for its key.
         var values: [Value?] = []
         values.reserveCapacity(keys.count)
-        var found: [Int?] = []
-        var built: [Built?] = []
-        found.reserveCapacity(keys.count)
-        built.reserveCapacity(keys.count)
+        var built = Array(repeating: [Built](), count: Self.shardCount)
+        var kept = shards.map { Array(repeating: false, count: $0.count) }
+        var keptCount = Array(repeating: 0, count: Self.shardCount)
         for index in 0..<keys.count {
             let outcome = slots.take(index)!
             values.append(outcome.value)
-            found.append(outcome.found)
-            built.append(outcome.built)
+            if let entry = outcome.built {
+                built[outcome.shard].append(entry)
+            } else if let entry = outcome.found, !kept[outcome.shard][entry] {
+                kept[outcome.shard][entry] = true
+                keptCount[outcome.shard] += 1
+            }
         }
-        if writable, usable { update(shards, keys: keys, found: found, built: built) }
+        if writable, usable {
+            // Shards with a rebuilt entry, or holding entries of keys that are gone.
+            let changed = (0..<Self.shardCount).filter { !built[$0].isEmpty || keptCount[$0] < shards[$0].count }
+            update(changed, of: shards, kept: kept, built: built)
+        }
         return values
     }
 
-    /// Writes the shards that have a rebuilt entry or hold keys that are gone; the rest stay as they are.
-    private func update(_ shards: [Shard], keys: [String], found: [Int?], built rebuilt: [Built?]) {
-        var built = Array(repeating: [Built](), count: Self.shardCount)
-        var kept = shards.map { Array(repeating: false, count: $0.count) }
-        for (index, key) in keys.enumerated() {
-            let shard = Self.shard(of: key)
-            if let entry = rebuilt[index] {
-                built[shard].append(entry)
-            } else if let entry = found[index] {
-                kept[shard][entry] = true
-            }
-        }
-        let changed = (0..<Self.shardCount).filter { shard in
-            !built[shard].isEmpty || kept[shard].reduce(0) { $0 + ($1 ? 1 : 0) } < shards[shard].count
-        }
+    /// Writes the `changed` shards: what they kept, with what was built; the rest stay as they are.
+    private func update(_ changed: [Int], of shards: [Shard], kept: [[Bool]], built: [[Built]]) {
+        guard !changed.isEmpty else { return }
         // Each shard is its own file: encoded and written side by side (after a clone, all of them are).
-        _ = changed.concurrentMap { [built, kept] shard in
+        _ = changed.concurrentMap { shard in
             self.write(Self.encode(shards[shard], keeping: kept[shard], adding: built[shard]), shard: shard)
         }
-        if !changed.isEmpty {
-            sweepAbandonedTemporaries()
-            sweepOtherBuilds()
-        }
+        sweepAbandonedTemporaries()
+        sweepOtherBuilds()
     }
 
     static func shard(of key: String) -> Int {
