@@ -161,6 +161,7 @@ struct ByteReader {
     mutating func strings() throws -> [String] {
         let count = try self.count()
         var result: [String] = []
+        result.reserveCapacity(count)
         for _ in 0..<count { result.append(try string()) }
         return result
     }

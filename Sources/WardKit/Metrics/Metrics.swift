@@ -125,7 +125,7 @@ public struct IncidentMetrics: Sendable, Equatable {
     public var status: IncidentStatus
     public var declared: Date
     /// Impact started, detected (the declaration when not recorded), acknowledged, mitigated, resolved.
-    public var times: [Milestone: Date]
+    public var times: MilestoneTimes
     /// Seconds, for the measures that can be counted.
     public var durations: [Measure: TimeInterval]
     /// Why each other measure cannot be.

@@ -95,7 +95,7 @@ public struct IncidentState: Sendable, Equatable {
     /// Role name to the person holding it.
     public var roles: [String: String] = [:]
     public var declared: Date
-    public var milestones: [Milestone: Date] = [:]
+    public var milestones = MilestoneTimes()
     public var noteCount = 0
     public var keyEventCount = 0
     public var lastEvent: Date?

@@ -30,10 +30,13 @@ public final class IncidentSummary: Sendable, Equatable {
     public let severity: String
     public let services: [String]
     public let status: IncidentStatus
-    public let roles: [String: String]
+    /// Role name to the person holding it.
+    public var roles: [String: String] { Dictionary(roleList.map { ($0.role, $0.person) }, uniquingKeysWith: { first, _ in first }) }
+    /// The roles sorted by name: three or so, which a dictionary per summary made, hashed and freed for little.
+    private let roleList: [(role: String, person: String)]
     public let declared: Date
     public let declaredBy: String?
-    public let milestones: [Milestone: Date]
+    public let milestones: MilestoneTimes
     public let noteCount: Int
     public let keyEventCount: Int
     public let lastEvent: Date?
@@ -55,7 +58,7 @@ public final class IncidentSummary: Sendable, Equatable {
     public var hasChecklistRuns: Bool { !checklistRuns.isEmpty || !checklistRunProblems.isEmpty }
 
     public var isActive: Bool { status != .resolved }
-    public var commander: String? { roles["commander"] }
+    public var commander: String? { roleList.first { $0.role == "commander" }?.person }
     public var path: String { "incidents/\(id)" }
 
     public init(_ incident: Incident) {
@@ -65,7 +68,7 @@ public final class IncidentSummary: Sendable, Equatable {
         severity = state.severity
         services = state.services
         status = state.status
-        roles = state.roles
+        roleList = state.roles.keys.sorted().map { ($0, state.roles[$0]!) }
         declared = state.declared
         declaredBy = incident.record?.declaredBy
         milestones = state.milestones
@@ -100,12 +103,13 @@ public final class IncidentSummary: Sendable, Equatable {
         services = try reader.strings()
         status = try reader.enumCase(IncidentStatus.self)
         let roleCount = try reader.count()
-        var roles = [String: String](minimumCapacity: roleCount)
-        for _ in 0..<roleCount { roles[try reader.string()] = try reader.string() }
-        self.roles = roles
+        var roleList: [(role: String, person: String)] = []
+        roleList.reserveCapacity(roleCount)
+        for _ in 0..<roleCount { roleList.append((try reader.string(), try reader.string())) }
+        self.roleList = roleList
         declared = try reader.date()
         declaredBy = try reader.optionalString()
-        var milestones = [Milestone: Date](minimumCapacity: Milestone.allCases.count)
+        var milestones = MilestoneTimes()
         for milestone in Milestone.allCases {
             if let date = try reader.optionalDate() { milestones[milestone] = date }
         }
@@ -233,9 +237,9 @@ extension IncidentSummary {
         out.key("notes"); out.int(noteCount)
         out.key("path"); out.string(path)
         out.key("roles"); out.raw("{")
-        for role in roles.keys.sorted() {
+        for (role, person) in roleList {
             out.key(text: role)
-            out.string(roles[role])
+            out.string(person)
         }
         out.raw("}")
         out.key("runbook"); out.string(run?.name)
@@ -286,10 +290,10 @@ extension IncidentSummary {
         writer.string(severity)
         writer.strings(services)
         writer.enumCase(status)
-        writer.int(roles.count)
-        for key in roles.keys.sorted() {
-            writer.string(key)
-            writer.string(roles[key]!)
+        writer.int(roleList.count)
+        for (role, person) in roleList {
+            writer.string(role)
+            writer.string(person)
         }
         writer.date(declared)
         writer.optionalString(declaredBy)
