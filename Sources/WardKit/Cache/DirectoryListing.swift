@@ -108,19 +108,23 @@ final class ConcurrentSlots<T>: @unchecked Sendable {
         return storage[index].take()
     }
 
-    /// Calls `body` for every index in 0..<count, spread over the machine's cores in contiguous chunks.
+    /// Calls `body` for every index in 0..<count, spread over the machine's cores in contiguous chunks, sixteen
+    /// per core, so a core the machine lends elsewhere for a while does not hold the others back.
     func fill(_ body: @Sendable (Int) -> T?) {
-        let workers = Swift.min(Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1), 8, Swift.max(count, 1))
-        let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // With more workers than chunks, the last ones have nothing to do (their start is past the end).
-            let start = worker * chunk
+        let chunks = Swift.min(Swift.max(count, 1), coreCount == 1 ? 1 : coreCount * 16)
+        let chunk = (count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { number in
+            // With more chunks than indices, the last ones have nothing to do (their start is past the end).
+            let start = number * chunk
             let end = Swift.min(start + chunk, count)
             guard start < end else { return }
             for index in start..<end { self[index] = body(index) }
         }
     }
 }
+
+/// The cores to spread work over, at most eight, asked once (the answer reads cgroup files).
+private let coreCount = Swift.min(Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
 
 extension Array where Element: Sendable {
     /// `map` on every core, in order; `transform` must be safe to call from several threads.
