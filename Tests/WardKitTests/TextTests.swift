@@ -64,6 +64,31 @@ import Testing
     }
 }
 
+/// `String(utf8Bytes:)` makes what `String(decoding:as:)` makes, invalid bytes repaired the same way.
+@Suite struct StringFromBytesTests {
+    static let samples: [[UInt8]] = {
+        var samples: [[UInt8]] = [[], [0x61], Array("commander".utf8), Array("chidi@chidi-laptop".utf8),
+                                  Array("fifteen bytes!!".utf8), Array("sixteen bytes!!!".utf8), Array("Ünïcødé → 日本語 🚒".utf8),
+                                  [0xFF], [0xC3], [0x61, 0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                                  [0xC0, 0xAF], [0x00, 0x61, 0x00], Array(repeating: 0x80, count: 20)]
+        var generator = SeededGenerator(seed: 7)
+        for length in 0..<40 { samples.append((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        for length in 0..<40 { samples.append((0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &generator) }) }
+        return samples
+    }()
+
+    @Test func theSameStringAsDecoding() {
+        for bytes in Self.samples {
+            let made = bytes.withUnsafeBufferPointer { String(utf8Bytes: $0) }
+            let decoded = String(decoding: bytes, as: UTF8.self)
+            #expect(made == decoded, "\(bytes)")
+            #expect(Array(made.utf8) == Array(decoded.utf8), "\(bytes)")
+            let raw = bytes.withUnsafeBytes { String(utf8Bytes: $0) }
+            #expect(Array(raw.utf8) == Array(decoded.utf8), "\(bytes)")
+        }
+    }
+}
+
 /// The canonical time parser counts days itself; it must give what timegm gave, and refuse what it refused.
 @Suite struct CanonicalTimeTests {
     static func viaTimegm(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) -> Date? {

@@ -121,7 +121,7 @@ struct ByteReader {
         defer { offset += length }
         // Written from Swift strings and checked by the file's checksum: decoded without validating again
         // (anything invalid would become U+FFFD, never undefined behaviour).
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+        return String(utf8Bytes: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]))
     }
 
     mutating func optionalString() throws -> String? { try bool() ? try string() : nil }

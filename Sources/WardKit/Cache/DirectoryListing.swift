@@ -17,7 +17,7 @@ enum DirectoryListing {
         var result: [Entry] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                String(utf8Bytes: UnsafeRawBufferPointer(rebasing: raw[..<(raw.firstIndex(of: 0) ?? raw.count)]))
             }
             if name == "." || name == ".." { continue }
             let type = entry.pointee.d_type

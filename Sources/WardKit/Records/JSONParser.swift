@@ -298,7 +298,7 @@ struct JSONParser {
             let byte = bytes[index]
             if byte == Self.quote {
                 let utf8 = UnsafeBufferPointer(start: bytes + start, count: index - start)
-                let text = high < 0x80 ? String(decoding: utf8, as: UTF8.self) : try makeString(utf8, at: start)
+                let text = high < 0x80 ? String(utf8Bytes: utf8) : try makeString(utf8, at: start)
                 index += 1
                 return text
             }

@@ -152,7 +152,7 @@ enum PlainYAML {
             guard end > line.start, end < line.end, bytes[end] == UInt8(ascii: ":"),
                   bytes[line.start] != UInt8(ascii: "-"), bytes[line.start] != UInt8(ascii: "."),
                   end + 1 == line.end || bytes[end + 1] == 0x20 else { return nil }
-            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[line.start..<end]), as: UTF8.self), end + 1)
+            return (String(utf8Bytes: UnsafeBufferPointer(rebasing: bytes[line.start..<end])), end + 1)
         }
 
         static func isKeyByte(_ byte: UInt8) -> Bool {
@@ -280,7 +280,7 @@ enum PlainYAML {
                 if byte == UInt8(ascii: ":") && (flow || position + 1 == stop || bytes[position + 1] == 0x20) { return nil }
                 if flow && "[]{},#'\"".utf8.contains(byte) { return nil }
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self)
+            return String(utf8Bytes: UnsafeBufferPointer(rebasing: bytes[start..<stop]))
         }
     }
 }
