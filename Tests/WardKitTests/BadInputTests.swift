@@ -91,6 +91,37 @@ import Testing
         #expect(journal.problems.count == 1)
     }
 
+    /// Ids in increasing order need no index of them; the first that does not come after the one before
+    /// (a merge, a hand edit) brings the index in, and repeats are then found among every line read so far.
+    @Test func repeatedIdsAreFoundAfterALongRunOfIncreasingOnes() {
+        func event(_ id: String, _ text: String) -> Event {
+            Event(id: id, at: fixedNow, recorded: fixedNow, by: "a@b", kind: "note", fields: ["text": .string(text)])
+        }
+        let increasing = (0..<30).map { event(String(format: "01JD3K7Q2X0M5V8R9T1W4Y6Z%02d", $0), "line \($0)") }
+        let lines = increasing + [
+            increasing[3],                                              // the same event again: counted once
+            event(increasing[7].id, "changed"),                         // another event with a taken id: kept, reported
+            increasing[29],                                             // the last one again, right after
+            event("01JD3K7Q2X0M5V8R9T1W4Y6Z99", "after"),               // increasing again
+            event("01JD3K7Q2X0M5V8R9T1W4Y6Z99", "after, changed"),      // equal to the one before, different
+        ]
+        let journal = Journal(data: Data(lines.map { $0.jsonLine + "\n" }.joined().utf8), path: "t.jsonl")
+        #expect(journal.events.count == 33)
+        #expect(journal.lines == Array(1...30) + [32, 34, 35])
+        #expect(journal.problems.map(\.line) == [32, 35])
+        #expect(journal.problems.allSatisfy { $0.message.contains("a different event with the id") })
+        // In order from the start, nothing is reported and nothing dropped.
+        let ordered = Journal(data: Data(increasing.map { $0.jsonLine + "\n" }.joined().utf8), path: "t.jsonl")
+        #expect(ordered.events == increasing && ordered.problems.isEmpty)
+        // A repeat right after the first line, before any index exists.
+        let again = Journal(data: Data([increasing[0], increasing[0], increasing[1]].map { $0.jsonLine + "\n" }.joined().utf8), path: "t.jsonl")
+        #expect(again.events == [increasing[0], increasing[1]] && again.lines == [1, 3] && again.problems.isEmpty)
+        let other = Journal(data: Data([increasing[0], event(increasing[0].id, "x"), increasing[1]].map { $0.jsonLine + "\n" }.joined().utf8), path: "t.jsonl")
+        #expect(other.events.count == 3 && other.problems.map(\.line) == [2])
+        #expect(Journal.precedes("a", "b") && Journal.precedes("a", "ab") && !Journal.precedes("b", "a") && !Journal.precedes("a", "a"))
+        #expect(Journal.precedes("Z", "a") && Journal.precedes("z", "é"), "byte order, not the locale's")
+    }
+
     /// Found by libFuzzer: nested `? ` complex keys kept Yams comparing keys for minutes. Ward's files never
     /// use them, so they are refused with their line before Yams sees them; a `?` in a value is text.
     @Test func complexKeysAreRefusedAndQuestionMarksInValuesAreNot() throws {
