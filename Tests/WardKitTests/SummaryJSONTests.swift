@@ -25,6 +25,25 @@ import Testing
         #expect(summaries.contains { !$0.actions.isEmpty && $0.run != nil && !$0.decisions.isEmpty })
     }
 
+    /// Whether a string needs escaping, found eight bytes at a time: the same answer as byte by byte, for
+    /// every byte value at every place of strings up to 24 bytes long.
+    @Test func plainTextIsFoundAsByteByByte() {
+        func plain(_ bytes: [UInt8]) -> Bool { bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
+        var checked = 0
+        for length in 0...24 {
+            for place in 0..<max(length, 1) {
+                for value in UInt8.min...UInt8.max {
+                    var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                    if length > 0 { bytes[place] = value }
+                    let found = bytes.withUnsafeBufferPointer { JSONBytes.isPlain($0) }
+                    if found != plain(bytes) { Issue.record("\(bytes)") }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 70_000)
+    }
+
     /// A decision number anyone can write into a timeline: only whole numbers in range count, and none stops
     /// the program (`Int(1e19)` would) or makes the written text differ from the JSON values' (1e15 and up).
     @Test func handWrittenDecisionNumbersOutOfRangeAreLeftOut() throws {
