@@ -166,4 +166,20 @@ import Testing
             #expect(Self.check(Array(line.utf8)), "\(spelt) was not read the quick way")
         }
     }
+
+    /// `event[key]` and `field(key)` read the fields as the dictionary does, with few fields or many, for keys
+    /// that are there, that are not, and that are only canonically equal (é written two ways).
+    @Test func fieldsAreFoundAsTheDictionaryFindsThem() {
+        let keys = ["text", "status", "caf\u{E9}", "key", "number", "owner", "due", "title"]
+        let asked = keys + ["cafe\u{301}", "missing", "", "TEXT"]
+        for count in 0...keys.count {
+            var fields: [String: JSONValue] = [:]
+            for (index, key) in keys.prefix(count).enumerated() { fields[key] = index % 2 == 0 ? .string("v\(index)") : .number(Double(index)) }
+            let event = Event(id: "01JD3K7Q2X0M5V8R9T1W4Y6Z2A", at: fixedNow, recorded: fixedNow, by: "a@b", kind: "note", fields: fields)
+            for key in asked {
+                #expect(event.field(key) == fields[key], "\(count) fields, \(key)")
+                #expect(event[key] == fields[key]?.string, "\(count) fields, \(key)")
+            }
+        }
+    }
 }

@@ -164,7 +164,7 @@ public struct IncidentState: Sendable, Equatable {
                 if state.milestones[.detected] == nil { state.milestones[.detected] = event.at }
             case "note":
                 state.noteCount += 1
-                if event.fields["key"]?.bool == true { state.keyEventCount += 1 }
+                if event.field("key")?.bool == true { state.keyEventCount += 1 }
             case "status":
                 guard let status = event["status"].flatMap(IncidentStatus.init(rawValue:)) else { continue }
                 if state.status == .resolved && status != .resolved {
@@ -197,7 +197,7 @@ public struct IncidentState: Sendable, Equatable {
                 state.runs[index].apply(event)
             case "decision":
                 // A record's number: a whole number in a sane range (a hand-written 1e19 would not fit an Int).
-                if let number = event.fields["number"]?.int, number >= 1, number < 1_000_000_000,
+                if let number = event.field("number")?.int, number >= 1, number < 1_000_000_000,
                    !state.decisions.contains(number) {
                     state.decisions.append(number)
                 }
