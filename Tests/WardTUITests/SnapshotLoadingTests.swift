@@ -35,6 +35,31 @@ import Testing
         #expect(other.postmortem(first.id)?.body.contains("Body.") == true)
     }
 
+    /// Decision records are listed for the first frame without their texts; a record's screen, a search and
+    /// the prefetch read them, and each shows what the file says.
+    @Test func decisionTextsArriveWhenRead() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "ward-snapshot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try Self.newStore(at: root)
+        let decision = try store.newDecision(title: "Use one database role per batch job")
+        let path = root.appending(path: decision.path)
+        let text = try String(contentsOf: path, encoding: .utf8) + "\nThe zebracorn clause: roles expire nightly.\n"
+        try Data(text.utf8).write(to: path)
+
+        let snapshot = Snapshot.load(store)
+        let listed = try #require(snapshot.decisions.first)
+        #expect(listed.body.isEmpty, "not read for the first frame")
+        #expect(snapshot.body(of: listed).contains("The zebracorn clause"))
+        let found = SearchEngine.search("zebracorn", in: Snapshot.load(store))
+        #expect(found.contains { $0.group == "Decisions" && $0.text.contains("zebracorn") })
+        var state = AppState(snapshot: Snapshot.load(store), width: 100, height: 40, now: Date())
+        state.stack = [.dashboard, .decisions, .decision(listed.number)]
+        #expect(screen(state).contains("The zebracorn clause"))
+        let prefetched = Snapshot.load(store)
+        prefetched.prefetch()
+        #expect(prefetched.body(of: listed) == store.loadDecisions().decisions.first?.body)
+    }
+
     /// The search index takes seconds to read after a clone; the prefetch reads it on another thread, and an
     /// incident opened meanwhile must not wait for it.
     @Test func anIncidentOpensWhileTheSearchIndexIsRead() throws {

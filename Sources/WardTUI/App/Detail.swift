@@ -9,7 +9,7 @@ public enum Detail {
         switch route {
         case let .decision(number):
             guard let decision = state.snapshot.decision(number) else { return [] }
-            return RenderCache.shared.markdown(decision.body, width: width)
+            return RenderCache.shared.markdown(state.snapshot.body(of: decision), width: width)
         case let .postmortem(id):
             guard let postmortem = state.snapshot.postmortem(id) else { return [] }
             return RenderCache.shared.markdown(postmortem.body, width: width)

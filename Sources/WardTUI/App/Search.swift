@@ -72,7 +72,7 @@ public enum SearchEngine {
                 results.append(SearchResult(group: "Decisions", title: "\(decision.number). \(decision.title)",
                                             text: decision.status?.rawValue ?? decision.statusText, route: route))
             }
-            for (offset, line) in bodyLines(decision.body) where matches(line) {
+            for (offset, line) in bodyLines(snapshot.body(of: decision)) where matches(line) {
                 results.append(SearchResult(group: "Decisions", title: "\(decision.number). \(decision.title)", text: line,
                                             route: route, focus: .sourceLine(offset)))
             }

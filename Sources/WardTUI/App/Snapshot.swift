@@ -33,9 +33,13 @@ public struct Snapshot: Sendable {
         remembered.places { Dictionary(incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }) }
     }
     private var loader: IncidentLoader
+    /// Loaded from a store, their bodies are empty: `body(of:)` gives each one's text.
     public var decisions: [Decision] {
         didSet { remembered = Remembered() }
     }
+    /// The decisions' texts by path, read the first time a screen or a search asks for one (or by the shell,
+    /// just after the first frame): two thousand records' texts are a tenth of a first frame that shows none.
+    private var decisionBodiesBox = Lazy<[String: String]>(fixed: [:])
     /// The post-mortems, newest incident first. Loaded from a store, their bodies are empty: `postmortem(_:)`
     /// gives the whole one.
     public var postmortems: [Postmortem] {
@@ -103,7 +107,7 @@ public struct Snapshot: Sendable {
         // Ids begin with the day of declaration, so, reversed, they are nearly in the order wanted, which the
         // sort (a merge of runs) makes quick work of.
         let incidents = store.incidentSummaries(progress: progress).reversed().sorted { ($0.declared, $0.id) > ($1.declared, $1.id) }
-        let (decisions, decisionProblems) = store.loadDecisions(progress: progress)
+        let (decisions, decisionProblems) = store.loadDecisions(withBodies: false, progress: progress)
         let (checklists, checklistProblems) = store.loadChecklists()
         let (runbooks, runbookProblems) = store.loadRunbooks()
         var snapshot = Snapshot(
@@ -116,6 +120,9 @@ public struct Snapshot: Sendable {
         snapshot.incidents = incidents
         snapshot.severities = store.config.severities
         snapshot.historyBox = Lazy { store.decisionHistory() }
+        snapshot.decisionBodiesBox = Lazy {
+            Dictionary(store.loadDecisions().decisions.map { ($0.path, $0.body) }, uniquingKeysWith: { first, _ in first })
+        }
         snapshot.postmortemBox = Lazy { store.loadPostmortems(withBodies: false) }
         let (runs, runProblems) = store.loadChecklistRuns(summaries: incidents)
         snapshot.checklistRuns = runs
@@ -139,6 +146,7 @@ public struct Snapshot: Sendable {
     /// wait for), for the shell to call on another thread once the first frame is drawn.
     public func prefetch() {
         _ = postmortemBox.value
+        _ = decisionBodiesBox.value
         _ = loader.searchIndex()
     }
 
@@ -182,6 +190,10 @@ public struct Snapshot: Sendable {
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
+    /// The text of `decision`: its own, or, for one loaded from a store without it, the one read since.
+    public func body(of decision: Decision) -> String {
+        decision.body.isEmpty ? decisionBodiesBox.value[decision.path] ?? "" : decision.body
+    }
     /// The whole post-mortem (with its body), read the first time a screen asks, or as given to `init`.
     public func postmortem(_ incidentID: String) -> Postmortem? {
         guard let listed = postmortems.first(where: { $0.incidentID == incidentID }) else { return nil }
