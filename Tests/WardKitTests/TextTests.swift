@@ -104,6 +104,34 @@ import Testing
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
+    /// Times are written as gmtime_r reads them, over the whole range Ward writes (1970 to 9999), at day,
+    /// month, year and century edges and at random, and clamped outside it.
+    @Test func writtenAsGmtimeReadsThem() {
+        func viaGmtime(_ seconds: Int) -> String {
+            var value = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&value, &parts)
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                          parts.tm_hour, parts.tm_min, parts.tm_sec)
+        }
+        let latest = Int(Timestamps.latest.timeIntervalSince1970)
+        var seconds = [0, 1, 59, 60, 86_399, 86_400, 951_782_399, 951_782_400, 951_868_800, 4_107_542_399, 4_107_542_400,
+                       1_795_000_000, latest - 1, latest]
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<50_000 { seconds.append(Int.random(in: 0...latest, using: &random)) }
+        // Every day's last and first second, for the first four hundred years (one whole Gregorian cycle).
+        for day in stride(from: 0, to: 146_097, by: 1) { seconds += [day * 86_400, day * 86_400 + 86_399] }
+        var wrong: [Int] = []
+        for value in seconds where Timestamps.format(Date(timeIntervalSince1970: TimeInterval(value))) != viaGmtime(value) {
+            wrong.append(value)
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(Timestamps.format(Date(timeIntervalSince1970: -5)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamps.format(Date(timeIntervalSince1970: 1e12)) == "9999-12-31T23:59:59Z")
+        #expect(Timestamps.format(Date(timeIntervalSince1970: 1.9)) == "1970-01-01T00:00:01Z")
+        #expect(Timestamps.format(Date(timeIntervalSince1970: .nan)) == "1970-01-01T00:00:00Z")
+    }
+
     /// Every digit position refuses a byte that is not a digit, just below and above the digits too.
     @Test func canonicalTimesWithAnythingButDigitsAreRefused() {
         let good = Array("2026-11-23T03:14:07Z".utf8)
