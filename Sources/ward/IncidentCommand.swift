@@ -54,7 +54,9 @@ struct IncidentCommand: ParsableCommand {
             let store = try global.openStore()
             if global.json {
                 // Ready-made JSON from the derived cache: the same text as rendering each incident.
-                let found = store.incidentListings().filter { all || $0.isActive }
+                let listings = store.incidentListings()
+                // With --all, the listings as they come (a filter that keeps all twenty thousand copies each).
+                let found = all ? listings : listings.filter(\.isActive)
                 // Sorted as indices (moving twenty thousand listings about costs a retain and release a move),
                 // by the same stable sort, so ties keep the same order.
                 let listed = found.indices.sorted { found[$0].declared > found[$1].declared }.map { found[$0] }
