@@ -205,11 +205,14 @@ public struct Journal: Sendable {
         }
     }
 
-    /// Whether `left` comes before `right` in the order of their UTF-8 bytes.
+    /// Whether `left` and `right` are ASCII and `left` comes first in byte order. Only then is `right` surely
+    /// not equal to any id before it: beyond ASCII, two ids of different bytes can be the same String (é
+    /// written as one character or as e and an accent), and the index, which compares as Strings, decides.
     static func precedes(_ left: String, _ right: String) -> Bool {
         var left = left, right = right
         return left.withUTF8 { a in
             right.withUTF8 { b in
+                guard isASCII(a), isASCII(b) else { return false }
                 let common = Swift.min(a.count, b.count)
                 let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
                 return order < 0 || (order == 0 && a.count < b.count)
