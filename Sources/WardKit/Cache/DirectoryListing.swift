@@ -108,18 +108,38 @@ final class ConcurrentSlots<T>: @unchecked Sendable {
         return storage[index].take()
     }
 
-    /// Calls `body` for every index in 0..<count, spread over the machine's cores in contiguous chunks, sixteen
-    /// per core, so a core the machine lends elsewhere for a while does not hold the others back.
+    /// Calls `body` for every index in 0..<count on one thread per core (at most eight), each taking the next
+    /// of sixteen contiguous chunks per core as it finishes one, so a core the machine lends elsewhere for a
+    /// while does not leave the others idle at the end.
     func fill(_ body: @Sendable (Int) -> T?) {
-        let chunks = Swift.min(Swift.max(count, 1), coreCount == 1 ? 1 : coreCount * 16)
+        let workers = Swift.min(coreCount, Swift.max(count, 1))
+        let chunks = Swift.min(Swift.max(count, 1), workers == 1 ? 1 : workers * 16)
         let chunk = (count + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { number in
-            // With more chunks than indices, the last ones have nothing to do (their start is past the end).
-            let start = number * chunk
-            let end = Swift.min(start + chunk, count)
-            guard start < end else { return }
-            for index in start..<end { self[index] = body(index) }
+        let next = ChunkCounter()
+        // As many iterations as workers: libdispatch runs as many at once as the machine has processors,
+        // whatever the cgroup allows, so the iterations themselves are what bounds the threads.
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let number = next.take(below: chunks) {
+                let start = number * chunk
+                let end = Swift.min(start + chunk, count)
+                guard start < end else { continue }
+                for index in start..<end { self[index] = body(index) }
+            }
         }
+    }
+}
+
+/// The next chunk to take, shared by the workers of one fill.
+private final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < limit else { return nil }
+        next += 1
+        return next - 1
     }
 }
 
