@@ -111,6 +111,12 @@ import Glibc
         let cold = store.incidentSummaries()
         #expect(cold == direct)
         #expect(try DerivedCacheTests.reopen(directory).incidentSummaries() == direct)
+        // The listing's own cache, built below the open folder and read back, gives each incident's JSON.
+        try? FileManager.default.removeItem(atPath: directory.path(".ward/cache"))
+        for listings in [store.incidentListings(), try DerivedCacheTests.reopen(directory).incidentListings()] {
+            #expect(listings.map { String(decoding: $0.json, as: UTF8.self) } == direct.map(\.jsonText))
+            #expect(listings.map(\.id) == direct.map(\.id))
+        }
         let problems = direct.flatMap(\.problems).map(\.description).joined(separator: "\n")
         #expect(problems.contains("2026-01-01-linked-folder: is a symbolic link"), "\(problems)")
         #expect(problems.contains("2026-01-02-linked-file/incident.md: is a symbolic link"), "\(problems)")

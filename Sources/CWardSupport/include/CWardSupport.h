@@ -11,4 +11,8 @@ int ward_die_with_parent(int signal);
 /// set: ELOOP for a link on the way, ENOSYS where the kernel (or a sandbox) has no openat2.
 int ward_open_beneath(int directory, const char *path, int flags);
 
+/// Opens the folder `name` in the open directory `directory` as a place to open files in (O_PATH), without
+/// following a link at its name (a link gives ENOTDIR or ELOOP). Returns the descriptor, or -1 with errno set.
+int ward_open_folder(int directory, const char *name);
+
 #endif

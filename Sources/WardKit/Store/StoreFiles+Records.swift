@@ -15,8 +15,8 @@ final class RecordDirectory: Sendable {
     let relative: String
     let fd: Int32
     /// Whether the kernel opens files below a folder without following links (openat2, Linux 5.6 and later;
-    /// a sandbox may refuse it). Without it, each record's folder is checked for a link, then its files
-    /// opened without following one at their names.
+    /// a sandbox may refuse it). Without it, each record's folder is opened without following a link, then its
+    /// files in it without following one at their names.
     let opensBeneath: Bool
 
     /// `opensBeneath`, when given, is taken as it is (tests read both ways); else the kernel is asked.
@@ -54,15 +54,33 @@ extension StoreFiles {
             return read(names, in: folder)
         }
         let linked = WardError("is a symbolic link; Ward does not follow links inside the store", path: folder)
-        if !directory.opensBeneath && folderIsLink(record, in: directory) { return names.map { _ in .failure(linked) } }
+        // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (readOpen refuses it).
+        let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+        // Without openat2, the record's folder is opened as a place (O_PATH), never through a link, and its
+        // files are opened in it: no link can be swapped in between a check and the open.
+        var folderFD: Int32 = -1
+        var folderError: Int32 = 0
+        if !directory.opensBeneath {
+            folderFD = ward_open_folder(directory.fd, record)
+            if folderFD < 0 {
+                folderError = errno
+                // A link there is refused (O_PATH with O_NOFOLLOW takes the link itself, not a directory).
+                if folderIsLink(record, in: directory) { return names.map { _ in .failure(linked) } }
+            }
+        }
+        defer { if folderFD >= 0 { close(folderFD) } }
         return names.map { file in
             let relative = folder + "/" + file.name
             return Result {
-                let inside = record + "/" + file.name
-                // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (readOpen refuses it).
-                let fd = directory.opensBeneath
-                    ? ward_open_beneath(directory.fd, inside, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-                    : openat(directory.fd, inside, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                let fd: Int32
+                if directory.opensBeneath {
+                    fd = ward_open_beneath(directory.fd, record + "/" + file.name, flags)
+                } else if folderFD >= 0 {
+                    fd = openat(folderFD, file.name, flags)
+                } else {
+                    fd = -1
+                    errno = folderError
+                }
                 if fd < 0 {
                     let code = errno
                     if code == ENOENT { return nil }

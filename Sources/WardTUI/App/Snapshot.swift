@@ -190,7 +190,10 @@ public struct Snapshot: Sendable {
     }
 
     public func decision(_ number: Int) -> Decision? { decisions.first { $0.number == number } }
-    /// The text of `decision`: its own, or, for one loaded from a store without it, the one read since.
+    /// The text of `decision`: its own, or, for one loaded from a store without it, the one read since. As
+    /// with post-mortems, a file changed between the two reads shows its newer text under the listed title
+    /// until the next load (which a change to the store brings); a record with no text at all makes the first
+    /// call read every record's text, which is what the first frame used to do.
     public func body(of decision: Decision) -> String {
         decision.body.isEmpty ? decisionBodiesBox.value[decision.path] ?? "" : decision.body
     }
