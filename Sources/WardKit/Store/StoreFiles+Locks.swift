@@ -17,7 +17,7 @@ extension StoreFiles {
             let fd = sys.open(path(relative), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
             guard fd >= 0 else {
                 if errno == ENOENT { return nil }
-                if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+                if errno == ELOOP { throw StoreFiles.linkRefused(relative) }
                 throw failure("open it", relative, errno)
             }
             defer { _ = sys.close(fd) }

@@ -53,7 +53,7 @@ extension StoreFiles {
         guard !record.isEmpty, record != ".", record != "..", !record.utf8.contains(UInt8(ascii: "/")) else {
             return read(names, in: folder)
         }
-        let linked = WardError("is a symbolic link; Ward does not follow links inside the store", path: folder)
+        let linked = StoreFiles.linkRefused(folder)
         // O_NONBLOCK: a FIFO planted at a record's name must not hang Ward (readOpen refuses it).
         let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
         // Without openat2, the record's folder is opened as a place (O_PATH), never through a link, and its
@@ -72,22 +72,16 @@ extension StoreFiles {
         return names.map { file in
             let relative = folder + "/" + file.name
             return Result {
-                let fd: Int32
-                if directory.opensBeneath {
-                    fd = ward_open_beneath(directory.fd, record + "/" + file.name, flags)
-                } else if folderFD >= 0 {
-                    fd = openat(folderFD, file.name, flags)
-                } else {
-                    fd = -1
-                    errno = folderError
-                }
+                let fd = directory.opensBeneath ? ward_open_beneath(directory.fd, record + "/" + file.name, flags)
+                    : folderFD >= 0 ? openat(folderFD, file.name, flags) : -1
                 if fd < 0 {
-                    let code = errno
+                    // Without openat2, a folder that would not open fails each of its files the same way.
+                    let code = directory.opensBeneath || folderFD >= 0 ? errno : folderError
                     if code == ENOENT { return nil }
                     if code == ELOOP {
                         // The link is the record's folder or the file; `read(_:in:)` names whichever it is.
                         if folderIsLink(record, in: directory) { throw linked }
-                        throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative)
+                        throw StoreFiles.linkRefused(relative)
                     }
                     throw WardError("cannot open: \(errnoDescription(code))", path: relative)
                 }

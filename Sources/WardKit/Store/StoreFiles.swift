@@ -73,7 +73,7 @@ public struct StoreFiles: Sendable {
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
-            if code == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+            if code == ELOOP { throw StoreFiles.linkRefused(relative) }
             throw WardError("cannot open: \(errnoDescription(code))", path: relative)
         }
         return try readOpen(fd, relative, limit: limit)
@@ -228,7 +228,7 @@ public struct StoreFiles: Sendable {
             // Read and write: the last byte is read to see whether a dead writer left a torn line.
             let fd = sys.open(path(relative), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
             guard fd >= 0 else {
-                if errno == ELOOP { throw WardError("is a symbolic link; Ward does not follow links inside the store", path: relative) }
+                if errno == ELOOP { throw StoreFiles.linkRefused(relative) }
                 throw failure("open it", relative, errno)
             }
             defer { _ = sys.close(fd) }
@@ -336,7 +336,7 @@ public struct StoreFiles: Sendable {
             var info = stat()
             if lstat(path(next), &info) == 0 {
                 if (info.st_mode & S_IFMT) == S_IFLNK {
-                    throw WardError("is a symbolic link; Ward does not follow links inside the store", path: next)
+                    throw StoreFiles.linkRefused(next)
                 }
                 guard (info.st_mode & S_IFMT) == S_IFDIR else { throw WardError("is not a directory", path: next) }
             } else {
@@ -418,6 +418,11 @@ public struct StoreFiles: Sendable {
         return (String(relative[..<slash]), String(relative[relative.index(after: slash)...]))
     }
 
+    /// The error for a symbolic link met at `relative`, wherever Ward meets one inside the store.
+    static func linkRefused(_ relative: String) -> WardError {
+        WardError("is a symbolic link; Ward does not follow links inside the store", path: relative)
+    }
+
     /// Refuses to write below a directory reached through a symlink planted inside the store.
     func ensureNoSymlinks(_ directory: String) throws {
         var built = ""
@@ -425,7 +430,7 @@ public struct StoreFiles: Sendable {
             built = built.isEmpty ? String(component) : built + "/" + component
             var info = stat()
             if lstat(path(built), &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
-                throw WardError("is a symbolic link; Ward does not follow links inside the store", path: built)
+                throw StoreFiles.linkRefused(built)
             }
         }
     }
